@@ -1,0 +1,69 @@
+"""Constants only: names, schedules, limits. No I/O and no imports beyond the standard library.
+
+DAG files may import this module at parse time, so it must stay cheap.
+"""
+
+from __future__ import annotations
+
+# --- DAGs -------------------------------------------------------------------------------------
+DAG_OWNER = "district-data-team"
+DAG_RETRIES = 2
+DAG_RETRY_DELAY_SECONDS = 300
+DAG_TIMEZONE = "Asia/Shanghai"
+INTAKE_DAG_ID = "selfeval_intake"
+ANNUAL_DAG_ID = "selfeval_annual_consolidation"
+INTAKE_SCHEDULE = "*/30 * * * *"
+# Submissions for fiscal year Y are due by the end of March of Y+1; consolidate on 15 April.
+ANNUAL_SCHEDULE = "0 6 15 4 *"
+DAG_TAGS = ("selfeval",)
+CONSOLIDATED_ASSET_NAME = "selfeval_consolidated"
+CONSOLIDATED_ASSET_URI = "selfeval://warehouse/consolidated"
+
+# --- configuration names -----------------------------------------------------------------------
+SHARE_VARIABLE = "selfeval_share"
+SHARE_ENV = "SELFEVAL_SHARE"
+WAREHOUSE_CONN_ID = "selfeval_warehouse"
+WAREHOUSE_URL_ENV = "SELFEVAL_WAREHOUSE_URL"
+SMTP_CONN_ID = "smtp_default"
+ALERT_SENDER = "selfeval@localhost"
+
+# --- the shared folder -------------------------------------------------------------------------
+INBOX_DIR = "inbox"
+ARCHIVE_DIR = "archive"
+REJECTED_DIR = "rejected"
+FEEDBACK_DIR = "feedback"
+PUBLISHED_DIR = "published"
+OUTBOX_DIR = "outbox"  # alerts written as .eml files when no SMTP server is configured
+UNITS_CSV = "units.csv"
+WAREHOUSE_FILE = "warehouse.db"
+
+# --- reading reports ---------------------------------------------------------------------------
+REPORT_SUFFIXES = (".txt", ".md")
+MAX_REPORT_BYTES = 5 * 1024 * 1024  # a 20-page report is ~30 KB of text; 5 MB is not a report
+EVIDENCE_MAX_CHARS = 160
+
+# --- amounts -----------------------------------------------------------------------------------
+# How many 万元 one source unit is worth, as a power of ten (exact Decimal.scaleb).
+UNIT_TO_WAN_EXPONENT = {"元": -4, "万元": 0, "亿元": 4}
+
+# --- dimension names: how reports name the same score dimension differently ---------------------
+DIMENSION_ALIASES = {
+    "履职效能": "履职效能",
+    "履职效率": "履职效能",
+    "产出效能": "履职效能",
+    "管理效能": "管理效能",
+    "管理效率": "管理效能",
+    "整体效能": "整体效能",
+    "预算编制": "预算编制",
+    "预算执行": "预算执行",
+    "信息公开": "信息公开",
+    "绩效管理": "绩效管理",
+    "采购管理": "采购管理",
+    "资产管理": "资产管理",
+    "运行成本": "运行成本",
+}
+
+# --- the submission window ---------------------------------------------------------------------
+# Reports for fiscal year Y are on time when received by this month/day of year Y+1.
+SUBMISSION_DEADLINE_MONTH = 3
+SUBMISSION_DEADLINE_DAY = 31

@@ -1,0 +1,1 @@
+"""Warehouse engine fixtures (SQLite and PostgreSQL). Filled in with the warehouse."""
