@@ -67,3 +67,8 @@ DIMENSION_ALIASES = {
 # Reports for fiscal year Y are on time when received by this month/day of year Y+1.
 SUBMISSION_DEADLINE_MONTH = 3
 SUBMISSION_DEADLINE_DAY = 31
+
+# --- publishing district summaries (selfeval.publish) ---------------------------------------------
+# Files of one year are published/<year>/<prefix>_<year>.xlsx, .html, _<sheet slug>.csv and
+# manifest.json.
+PUBLISH_FILE_PREFIX = "selfeval"
