@@ -72,3 +72,12 @@ SUBMISSION_DEADLINE_DAY = 31
 # Files of one year are published/<year>/<prefix>_<year>.xlsx, .html, _<sheet slug>.csv and
 # manifest.json.
 PUBLISH_FILE_PREFIX = "selfeval"
+
+# --- checks (selfeval.checks) ---------------------------------------------------------------------
+# The Great Expectations suites live in <repo>/expectations/*.json, one file per flattened table;
+# the district team may point at an edited copy with the environment variable below.
+EXPECTATIONS_DIR = "expectations"
+EXPECTATIONS_DIR_ENV = "SELFEVAL_EXPECTATIONS_DIR"
+CHECK_SEVERITIES = ("error", "warning")
+# Loggers GX writes INFO chatter to; set to WARNING when the checks start GX.
+GX_QUIET_LOGGERS = ("great_expectations", "great_expectations.core", "great_expectations.data_context")
