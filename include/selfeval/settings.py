@@ -79,5 +79,5 @@ PUBLISH_FILE_PREFIX = "selfeval"
 EXPECTATIONS_DIR = "expectations"
 EXPECTATIONS_DIR_ENV = "SELFEVAL_EXPECTATIONS_DIR"
 CHECK_SEVERITIES = ("error", "warning")
-# Loggers GX writes INFO chatter to; set to WARNING when the checks start GX.
-GX_QUIET_LOGGERS = ("great_expectations", "great_expectations.core", "great_expectations.data_context")
+# GX logs INFO chatter under this logger (its children inherit the level we set on it).
+GX_QUIET_LOGGERS = ("great_expectations",)
