@@ -27,7 +27,7 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
 
 
 def _write(value: Any, out: list[str], indent: int | None, level: int) -> None:
-    if value is None or isinstance(value, bool | str | int) and not isinstance(value, Decimal):
+    if value is None or isinstance(value, bool | str | int):
         out.append(json.dumps(value, ensure_ascii=False))
     elif isinstance(value, Decimal):
         out.append(_number(value))

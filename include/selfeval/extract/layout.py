@@ -1,0 +1,178 @@
+"""Turn decoded text into lines, paragraphs and tables, remembering which file line each came from.
+
+PDF-to-text output breaks sentences across lines and pages (`其他收入 15. 58 万` / page marker /
+`元,占本年收入 0.06%`), marks body text as a heading, and prints tables as tab rows, pipe rows or
+one cell per line. Extractors work on the paragraphs and tables built here.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Literal
+
+from selfeval.extract.normalize import normalize_line
+
+LineKind = Literal["blank", "page", "heading", "table", "text"]
+
+_PAGE_MARKER = re.compile(
+    r"^(?:[-—–_－=]+\s*\d{1,4}\s*[-—–_－=]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|-?\s*\d{1,3}\s*-?|<!--\s*page.*-->|\f)$",
+    re.IGNORECASE,
+)
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_LIST_MARK = re.compile(r"^\s*(?:[-*•·]\s+)")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_NUMBERED_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、]?\s*(?=\D)"
+    r"|[a-zA-Z][.、)])"
+)
+_TERMINAL = "。！？；;!?:："
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    no: int
+    raw: str
+    text: str
+    kind: LineKind
+    heading_level: int = 0
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """Consecutive text lines read as one run of text; `line_at(offset)` maps back to the file."""
+
+    text: str = ""
+    starts: list[int] = field(default_factory=list)
+    line_nos: list[int] = field(default_factory=list)
+    heading: bool = False
+    heading_level: int = 0
+
+    def add(self, line: Line) -> None:
+        self.starts.append(len(self.text))
+        self.line_nos.append(line.no)
+        self.text += line.text
+
+    def line_at(self, offset: int) -> int:
+        return self.line_nos[max(0, bisect_right(self.starts, offset) - 1)]
+
+    @property
+    def first_line(self) -> int:
+        return self.line_nos[0]
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    no: int
+    cells: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " | ".join(c for c in self.cells if c)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    lines: tuple[Line, ...]
+    blocks: tuple[Paragraph | Table, ...]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def classify(no: int, raw: str) -> Line:
+    stripped = raw.strip()
+    if not stripped:
+        return Line(no, raw, "", "blank")
+    bare = stripped.replace("*", "").replace(" ", "")
+    if _PAGE_MARKER.match(bare):
+        return Line(no, raw, "", "page")
+    if "\t" in stripped or stripped.count("|") >= 2:
+        if _PIPE_SEPARATOR.match(stripped):
+            return Line(no, raw, "", "page")  # a markdown table rule carries nothing
+        return Line(no, raw, normalize_line(raw.strip("\n")), "table")
+    level = 0
+    body = stripped
+    heading_mark = _MD_HEADING.match(body)
+    if heading_mark:
+        level = heading_mark.group(0).count("#")
+        body = body[heading_mark.end() :]
+    body = _LIST_MARK.sub("", body)
+    text = normalize_line(body)
+    if level and _is_false_heading(text):
+        level = 0
+    if not level and _looks_like_heading(text):
+        level = 7  # numbered heading without markdown marks
+    return Line(no, raw, text, "heading" if level else "text", level)
+
+
+def _is_false_heading(text: str) -> bool:
+    # PDF-to-text sometimes marks the continuation of a sentence as a heading.
+    if text.endswith("。"):
+        return True
+    return len(text) > 40 and ("。" in text or text.count(",") + text.count("，") >= 2)
+
+
+def _looks_like_heading(text: str) -> bool:
+    if len(text) > 40 or text.endswith("。") or not _NUMBERED_HEADING.match(text):
+        return False
+    return "。" not in text[:-1]
+
+
+def split_cells(line: Line) -> tuple[str, ...]:
+    text = line.text
+    if "\t" in text:
+        return tuple(c.strip() for c in text.split("\t"))
+    inner = text.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return tuple(c.strip() for c in inner.split("|"))
+
+
+def build_layout(text: str) -> Layout:
+    lines = tuple(classify(no, raw) for no, raw in enumerate(text.split("\n"), start=1))
+    blocks: list[Paragraph | Table] = []
+    current: Paragraph | None = None
+    rows: list[TableRow] = []
+
+    def flush_table() -> None:
+        if rows:
+            blocks.append(Table(tuple(rows)))
+            rows.clear()
+
+    for line in lines:
+        if line.kind in ("blank", "page"):
+            continue
+        if line.kind == "table":
+            current = None
+            rows.append(TableRow(line.no, split_cells(line)))
+            continue
+        flush_table()
+        if line.kind == "heading":
+            current = None
+            para = Paragraph(heading=True, heading_level=line.heading_level)
+            para.add(line)
+            blocks.append(para)
+            continue
+        if current is not None and current.text and current.text[-1] not in _TERMINAL:
+            current.add(line)  # a sentence broken across lines or pages
+            continue
+        current = Paragraph()
+        current.add(line)
+        blocks.append(current)
+    flush_table()
+    return Layout(lines=lines, blocks=tuple(blocks))

@@ -1,0 +1,116 @@
+"""Fold the many ways a report prints the same text into one form the extractors can read.
+
+Everything here works on one line at a time and is pure: full-width forms, traditional characters,
+LaTeX operators, markdown emphasis, OCR spaces inside words and numbers, thousands separators.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+# Characters next to which a space carries no meaning in Chinese text.
+_TIGHT = _CJK + "“”‘’《》【】、，。；：！？（）()%:;,=≥≤<>≠×÷Σ"
+
+_LATEX = (
+    (r"\geqslant", "≥"),
+    (r"\leqslant", "≤"),
+    (r"\geq", "≥"),
+    (r"\leq", "≤"),
+    (r"\ge", "≥"),
+    (r"\le", "≤"),
+    (r"\neq", "≠"),
+    (r"\ne", "≠"),
+    (r"\times", "×"),
+    (r"\div", "÷"),
+    (r"\Sigma", "Σ"),
+    (r"\sum", "Σ"),
+    (r"\%", "%"),
+    (r"\*", "*"),
+    (r"\_", "_"),
+    (r"\sim", "~"),
+    (r"\{", "{"),
+    (r"\}", "}"),
+)
+_LATEX_TEXT = re.compile(r"\\(?:text|mathrm|textbf)\{([^{}]*)\}")
+_LATEX_SPACE = re.compile(r"\\[,;:! ]")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+_SPACES = re.compile(r"[ \u00a0\u2002-\u200b\u3000]+")
+_SPACE_TIGHT_AFTER = re.compile(rf"(?<=[{_TIGHT}]) +")
+_SPACE_TIGHT_BEFORE = re.compile(rf" +(?=[{_TIGHT}])")
+_SPACE_IN_DECIMAL = re.compile(r"(?<=\d)\. +(?=\d)|(?<=\d) +\.(?=\d)")
+_SPACE_BEFORE_PCT = re.compile(r"(?<=\d) +(?=%)")
+_SPACE_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})((?: \d{3})+)(?=\.\d)")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
+_WIDE_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:，\d{3})+(?=\.\d|\s*[万亿]?元)")
+_OPERATORS = ((">=", "≥"), ("<=", "≤"), ("≧", "≥"), ("≦", "≤"), ("﹪", "%"), ("％", "%"))
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    # Full-width ASCII (！ to ～) to ASCII, except the Chinese comma, which separates clauses.
+    for code in range(0xFF01, 0xFF5F):
+        if code != 0xFF0C:
+            table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "
+    for line in _ts_characters().splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1:
+            simplified = parts[1].split(" ")[0]
+            if len(simplified) == 1 and parts[0] != simplified:
+                table[ord(parts[0])] = simplified
+    return table
+
+
+def _ts_characters() -> str:
+    """OpenCC's traditional→simplified character table (Apache-2.0), shipped with its package."""
+    return (resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text("utf-8")
+
+
+def fold_characters(text: str) -> str:
+    """Full-width to ASCII and traditional to simplified, character by character."""
+    return text.translate(_table())
+
+
+def normalize_line(line: str) -> str:
+    """Return `line` folded for extraction. Tabs (table cell separators) are kept."""
+    text = fold_characters(line)
+    for old, new in _OPERATORS:
+        text = text.replace(old, new)
+    if "\\" in text or "$" in text:
+        text = _LATEX_TEXT.sub(r"\1", text)
+        for old, new in _LATEX:
+            text = text.replace(old, new)
+        text = _LATEX_SPACE.sub(" ", text).replace("$", "")
+    text = _EMPHASIS.sub("", text)
+    return "\t".join(_tighten(cell) for cell in text.split("\t"))
+
+
+def _tighten(cell: str) -> str:
+    cell = _SPACES.sub(" ", cell).strip()
+    if not cell:
+        return cell
+    if _WIDE_THOUSANDS.search(cell):
+        cell = _WIDE_THOUSANDS.sub(lambda m: m.group(0).replace("，", ""), cell)
+    cell = _SPACE_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), cell)
+    cell = _decimal_spaces(cell)
+    cell = _SPACE_BEFORE_PCT.sub("", cell)
+    cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)
+    cell = _SPACE_TIGHT_AFTER.sub("", cell)
+    cell = _SPACE_TIGHT_BEFORE.sub("", cell)
+    return cell
+
+
+_LIST_START = re.compile(r"^(?:[-*•#]+ *)?\d+\. +\S")
+
+
+def _decimal_spaces(cell: str) -> str:
+    # "27888. 37" is one number, but "1. 2024年…" at the start of a line is a list number.
+    start = _LIST_START.match(cell)
+    if start is None:
+        return _SPACE_IN_DECIMAL.sub(".", cell)
+    head_end = start.end() - 1
+    return cell[:head_end] + _SPACE_IN_DECIMAL.sub(".", cell[head_end:])
