@@ -1,0 +1,521 @@
+"""Versioned, idempotent loading of one report (its record and findings) into the warehouse.
+
+Rules (docs/adr/0004-warehouse.md):
+- a file is identified by its SHA-256: the same file twice adds nothing;
+- a different file for the same unit and fiscal year is version n+1 and supersedes the current one;
+- one submission loads in one transaction: a failure leaves nothing of it behind;
+- the warehouse adds its own findings: `unit.unknown` when the report names no registry unit, and
+  `carryover.cross_year` when year Y's opening carry-over differs from year Y-1's closing one.
+  The cross-year finding sits on the year-Y submission, whichever of the two years loads last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
+
+from selfeval import jsonio, settings
+from selfeval.errors import WarehouseError
+from selfeval.findings import Finding
+from selfeval.record import Carryover, Money, Record, record_from_dict
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+UNIT_UNKNOWN = "unit.unknown"
+CROSS_YEAR = "carryover.cross_year"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What loading one report did."""
+
+    submission_id: int
+    status: Literal["loaded", "duplicate"]
+    version: int | None
+    unit_id: int | None
+    superseded: tuple[int, ...]
+    # Findings the warehouse itself added to this submission (unit.unknown, carryover.cross_year).
+    findings: tuple[Finding, ...]
+    # Other submissions whose warehouse findings this load re-evaluated (the next year's report).
+    updated_submissions: tuple[int, ...] = ()
+
+
+def on_time(fiscal_year: int | None, received_at: datetime) -> bool | None:
+    """Received by the deadline (local date, settings.DAG_TIMEZONE) in fiscal_year + 1."""
+    if fiscal_year is None:
+        return None
+    deadline = date(
+        fiscal_year + 1, settings.SUBMISSION_DEADLINE_MONTH, settings.SUBMISSION_DEADLINE_DAY
+    )
+    return _aware(received_at).astimezone(ZoneInfo(settings.DAG_TIMEZONE)).date() <= deadline
+
+
+def _aware(moment: datetime) -> datetime:
+    # A naive time is a local time of the district.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=ZoneInfo(settings.DAG_TIMEZONE))
+    return moment
+
+
+def _utc(moment: datetime) -> datetime:
+    return _aware(moment).astimezone(UTC)
+
+
+def load_submission(
+    engine: Engine,
+    record: Record,
+    findings: Sequence[Finding],
+    *,
+    received_at: datetime,
+    file_name: str,
+) -> LoadResult:
+    """Load one report with its findings in one transaction (see the module docstring)."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import submission
+
+    sha = record.source.sha256
+    if not sha:
+        raise WarehouseError(f"{file_name}: the record has no sha256: cannot load it")
+    with engine.begin() as conn:
+        dup = conn.execute(
+            select(submission.c.submission_id, submission.c.version, submission.c.unit_id).where(
+                submission.c.sha256 == sha
+            )
+        ).first()
+        if dup is not None:
+            return LoadResult(dup.submission_id, "duplicate", dup.version, dup.unit_id, (), ())
+        return _load(conn, record, findings, received_at=received_at, file_name=file_name)
+
+
+def _load(
+    conn: Connection,
+    record: Record,
+    findings: Sequence[Finding],
+    *,
+    received_at: datetime,
+    file_name: str,
+) -> LoadResult:
+    from sqlalchemy import func, insert, select, update
+
+    from selfeval.warehouse.registry import match_unit
+    from selfeval.warehouse.schema import submission, unit
+
+    unit_id = match_unit(conn, record.unit.name, record.unit.district)
+    year = record.fiscal_year
+    if unit_id is not None:
+        # Serialise concurrent loads for one unit so two files cannot both become version n+1.
+        conn.execute(select(unit.c.unit_id).where(unit.c.unit_id == unit_id).with_for_update())
+    same = [
+        submission.c.status.in_(("accepted", "superseded")),
+        submission.c.fiscal_year == year
+        if year is not None
+        else submission.c.fiscal_year.is_(None),
+    ]
+    if unit_id is not None:
+        same.append(submission.c.unit_id == unit_id)
+    else:
+        same.append(submission.c.unit_id.is_(None))
+        name = record.unit.name
+        same.append(
+            submission.c.reported_unit_name == name
+            if name
+            else submission.c.reported_unit_name.is_(None)
+        )
+    version = conn.execute(select(func.coalesce(func.max(submission.c.version), 0)).where(*same))
+    new_version = int(version.scalar_one()) + 1
+    current = tuple(
+        conn.execute(
+            select(submission.c.submission_id).where(*same, submission.c.status == "accepted")
+        ).scalars()
+    )
+    total = record.total_score.score if record.total_score else None
+    if total is None:
+        total = next((s.score for s in record.scores if s.kind == "total"), None)
+    submission_id = conn.execute(
+        insert(submission)
+        .values(
+            sha256=record.source.sha256,
+            file_name=file_name,
+            unit_id=unit_id,
+            reported_unit_name=record.unit.name,
+            reported_district=record.unit.district,
+            fiscal_year=year,
+            version=new_version,
+            status="accepted",
+            received_at=_utc(received_at),
+            loaded_at=datetime.now(UTC),
+            on_time=on_time(year, received_at),
+            total_score=total,
+            total_score_max=record.total_score.max if record.total_score else None,
+            record_json=jsonio.dumps(record.to_dict(), indent=None),
+        )
+        .returning(submission.c.submission_id)
+    ).scalar_one()
+    if current:
+        conn.execute(
+            update(submission)
+            .where(submission.c.submission_id.in_(current))
+            .values(status="superseded", superseded_by=submission_id)
+        )
+    _insert_facts(conn, submission_id, record)
+    added: list[Finding] = []
+    if unit_id is None:
+        added.append(_unknown_unit(record))
+    _insert_findings(conn, submission_id, findings, source="checks")
+    _insert_findings(conn, submission_id, added, source="warehouse")
+    updated: list[int] = []
+    if unit_id is not None and year is not None:
+        added.extend(_cross_year(conn, unit_id, year - 1, record, submission_id))
+        nxt = _current(conn, unit_id, year + 1)
+        if nxt is not None:
+            _cross_year(conn, unit_id, year, nxt[1], nxt[0], previous=record)
+            updated.append(nxt[0])
+    return LoadResult(
+        submission_id=submission_id,
+        status="loaded",
+        version=new_version,
+        unit_id=unit_id,
+        superseded=current,
+        findings=tuple(added),
+        updated_submissions=tuple(updated),
+    )
+
+
+def record_rejection(
+    engine: Engine, *, sha256: str, file_name: str, reason: str, received_at: datetime
+) -> int:
+    """Record a file that could not be read; the same file again returns the existing row's id."""
+    from sqlalchemy import insert, select
+
+    from selfeval.warehouse.schema import submission
+
+    with engine.begin() as conn:
+        existing = conn.execute(
+            select(submission.c.submission_id).where(submission.c.sha256 == sha256)
+        ).scalar_one_or_none()
+        if existing is not None:
+            return int(existing)
+        return int(
+            conn.execute(
+                insert(submission)
+                .values(
+                    sha256=sha256,
+                    file_name=file_name,
+                    status="rejected",
+                    received_at=_utc(received_at),
+                    loaded_at=datetime.now(UTC),
+                    rejection_reason=reason,
+                )
+                .returning(submission.c.submission_id)
+            ).scalar_one()
+        )
+
+
+# --- facts ---------------------------------------------------------------------------------------
+
+
+def _money(m: Money | None, prefix: str, *, raw: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {f"{prefix}_wan": None if m is None else m.wan}
+    if raw:
+        out[f"{prefix}_raw"] = None if m is None else m.raw
+    return out
+
+
+def _insert_facts(conn: Connection, sid: int, record: Record) -> None:
+    from sqlalchemy import insert
+
+    from selfeval.settings import DIMENSION_ALIASES
+    from selfeval.warehouse import schema as t
+
+    for seq, c in enumerate(record.compositions):
+        composition_id = conn.execute(
+            insert(t.composition)
+            .values(
+                submission_id=sid,
+                seq=seq,
+                label=c.label,
+                total_unit=None if c.total is None else c.total.unit,
+                evidence_line=c.evidence.line,
+                evidence_text=c.evidence.text,
+                **_money(c.total, "total"),
+            )
+            .returning(t.composition.c.composition_id)
+        ).scalar_one()
+        parts = [
+            {
+                "composition_id": composition_id,
+                "submission_id": sid,
+                "seq": pseq,
+                "name": p.name,
+                "category": p.category,
+                "amount_unit": None if p.amount is None else p.amount.unit,
+                "share_pct": p.share_pct,
+                "evidence_line": c.evidence.line,
+                "evidence_text": c.evidence.text,
+                **_money(p.amount, "amount"),
+            }
+            for pseq, p in enumerate(c.parts)
+        ]
+        if parts:
+            conn.execute(insert(t.composition_part), parts)
+
+    def rows(table: Any, items: list[dict[str, Any]]) -> None:
+        if items:
+            conn.execute(insert(table), items)
+
+    def ev(e: Any) -> dict[str, Any]:
+        return {"evidence_line": e.line, "evidence_text": e.text}
+
+    rows(
+        t.execution,
+        [
+            {
+                "submission_id": sid,
+                "seq": seq,
+                "label": e.label,
+                "rate_pct": e.rate_pct,
+                **_money(e.budget, "budget"),
+                **_money(e.executed, "executed"),
+                **ev(e.evidence),
+            }
+            for seq, e in enumerate(record.executions)
+        ],
+    )
+    rows(
+        t.score,
+        [
+            {
+                "submission_id": sid,
+                "seq": seq,
+                "group_name": s.group,
+                "group_dimension": _fold(s.group, DIMENSION_ALIASES),
+                "name": s.name,
+                "kind": s.kind,
+                "dimension": s.dimension,
+                "max_score": s.max,
+                "score": s.score,
+                **ev(s.evidence),
+            }
+            for seq, s in enumerate(record.scores)
+        ],
+    )
+    rows(
+        t.section_score,
+        [
+            {
+                "submission_id": sid,
+                "seq": seq,
+                "name": s.name,
+                "dimension": s.dimension,
+                "max_score": s.max,
+                "score": s.score,
+                **ev(s.evidence),
+            }
+            for seq, s in enumerate(record.section_scores)
+        ],
+    )
+    rows(
+        t.indicator,
+        [
+            {
+                "submission_id": sid,
+                "seq": seq,
+                "level1": i.level1,
+                "level2": i.level2,
+                "name": i.name,
+                "target": i.target,
+                "actual": i.actual,
+                "completion": i.completion,
+                "target_op": i.target_op,
+                "target_num": i.target_num,
+                "actual_op": i.actual_op,
+                "actual_num": i.actual_num,
+                "completion_pct": i.completion_pct,
+                **ev(i.evidence),
+            }
+            for seq, i in enumerate(record.indicators)
+        ],
+    )
+    rows(
+        t.carryover,
+        [
+            {
+                "submission_id": sid,
+                "seq": seq,
+                "label": c.label,
+                "year": c.year,
+                "position": c.position,
+                "amount_unit": c.amount.unit,
+                **_money(c.amount, "amount"),
+                **ev(c.evidence),
+            }
+            for seq, c in enumerate(record.carryovers)
+        ],
+    )
+
+
+def _fold(group: str | None, aliases: dict[str, str]) -> str | None:
+    """履职效能 (50分) → 履职效能: the dimension a score-table group names, if any."""
+    if not group:
+        return None
+    compact = "".join(group.split())
+    for alias in sorted(aliases, key=len, reverse=True):
+        if compact.startswith(alias):
+            return aliases[alias]
+    return None
+
+
+def _text(value: Decimal | str | None) -> str | None:
+    if value is None:
+        return None
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def _insert_findings(
+    conn: Connection, sid: int, findings: Sequence[Finding], *, source: str
+) -> None:
+    from sqlalchemy import insert
+
+    from selfeval.warehouse.schema import finding
+
+    if not findings:
+        return
+    conn.execute(
+        insert(finding),
+        [
+            {
+                "submission_id": sid,
+                "check_id": f.check,
+                "severity": f.severity,
+                "subject": f.subject,
+                "observed": _text(f.observed),
+                "expected": _text(f.expected),
+                "tolerance": f.tolerance,
+                "message_zh": f.message_zh,
+                "message_en": f.message_en,
+                "source": source,
+                "evidence_line": None if f.evidence is None else f.evidence.line,
+                "evidence_text": None if f.evidence is None else f.evidence.text,
+            }
+            for f in findings
+        ],
+    )
+
+
+# --- the warehouse's own findings ------------------------------------------------------------------
+
+
+def _unknown_unit(record: Record) -> Finding:
+    name = record.unit.name
+    stated = f"“{name}”" if name else "（未识别到单位名称）"
+    return Finding(
+        check=UNIT_UNKNOWN,
+        severity="warning",
+        subject="unit",
+        observed=name,
+        expected=None,
+        tolerance=None,
+        message_zh=f"报告中的单位名称{stated}不在单位名册中，请核对单位全称或联系区财政部门补充名册。",
+        message_en=(
+            f"The report's unit name {name!r} matches no unit in the registry (units.csv): "
+            "add the unit or an alias."
+        ),
+        evidence=None,
+    )
+
+
+def _current(conn: Connection, unit_id: int, year: int) -> tuple[int, Record] | None:
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import submission
+
+    row = conn.execute(
+        select(submission.c.submission_id, submission.c.record_json).where(
+            submission.c.unit_id == unit_id,
+            submission.c.fiscal_year == year,
+            submission.c.status == "accepted",
+        )
+    ).first()
+    if row is None or row.record_json is None:
+        return None
+    return row.submission_id, record_from_dict(jsonio.loads(row.record_json))
+
+
+def _balance(record: Record, position: str, year: int) -> Carryover | None:
+    return next(
+        (
+            c
+            for c in record.carryovers
+            if c.position == position and (c.year == year or c.year is None)
+        ),
+        None,
+    )
+
+
+def _half_unit(amount: Decimal) -> Decimal:
+    # Half a unit in the last printed place: 25.04 is anything in [25.035, 25.045).
+    exponent = amount.as_tuple().exponent
+    return Decimal(5).scaleb((exponent if isinstance(exponent, int) else 0) - 1)
+
+
+def _cross_year(
+    conn: Connection,
+    unit_id: int,
+    previous_year: int,
+    record: Record,
+    submission_id: int,
+    *,
+    previous: Record | None = None,
+) -> list[Finding]:
+    """(Re)evaluate year Y's opening carry-over against year Y-1's closing one, on Y's submission."""
+    from sqlalchemy import delete
+
+    from selfeval.warehouse.schema import finding
+
+    conn.execute(
+        delete(finding).where(
+            finding.c.submission_id == submission_id,
+            finding.c.check_id == CROSS_YEAR,
+            finding.c.source == "warehouse",
+        )
+    )
+    if previous is None:
+        found = _current(conn, unit_id, previous_year)
+        if found is None:
+            return []
+        previous = found[1]
+    year = previous_year + 1
+    opening = _balance(record, "opening", year)
+    closing = _balance(previous, "closing", previous_year)
+    if opening is None or closing is None:
+        return []
+    a, b = opening.amount.wan, closing.amount.wan
+    tolerance = _half_unit(a) + _half_unit(b)
+    if abs(a - b) <= tolerance:
+        return []
+    diff = _text(a - b)
+    result = Finding(
+        check=CROSS_YEAR,
+        severity="error",
+        subject=f"{year}年年初结转和结余",
+        observed=a,
+        expected=b,
+        tolerance=tolerance,
+        message_zh=(
+            f"{year}年年初结转和结余为{_text(a)}万元，但{previous_year}年度报告的年末结转和结余为"
+            f"{_text(b)}万元，相差{diff}万元，请核对两年的结转结余数。"
+        ),
+        message_en=(
+            f"Opening carry-over of {year} ({_text(a)} 万元) differs from the closing carry-over "
+            f"in the {previous_year} report ({_text(b)} 万元) by {diff} 万元."
+        ),
+        evidence=opening.evidence,
+    )
+    _insert_findings(conn, submission_id, [result], source="warehouse")
+    return [result]

@@ -1,0 +1,213 @@
+"""The unit registry: units.csv in the shared folder, and matching report names to units.
+
+Reports name a unit in many ways (钟村街, 钟村街道, 钟村街道办事处,
+广州市番禺区人民政府钟村街道办事处). Names are reduced to a core key (钟村) by removing the
+city, the district and 人民政府 in front and the organisational suffix behind; a name matches a
+unit when its key equals the key of the unit's name or of one of its aliases. When several units
+share a key (the same 街道 name in two districts), the report's district decides.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from selfeval.errors import RegistryError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+# Header names accepted for each field: English or the Chinese the district team uses.
+_HEADERS = {
+    "name": ("name", "单位名称", "单位"),
+    "aliases": ("aliases", "别名"),
+    "district": ("district", "所属区", "区"),
+    "emails": ("emails", "联系邮箱", "邮箱"),
+}
+_SEPARATORS = re.compile(r"[;；、]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CITY = re.compile(r"^(?:广东省)?[^\s市]{1,6}市")
+_GOVERNMENT_PREFIX = re.compile(r"^[^\s区县]{1,6}[区县]人民政府")
+_SUFFIXES = ("办事处", "人民政府", "街道", "街", "镇", "乡")
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryUnit:
+    """One row of units.csv."""
+
+    name: str
+    aliases: tuple[str, ...]
+    district: str | None
+    emails: tuple[str, ...]
+
+
+def normalise(name: str) -> str:
+    """NFKC-folded with all whitespace removed: how names are compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def name_key(name: str, districts: Iterable[str] = ()) -> str:
+    """The core of a unit name: 广州市番禺区人民政府钟村街道办事处 → 钟村."""
+    key = normalise(name)
+    known = sorted({normalise(d) for d in districts if d}, key=len, reverse=True)
+    city = _CITY.match(key)
+    if city:
+        # Only a city in front of a district or a government (not 城市管理局).
+        rest = key[city.end() :]
+        if rest.startswith(("人民政府", *known)) or _GOVERNMENT_PREFIX.match(rest):
+            key = rest
+    for district in known:
+        if key.startswith(district) and len(key) > len(district):
+            key = key[len(district) :]
+            break
+    key = _GOVERNMENT_PREFIX.sub("", key, count=1) or key
+    if key.startswith("人民政府") and len(key) > 4:
+        key = key[4:]
+    # Strip organisational suffixes until none applies, keeping at least two characters.
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _SUFFIXES:
+            if key.endswith(suffix) and len(key) - len(suffix) >= 2:
+                key = key[: -len(suffix)]
+                changed = True
+                break
+    return key
+
+
+def read_units_csv(path: Path) -> list[RegistryUnit]:
+    """Parse units.csv (UTF-8, with or without BOM); RegistryError names the line and the reason."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise RegistryError(f"{path}: the unit registry does not exist") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{path}: cannot read the unit registry as UTF-8 text: {exc}") from exc
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise RegistryError(f"{path}: line 1: the file is empty (expected a header row)")
+    header = [normalise(h).lower() for h in rows[0]]
+    columns: dict[str, int] = {}
+    for field, names in _HEADERS.items():
+        for i, h in enumerate(header):
+            if h in names:
+                columns[field] = i
+                break
+    if "name" not in columns:
+        raise RegistryError(
+            f"{path}: line 1: no unit-name column (expected one of: name, 单位名称); "
+            f"found {', '.join(rows[0]) or 'nothing'}"
+        )
+    units: list[RegistryUnit] = []
+    seen: dict[str, int] = {}
+    for line_no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            raise RegistryError(
+                f"{path}: line {line_no}: {len(row)} fields but the header has {len(header)}"
+                " (quote a field that contains a comma)"
+            )
+
+        def cell(field: str, row: list[str] = row) -> str:
+            i = columns.get(field)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        name = cell("name")
+        if not name:
+            raise RegistryError(f"{path}: line {line_no}: the unit name is empty")
+        if name in seen:
+            raise RegistryError(
+                f"{path}: line {line_no}: unit {name!r} is listed twice (also line {seen[name]})"
+            )
+        seen[name] = line_no
+        emails = tuple(e.strip() for e in _SEPARATORS.split(cell("emails")) if e.strip())
+        for email in emails:
+            if not _EMAIL.match(email):
+                raise RegistryError(f"{path}: line {line_no}: {email!r} is not an e-mail address")
+        aliases = tuple(
+            dict.fromkeys(a.strip() for a in _SEPARATORS.split(cell("aliases")) if a.strip())
+        )
+        units.append(RegistryUnit(name, aliases, cell("district") or None, emails))
+    return units
+
+
+def load_units(engine: Engine, csv_path: Path) -> int:
+    """Load units.csv into `unit` / `unit_alias` in one transaction; returns the number of units.
+
+    Units are matched by name: existing ones are updated, new ones inserted, and units no longer
+    listed are kept (submissions refer to them) but marked inactive.
+    """
+    from sqlalchemy import delete, insert, select, update
+
+    from selfeval.warehouse.schema import unit, unit_alias
+
+    units = read_units_csv(Path(csv_path))
+    with engine.begin() as conn:
+        existing = {
+            row.name: row.unit_id for row in conn.execute(select(unit.c.name, unit.c.unit_id))
+        }
+        listed: set[int] = set()
+        for u in units:
+            values = {
+                "district": u.district,
+                "contact_emails": ";".join(u.emails) or None,
+                "active": True,
+            }
+            unit_id = existing.get(u.name)
+            if unit_id is None:
+                unit_id = conn.execute(
+                    insert(unit).values(name=u.name, **values).returning(unit.c.unit_id)
+                ).scalar_one()
+            else:
+                conn.execute(update(unit).where(unit.c.unit_id == unit_id).values(**values))
+                conn.execute(delete(unit_alias).where(unit_alias.c.unit_id == unit_id))
+            listed.add(unit_id)
+            if u.aliases:
+                conn.execute(
+                    insert(unit_alias), [{"unit_id": unit_id, "alias": a} for a in u.aliases]
+                )
+        gone = set(existing.values()) - listed
+        if gone:
+            conn.execute(update(unit).where(unit.c.unit_id.in_(gone)).values(active=False))
+    return len(units)
+
+
+def match_unit(conn: Connection, name: str | None, district: str | None = None) -> int | None:
+    """The unit a report names, or None when no unit (or more than one, undecided) matches."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import unit, unit_alias
+
+    if not name or not name.strip():
+        return None
+    units = conn.execute(select(unit.c.unit_id, unit.c.name, unit.c.district)).all()
+    aliases = conn.execute(select(unit_alias.c.unit_id, unit_alias.c.alias)).all()
+    district_of = {u.unit_id: u.district for u in units}
+    districts = {d for d in district_of.values() if d} | ({district} if district else set())
+    names = [(u.unit_id, u.name) for u in units] + [(a.unit_id, a.alias) for a in aliases]
+
+    wanted = normalise(name)
+    candidates = {uid for uid, n in names if normalise(n) == wanted}
+    if not candidates:
+        key = name_key(name, districts)
+        candidates = {uid for uid, n in names if name_key(n, districts) == key}
+    if len(candidates) > 1 and district:
+        in_district = {
+            uid for uid in candidates if normalise(district_of[uid] or "") == normalise(district)
+        }
+        candidates = in_district or candidates
+    if len(candidates) > 1 and not district:
+        # The district may be written into the name (番禺区…钟村街道).
+        in_name = {
+            uid
+            for uid in candidates
+            if district_of[uid] and normalise(district_of[uid] or "") in wanted
+        }
+        candidates = in_name or candidates
+    return next(iter(candidates)) if len(candidates) == 1 else None

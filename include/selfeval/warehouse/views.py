@@ -1,0 +1,370 @@
+"""Consumer views: the SQL analysts, `selfeval.publish` and the alerts read (docs/architecture.md).
+
+The SQL is written once for SQLite and PostgreSQL: no dialect functions, integer division avoided
+(`* 100.0`), NULL ordering made explicit. Only the latest accepted version of a report counts.
+
+`VIEWS_0001` is frozen: migration 0001 creates exactly these. A change to a view is a new
+migration that drops and recreates it from a new `VIEWS_<rev>` mapping; `VIEWS` is the current one.
+"""
+
+from __future__ import annotations
+
+# Per current submission: the department-wide budget and executed amount (the `支出` execution,
+# executed falling back to the `决算支出` total) and the fund-source split (财政拨款 parts of
+# `决算支出`, else of `支出按资金来源`). Inlined into the views that need it.
+_FINANCE = """
+SELECT f.submission_id,
+       e.budget_wan AS budget_wan,
+       COALESCE(e.executed_wan, sc.total_wan) AS executed_wan,
+       (SELECT SUM(p.amount_wan) FROM composition_part p
+         WHERE p.composition_id = f.fund_composition_id AND p.category = '财政拨款') AS fiscal_wan,
+       COALESCE(fc.total_wan,
+                (SELECT SUM(p.amount_wan) FROM composition_part p
+                  WHERE p.composition_id = f.fund_composition_id)) AS fund_total_wan
+FROM (
+    SELECT s.submission_id,
+           (SELECT MIN(x.execution_id) FROM execution x
+             WHERE x.submission_id = s.submission_id AND x.label = '支出') AS spend_execution_id,
+           (SELECT MIN(c.composition_id) FROM composition c
+             WHERE c.submission_id = s.submission_id AND c.label = '决算支出')
+               AS spend_composition_id,
+           COALESCE(
+               (SELECT MIN(c.composition_id) FROM composition c
+                 WHERE c.submission_id = s.submission_id AND c.label = '决算支出'
+                   AND EXISTS (SELECT 1 FROM composition_part p
+                                WHERE p.composition_id = c.composition_id
+                                  AND p.category = '财政拨款')),
+               (SELECT MIN(c.composition_id) FROM composition c
+                 WHERE c.submission_id = s.submission_id AND c.label = '支出按资金来源')
+           ) AS fund_composition_id
+    FROM submission s
+    WHERE s.status = 'accepted'
+) f
+LEFT JOIN execution e ON e.execution_id = f.spend_execution_id
+LEFT JOIN composition sc ON sc.composition_id = f.spend_composition_id
+LEFT JOIN composition fc ON fc.composition_id = f.fund_composition_id
+"""
+
+# A unit met the deadline for a year when any version it sent for that year arrived in time.
+_ON_TIME = """(s.on_time OR EXISTS (
+        SELECT 1 FROM submission o
+         WHERE o.unit_id = s.unit_id AND o.fiscal_year = s.fiscal_year
+           AND o.status <> 'rejected' AND o.on_time))"""
+
+
+def _dimension_score(dimension: str) -> str:
+    # The table's subtotal when printed, else the sum of the group's items.
+    return f"""COALESCE(
+        (SELECT MAX(x.score) FROM score x
+          WHERE x.submission_id = s.submission_id AND x.kind = 'subtotal'
+            AND (x.group_dimension = '{dimension}' OR x.dimension = '{dimension}')),
+        (SELECT SUM(x.score) FROM score x
+          WHERE x.submission_id = s.submission_id AND x.kind = 'item'
+            AND (x.group_dimension = '{dimension}'
+                 OR (x.group_dimension IS NULL AND x.dimension = '{dimension}'))))"""
+
+
+def _open_count(severity: str) -> str:
+    return f"""(SELECT COUNT(*) FROM finding x
+          WHERE x.submission_id = s.submission_id AND x.severity = '{severity}')"""
+
+
+V_LATEST_SUBMISSION = f"""
+CREATE VIEW v_latest_submission AS
+SELECT s.submission_id,
+       s.unit_id,
+       COALESCE(u.name, s.reported_unit_name) AS unit_name,
+       COALESCE(u.district, s.reported_district) AS district,
+       s.fiscal_year,
+       s.version,
+       s.sha256,
+       s.file_name,
+       s.received_at,
+       {_ON_TIME} AS on_time,
+       s.total_score
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+WHERE s.status = 'accepted'
+"""
+
+V_DISTRICT_YEAR_SUMMARY = f"""
+CREATE VIEW v_district_year_summary AS
+SELECT s.fiscal_year,
+       (SELECT COUNT(*) FROM unit u WHERE u.active) AS units_expected,
+       COUNT(DISTINCT s.unit_id) AS units_submitted,
+       COUNT(DISTINCT CASE WHEN {_ON_TIME} THEN s.unit_id END) AS units_on_time,
+       COUNT(DISTINCT CASE WHEN {_open_count("error")} > 0 THEN s.unit_id END)
+           AS units_with_open_errors,
+       SUM(fin.budget_wan) AS budget_wan,
+       SUM(fin.executed_wan) AS executed_wan,
+       ROUND(SUM(CASE WHEN fin.budget_wan IS NOT NULL THEN fin.executed_wan END) * 100.0
+             / NULLIF(SUM(CASE WHEN fin.executed_wan IS NOT NULL THEN fin.budget_wan END), 0),
+             2) AS execution_rate_pct,
+       ROUND(SUM(fin.fiscal_wan) * 100.0
+             / NULLIF(SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END), 0),
+             2) AS fiscal_share_pct,
+       ROUND((SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END)
+              - SUM(fin.fiscal_wan)) * 100.0
+             / NULLIF(SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END), 0),
+             2) AS other_share_pct,
+       ROUND(AVG(s.total_score), 2) AS score_avg,
+       MIN(s.total_score) AS score_min,
+       MAX(s.total_score) AS score_max,
+       CAST(SUM({_open_count("error")}) AS INTEGER) AS open_error_findings,
+       CAST(SUM({_open_count("warning")}) AS INTEGER) AS open_warning_findings
+FROM submission s
+LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
+WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL
+GROUP BY s.fiscal_year
+"""
+
+V_UNIT_SCORECARD = f"""
+CREATE VIEW v_unit_scorecard AS
+SELECT s.fiscal_year,
+       s.unit_id,
+       COALESCE(u.name, s.reported_unit_name) AS unit_name,
+       COALESCE(u.district, s.reported_district) AS district,
+       s.submission_id,
+       s.version,
+       s.total_score,
+       CASE WHEN s.total_score IS NULL THEN NULL
+            ELSE RANK() OVER (PARTITION BY s.fiscal_year
+                              ORDER BY CASE WHEN s.total_score IS NULL THEN 1 ELSE 0 END,
+                                       s.total_score DESC)
+       END AS score_rank,
+       {_dimension_score("履职效能")} AS duty_score,
+       {_dimension_score("管理效能")} AS management_score,
+       fin.budget_wan,
+       fin.executed_wan,
+       ROUND(fin.executed_wan * 100.0 / NULLIF(fin.budget_wan, 0), 2) AS execution_rate_pct,
+       ROUND(fin.fiscal_wan * 100.0 / NULLIF(fin.fund_total_wan, 0), 2) AS fiscal_share_pct,
+       {_open_count("error")} AS open_errors,
+       {_open_count("warning")} AS open_warnings
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
+WHERE s.status = 'accepted'
+"""
+
+V_OPEN_FINDINGS = """
+CREATE VIEW v_open_findings AS
+SELECT f.finding_id,
+       f.submission_id,
+       s.fiscal_year,
+       s.unit_id,
+       COALESCE(u.name, s.reported_unit_name) AS unit_name,
+       f.check_id,
+       f.severity,
+       f.subject,
+       f.observed,
+       f.expected,
+       f.tolerance,
+       f.message_zh,
+       f.message_en,
+       f.evidence_line,
+       f.evidence_text
+FROM finding f
+JOIN submission s ON s.submission_id = f.submission_id
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+WHERE s.status = 'accepted'
+"""
+
+V_UNIT_FINANCE = """
+CREATE VIEW v_unit_finance AS
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name) AS unit_name,
+       s.submission_id, 'composition' AS kind, c.label, p.name AS item, p.category,
+       p.amount_wan, p.share_pct,
+       CAST(NULL AS NUMERIC(18, 6)) AS budget_wan,
+       CAST(NULL AS NUMERIC(18, 6)) AS executed_wan,
+       CAST(NULL AS NUMERIC(12, 4)) AS rate_pct,
+       c.evidence_line
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN composition c ON c.submission_id = s.submission_id
+JOIN composition_part p ON p.composition_id = c.composition_id
+WHERE s.status = 'accepted'
+UNION ALL
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name),
+       s.submission_id, 'composition', c.label, CAST(NULL AS VARCHAR(200)),
+       CAST(NULL AS VARCHAR(50)), c.total_wan, CAST(NULL AS NUMERIC(12, 4)),
+       CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(12, 4)),
+       c.evidence_line
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN composition c ON c.submission_id = s.submission_id
+WHERE s.status = 'accepted' AND c.total_wan IS NOT NULL
+UNION ALL
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name),
+       s.submission_id, 'execution', e.label, CAST(NULL AS VARCHAR(200)),
+       CAST(NULL AS VARCHAR(50)), CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(12, 4)),
+       e.budget_wan, e.executed_wan,
+       COALESCE(e.rate_pct, ROUND(e.executed_wan * 100.0 / NULLIF(e.budget_wan, 0), 2)),
+       e.evidence_line
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN execution e ON e.submission_id = s.submission_id
+WHERE s.status = 'accepted'
+"""
+
+V_UNIT_INDICATORS = """
+CREATE VIEW v_unit_indicators AS
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name) AS unit_name,
+       s.submission_id, i.level1, i.level2, i.name, i.target, i.actual, i.completion,
+       i.completion_pct, i.evidence_line
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN indicator i ON i.submission_id = s.submission_id
+WHERE s.status = 'accepted'
+"""
+
+V_MISSING_UNITS = """
+CREATE VIEW v_missing_units AS
+SELECT y.fiscal_year, u.unit_id, u.name AS unit_name, u.district, u.contact_emails
+FROM (SELECT DISTINCT fiscal_year FROM submission
+       WHERE status = 'accepted' AND fiscal_year IS NOT NULL) y
+CROSS JOIN unit u
+WHERE u.active
+  AND NOT EXISTS (SELECT 1 FROM submission s
+                   WHERE s.status = 'accepted' AND s.unit_id = u.unit_id
+                     AND s.fiscal_year = y.fiscal_year)
+"""
+
+VIEWS_0001: dict[str, str] = {
+    "v_latest_submission": V_LATEST_SUBMISSION,
+    "v_district_year_summary": V_DISTRICT_YEAR_SUMMARY,
+    "v_unit_scorecard": V_UNIT_SCORECARD,
+    "v_open_findings": V_OPEN_FINDINGS,
+    "v_unit_finance": V_UNIT_FINANCE,
+    "v_unit_indicators": V_UNIT_INDICATORS,
+    "v_missing_units": V_MISSING_UNITS,
+}
+
+VIEWS = VIEWS_0001
+
+# What each view and column means: rendered into docs/warehouse.md; a test checks the columns
+# listed here are exactly the columns the database reports for each view.
+VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "v_latest_submission": (
+        "The current (latest accepted) submission of each unit and fiscal year.",
+        (
+            ("submission_id", "the submission"),
+            ("unit_id", "registry unit; NULL when the report names no known unit"),
+            ("unit_name", "registry name, else the name the report states"),
+            ("district", "registry district, else the district the report states"),
+            ("fiscal_year", "fiscal year evaluated"),
+            ("version", "1, 2, … per unit and year"),
+            ("sha256", "SHA-256 of the file"),
+            ("file_name", "file name as received"),
+            ("received_at", "when the file was received"),
+            ("on_time", "any version for this unit and year arrived by the deadline"),
+            ("total_score", "overall self-evaluation score"),
+        ),
+    ),
+    "v_district_year_summary": (
+        "One row per fiscal year over all current submissions and the active registry.",
+        (
+            ("fiscal_year", "fiscal year"),
+            ("units_expected", "active units in the registry"),
+            ("units_submitted", "registry units with a current submission"),
+            ("units_on_time", "registry units whose submission arrived by the deadline"),
+            ("units_with_open_errors", "registry units whose current submission has errors"),
+            ("budget_wan", "sum of `支出` budgets, 万元"),
+            ("executed_wan", "sum of executed expenditure (`支出`, else `决算支出` total), 万元"),
+            ("execution_rate_pct", "executed / budget over units stating both, percent"),
+            ("fiscal_share_pct", "财政拨款 share of expenditure by fund source, percent"),
+            ("other_share_pct", "the remaining share (100 − fiscal), percent"),
+            ("score_avg", "average total score"),
+            ("score_min", "lowest total score"),
+            ("score_max", "highest total score"),
+            ("open_error_findings", "error findings on current submissions"),
+            ("open_warning_findings", "warning findings on current submissions"),
+        ),
+    ),
+    "v_unit_scorecard": (
+        "One row per current submission: scores, rank, finance and open findings.",
+        (
+            ("fiscal_year", "fiscal year"),
+            ("unit_id", "registry unit (NULL when unknown)"),
+            ("unit_name", "unit name"),
+            ("district", "district"),
+            ("submission_id", "the current submission"),
+            ("version", "its version"),
+            ("total_score", "overall score"),
+            ("score_rank", "rank by total score within the year (1 = best, ties share)"),
+            ("duty_score", "履职效能 score from the score table"),
+            ("management_score", "管理效能 score from the score table"),
+            ("budget_wan", "`支出` budget, 万元"),
+            ("executed_wan", "executed expenditure, 万元"),
+            ("execution_rate_pct", "executed / budget, percent"),
+            ("fiscal_share_pct", "财政拨款 share of expenditure, percent"),
+            ("open_errors", "error findings on this submission"),
+            ("open_warnings", "warning findings on this submission"),
+        ),
+    ),
+    "v_open_findings": (
+        "Findings on current submissions (a superseded version's findings are closed).",
+        (
+            ("finding_id", "the finding"),
+            ("submission_id", "submission it concerns"),
+            ("fiscal_year", "fiscal year"),
+            ("unit_id", "registry unit (NULL when unknown)"),
+            ("unit_name", "unit name"),
+            ("check_id", "check identifier"),
+            ("severity", "error or warning"),
+            ("subject", "what the finding is about"),
+            ("observed", "value found"),
+            ("expected", "value expected"),
+            ("tolerance", "tolerance applied"),
+            ("message_zh", "message, Chinese"),
+            ("message_en", "message, English"),
+            ("evidence_line", "line of the report"),
+            ("evidence_text", "text quoted from the report"),
+        ),
+    ),
+    "v_unit_finance": (
+        "Compositions (parts and stated totals, item NULL) and executions of current submissions.",
+        (
+            ("fiscal_year", "fiscal year"),
+            ("unit_id", "registry unit"),
+            ("unit_name", "unit name"),
+            ("submission_id", "submission"),
+            ("kind", "composition or execution"),
+            ("label", "composition or execution label"),
+            ("item", "part name; NULL for a composition total and for executions"),
+            ("category", "part category (财政拨款, 其他, 基本支出, 项目支出)"),
+            ("amount_wan", "part amount or composition total, 万元"),
+            ("share_pct", "stated share of the part, percent"),
+            ("budget_wan", "execution budget, 万元"),
+            ("executed_wan", "execution executed amount, 万元"),
+            ("rate_pct", "stated execution rate, else executed / budget, percent"),
+            ("evidence_line", "line of the report"),
+        ),
+    ),
+    "v_unit_indicators": (
+        "Performance indicators of current submissions.",
+        (
+            ("fiscal_year", "fiscal year"),
+            ("unit_id", "registry unit"),
+            ("unit_name", "unit name"),
+            ("submission_id", "submission"),
+            ("level1", "一级指标"),
+            ("level2", "二级指标"),
+            ("name", "indicator"),
+            ("target", "年度目标值 as printed"),
+            ("actual", "年度实现值 as printed"),
+            ("completion", "完成率 as printed"),
+            ("completion_pct", "completion, percent"),
+            ("evidence_line", "line of the report"),
+        ),
+    ),
+    "v_missing_units": (
+        "Active registry units without a current submission, for each year anyone submitted.",
+        (
+            ("fiscal_year", "fiscal year"),
+            ("unit_id", "registry unit"),
+            ("unit_name", "unit name"),
+            ("district", "district"),
+            ("contact_emails", "contact e-mails, ';'-separated"),
+        ),
+    ),
+}
