@@ -44,10 +44,15 @@ def set_text_cell(cell: Cell, text: str) -> None:
     string; quotePrefix makes Excel keep it as text when the user edits the cell.
     """
     text = clean_text(text)
-    cell.value = text
+    cell.value = xlsx_line_breaks(text)
     cell.data_type = "s"
     if is_formula_like(text):
         cell.quotePrefix = True
+
+
+def xlsx_line_breaks(text: str) -> str:
+    """XML readers turn a bare CR into LF, and Excel breaks lines on LF: write LF up front."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def html_text(text: str) -> str:
