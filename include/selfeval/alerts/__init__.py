@@ -1,0 +1,46 @@
+"""Alerts to submitters: feedback in Chinese (English below), the outbox, delivery.
+
+`import selfeval.alerts` stays cheap: SQLAlchemy loads when an outbox function runs.
+"""
+
+from __future__ import annotations
+
+from selfeval.alerts.feedback import unit_folder, write_feedback
+from selfeval.alerts.outbox import (
+    Delivery,
+    Queued,
+    Reminders,
+    build_message,
+    deliver_pending,
+    queue_feedback,
+    queue_reminders,
+    reminders_supported,
+)
+from selfeval.alerts.render import (
+    Rendered,
+    SubmissionSummary,
+    feedback_for_submission,
+    reminder_missing,
+    reminder_open_errors,
+)
+from selfeval.alerts.senders import file_sender, smtp_sender
+
+__all__ = [
+    "Delivery",
+    "Queued",
+    "Reminders",
+    "Rendered",
+    "SubmissionSummary",
+    "build_message",
+    "deliver_pending",
+    "feedback_for_submission",
+    "file_sender",
+    "queue_feedback",
+    "queue_reminders",
+    "reminder_missing",
+    "reminder_open_errors",
+    "reminders_supported",
+    "smtp_sender",
+    "unit_folder",
+    "write_feedback",
+]

@@ -1,0 +1,519 @@
+"""The alert outbox: queue one message per (submission, recipient), deliver each exactly once.
+
+Queueing renders the feedback from what the warehouse holds for one submission and writes it to
+feedback/<unit>/ too. Recipients are that unit's own contacts from the registry, so one unit
+never sees another's findings; a report that matches no registry unit gets feedback files only.
+
+Delivery takes a `send(EmailMessage)` callable. Each alert is one transaction: the row is
+claimed by bumping `attempts` while still pending (which locks it against a concurrent run),
+sent, then marked sent, so two overlapping runs cannot both send it. A failed send keeps the
+alert pending with `last_error`; when the server is unreachable the rest of the batch is left
+untouched for the next run. The one gap: a crash after the server accepted a message and before
+the commit sends it again next time (at least once, never silently lost).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import TYPE_CHECKING, Any
+
+from selfeval import settings
+from selfeval.alerts.feedback import write_feedback
+from selfeval.alerts.render import (
+    Rendered,
+    SubmissionSummary,
+    feedback_for_submission,
+    reminder_missing,
+    reminder_open_errors,
+)
+from selfeval.errors import AlertError
+from selfeval.findings import Finding
+from selfeval.record import Evidence
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from selfeval.share import Share
+
+Send = Callable[[EmailMessage], None]
+
+# The server is not there at all: stop the batch instead of timing out once per alert.
+_UNREACHABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+)
+_ERROR_MAX_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """What queueing the feedback of one submission did."""
+
+    submission_id: int
+    unit_name: str | None
+    recipients: tuple[str, ...]
+    new_alert_ids: tuple[int, ...]
+    feedback_files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What one delivery run did; `pending` counts alerts still waiting afterwards."""
+
+    sent: tuple[int, ...]
+    failed: tuple[tuple[int, str], ...]
+    pending: int
+    stopped_early: bool
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def split_emails(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    parts = (p.strip() for p in value.replace("；", ";").replace(",", ";").split(";"))
+    return tuple(dict.fromkeys(p for p in parts if p))
+
+
+# --- reading a submission back -------------------------------------------------------------------
+
+
+def submission_summary(
+    conn: Connection, submission_id: int
+) -> tuple[SubmissionSummary, int | None]:
+    """The submission as the feedback names it, and its registry unit (None when unmatched)."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import submission, unit
+
+    row = conn.execute(
+        select(
+            submission.c.submission_id,
+            submission.c.unit_id,
+            submission.c.reported_unit_name,
+            submission.c.reported_district,
+            submission.c.fiscal_year,
+            submission.c.version,
+            submission.c.file_name,
+            submission.c.sha256,
+            submission.c.received_at,
+            unit.c.name.label("unit_name"),
+            unit.c.district,
+        )
+        .select_from(submission.outerjoin(unit, unit.c.unit_id == submission.c.unit_id))
+        .where(submission.c.submission_id == submission_id)
+    ).one_or_none()
+    if row is None:
+        raise AlertError(f"submission {submission_id} is not in the warehouse")
+    received = row.received_at
+    if received.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
+        received = received.replace(tzinfo=UTC)
+    summary = SubmissionSummary(
+        submission_id=row.submission_id,
+        unit_name=row.unit_name or row.reported_unit_name,
+        district=row.district or row.reported_district,
+        fiscal_year=row.fiscal_year,
+        version=row.version,
+        file_name=row.file_name,
+        sha256=row.sha256,
+        received_at=received,
+    )
+    return summary, row.unit_id
+
+
+def submission_findings(conn: Connection, submission_id: int) -> list[Finding]:
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import finding
+
+    rows = conn.execute(
+        select(finding)
+        .where(finding.c.submission_id == submission_id)
+        .order_by(finding.c.finding_id)
+    ).all()
+    return [
+        Finding(
+            check=r.check_id,
+            severity=r.severity,
+            subject=r.subject,
+            observed=r.observed,
+            expected=r.expected,
+            tolerance=r.tolerance,
+            message_zh=r.message_zh,
+            message_en=r.message_en,
+            evidence=None
+            if r.evidence_line is None
+            else Evidence(line=int(r.evidence_line), text=r.evidence_text or ""),
+        )
+        for r in rows
+    ]
+
+
+def unit_recipients(conn: Connection, unit_id: int | None) -> tuple[str, ...]:
+    if unit_id is None:
+        return ()
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import unit
+
+    value = conn.execute(
+        select(unit.c.contact_emails).where(unit.c.unit_id == unit_id)
+    ).scalar_one_or_none()
+    return split_emails(value)
+
+
+# --- queueing ------------------------------------------------------------------------------------
+
+
+def _feedback_stem(summary: SubmissionSummary) -> str:
+    year = summary.fiscal_year or "unknown-year"
+    version = f"v{summary.version}" if summary.version else "v0"
+    return f"{year}_{version}_{summary.sha256[:12]}"
+
+
+def _insert_alerts(
+    conn: Connection,
+    *,
+    submission_id: int,
+    unit_id: int | None,
+    recipients: Sequence[str],
+    rendered: Rendered,
+    now: datetime,
+) -> tuple[int, ...]:
+    from sqlalchemy import insert, select
+
+    from selfeval.warehouse.schema import alert_outbox
+
+    already = set(
+        conn.execute(
+            select(alert_outbox.c.recipient).where(alert_outbox.c.submission_id == submission_id)
+        ).scalars()
+    )
+    new_ids: list[int] = []
+    for recipient in recipients:
+        if recipient in already:
+            continue  # queued by an earlier run: queue once, send at most once
+        new_ids.append(
+            conn.execute(
+                insert(alert_outbox)
+                .values(
+                    submission_id=submission_id,
+                    unit_id=unit_id,
+                    recipient=recipient,
+                    subject=rendered.subject,
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                )
+                .returning(alert_outbox.c.alert_id)
+            ).scalar_one()
+        )
+    return tuple(new_ids)
+
+
+def queue_feedback(
+    engine: Engine, share: Share, submission_id: int, *, now: datetime | None = None
+) -> Queued:
+    """Render one submission's feedback, write it to feedback/<unit>/, queue one alert per contact.
+
+    Safe to re-run: files are rewritten with the same content, existing alerts are kept as they
+    are (a sent alert is never queued again).
+    """
+    when = now or _now()
+    with engine.begin() as conn:
+        summary, unit_id = submission_summary(conn, submission_id)
+        findings = submission_findings(conn, submission_id)
+        rendered = feedback_for_submission(summary, findings)
+        files = write_feedback(share, summary.unit_name, _feedback_stem(summary), rendered)
+        recipients = unit_recipients(conn, unit_id)
+        new_ids = _insert_alerts(
+            conn,
+            submission_id=submission_id,
+            unit_id=unit_id,
+            recipients=recipients,
+            rendered=rendered,
+            now=when,
+        )
+    return Queued(
+        submission_id=submission_id,
+        unit_name=summary.unit_name,
+        recipients=recipients,
+        new_alert_ids=new_ids,
+        feedback_files=tuple(str(p) for p in files),
+    )
+
+
+# --- delivering ----------------------------------------------------------------------------------
+
+
+def build_message(row: Any, *, sender: str, now: datetime | None = None) -> EmailMessage:
+    """The e-mail for one outbox row: text and HTML alternatives, stable Message-ID."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = row.recipient
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(now or _now())
+    domain = sender.rpartition("@")[2] or "localhost"
+    # The same id on a retry lets mail clients fold an accidental duplicate.
+    message["Message-ID"] = f"<selfeval-alert-{row.alert_id}@{domain}>"
+    message["X-Selfeval-Alert-Id"] = str(row.alert_id)
+    message.set_content(row.body_text, charset="utf-8")
+    if row.body_html:
+        message.add_alternative(row.body_html, subtype="html", charset="utf-8")
+    return message
+
+
+def pending_alert_ids(engine: Engine) -> list[int]:
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import alert_outbox
+
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(alert_outbox.c.alert_id)
+                .where(alert_outbox.c.status == "pending")
+                .order_by(alert_outbox.c.alert_id)
+            ).scalars()
+        )
+
+
+def deliver_pending(
+    engine: Engine,
+    send: Send,
+    *,
+    sender: str = settings.ALERT_SENDER,
+    now: Callable[[], datetime] = _now,
+) -> Delivery:
+    """Send every pending alert once through `send`; record attempts, errors and sent time."""
+    from sqlalchemy import select, update
+
+    from selfeval.warehouse.schema import alert_outbox
+
+    sent: list[int] = []
+    failed: list[tuple[int, str]] = []
+    stopped = False
+    for alert_id in pending_alert_ids(engine):
+        with engine.begin() as conn:
+            claimed = conn.execute(
+                update(alert_outbox)
+                .where(alert_outbox.c.alert_id == alert_id, alert_outbox.c.status == "pending")
+                .values(attempts=alert_outbox.c.attempts + 1)
+            ).rowcount
+            if claimed != 1:
+                continue  # another run sent it meanwhile
+            row = conn.execute(
+                select(alert_outbox).where(alert_outbox.c.alert_id == alert_id)
+            ).one()
+            try:
+                send(build_message(row, sender=sender, now=now()))
+            except Exception as exc:
+                error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX_CHARS]
+                conn.execute(
+                    update(alert_outbox)
+                    .where(alert_outbox.c.alert_id == alert_id)
+                    .values(last_error=error)
+                )
+                failed.append((alert_id, error))
+                if isinstance(exc, _UNREACHABLE):
+                    stopped = True
+            else:
+                conn.execute(
+                    update(alert_outbox)
+                    .where(alert_outbox.c.alert_id == alert_id)
+                    .values(status="sent", sent_at=now(), last_error=None)
+                )
+                sent.append(alert_id)
+        if stopped:
+            break
+    return Delivery(
+        sent=tuple(sent),
+        failed=tuple(failed),
+        pending=len(pending_alert_ids(engine)),
+        stopped_early=stopped,
+    )
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reminders:
+    """What the annual reminder step found and queued for one fiscal year."""
+
+    fiscal_year: int
+    missing_units: tuple[str, ...]
+    open_error_units: tuple[str, ...]
+    new_alert_ids: tuple[int, ...]
+    feedback_files: tuple[str, ...]
+
+
+def missing_units(conn: Connection, fiscal_year: int) -> list[tuple[int, str, str | None]]:
+    """Active registry units without an accepted submission for the year: (id, name, e-mails)."""
+    from sqlalchemy import and_, exists, select
+
+    from selfeval.warehouse.schema import submission, unit
+
+    has_submission = exists().where(
+        and_(
+            submission.c.unit_id == unit.c.unit_id,
+            submission.c.fiscal_year == fiscal_year,
+            submission.c.status == "accepted",
+        )
+    )
+    rows = conn.execute(
+        select(unit.c.unit_id, unit.c.name, unit.c.contact_emails).where(
+            unit.c.active.is_(True), ~has_submission
+        )
+    ).all()
+    # Sorted here, not in SQL: collations order Chinese differently on SQLite and PostgreSQL.
+    return sorted(((r.unit_id, r.name, r.contact_emails) for r in rows), key=lambda r: r[1])
+
+
+def open_error_submissions(conn: Connection, fiscal_year: int) -> list[int]:
+    """Current submissions of the year that still carry error findings."""
+    from sqlalchemy import and_, exists, select
+
+    from selfeval.warehouse.schema import finding, submission
+
+    has_error = exists().where(
+        and_(
+            finding.c.submission_id == submission.c.submission_id,
+            finding.c.severity == "error",
+        )
+    )
+    return list(
+        conn.execute(
+            select(submission.c.submission_id)
+            .where(
+                submission.c.fiscal_year == fiscal_year,
+                submission.c.status == "accepted",
+                submission.c.unit_id.is_not(None),
+                has_error,
+            )
+            .order_by(submission.c.submission_id)
+        ).scalars()
+    )
+
+
+def _insert_reminder(
+    conn: Connection,
+    *,
+    unit_id: int,
+    recipients: Sequence[str],
+    rendered: Rendered,
+    now: datetime,
+) -> tuple[int, ...]:
+    """Queue a reminder not tied to a submission, once per (unit, recipient, subject)."""
+    from sqlalchemy import insert, select
+
+    from selfeval.warehouse.schema import alert_outbox
+
+    already = set(
+        conn.execute(
+            select(alert_outbox.c.recipient).where(
+                alert_outbox.c.unit_id == unit_id,
+                alert_outbox.c.submission_id.is_(None),
+                alert_outbox.c.subject == rendered.subject,
+            )
+        ).scalars()
+    )
+    new_ids: list[int] = []
+    for recipient in recipients:
+        if recipient in already:
+            continue
+        new_ids.append(
+            conn.execute(
+                insert(alert_outbox)
+                .values(
+                    submission_id=None,
+                    unit_id=unit_id,
+                    recipient=recipient,
+                    subject=rendered.subject,
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                )
+                .returning(alert_outbox.c.alert_id)
+            ).scalar_one()
+        )
+    return tuple(new_ids)
+
+
+def reminders_supported() -> bool:
+    """Whether alert_outbox can hold an alert that belongs to no submission."""
+    from selfeval.warehouse.schema import alert_outbox
+
+    return bool(alert_outbox.c.submission_id.nullable)
+
+
+def queue_reminders(
+    engine: Engine, share: Share, fiscal_year: int, *, now: datetime | None = None
+) -> Reminders:
+    """Remind units that have not submitted, or whose current report still has errors.
+
+    Reminder texts are written to feedback/<unit>/ as well. Queued once per unit, recipient and
+    subject (which names the year and the error count), so re-running the annual DAG does not
+    remind twice about the same thing.
+    """
+    if not reminders_supported():
+        raise AlertError(
+            "alert_outbox.submission_id is NOT NULL: reminders to units without a current "
+            "submission cannot be recorded (the warehouse schema must allow NULL there)"
+        )
+    when = now or _now()
+    new_ids: list[int] = []
+    files: list[str] = []
+    with engine.begin() as conn:
+        missing = missing_units(conn, fiscal_year)
+        for unit_id, name, emails in missing:
+            rendered = reminder_missing(name, fiscal_year)
+            files += [
+                str(p)
+                for p in write_feedback(share, name, f"{fiscal_year}_reminder_missing", rendered)
+            ]
+            new_ids += _insert_reminder(
+                conn,
+                unit_id=unit_id,
+                recipients=split_emails(emails),
+                rendered=rendered,
+                now=when,
+            )
+        open_units: list[str] = []
+        for submission_id in open_error_submissions(conn, fiscal_year):
+            summary, matched = submission_summary(conn, submission_id)
+            if matched is None:  # open_error_submissions only returns matched units
+                continue
+            rendered = reminder_open_errors(summary, submission_findings(conn, submission_id))
+            open_units.append(summary.unit_name or "")
+            stem = f"{fiscal_year}_reminder_open_errors_{summary.sha256[:12]}"
+            files += [str(p) for p in write_feedback(share, summary.unit_name, stem, rendered)]
+            new_ids += _insert_reminder(
+                conn,
+                unit_id=matched,
+                recipients=unit_recipients(conn, matched),
+                rendered=rendered,
+                now=when,
+            )
+    return Reminders(
+        fiscal_year=fiscal_year,
+        missing_units=tuple(name for _, name, _ in missing),
+        open_error_units=tuple(open_units),
+        new_alert_ids=tuple(new_ids),
+        feedback_files=tuple(files),
+    )

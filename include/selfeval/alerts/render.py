@@ -1,0 +1,413 @@
+"""Feedback and reminders as words: plain text, Markdown and HTML, Chinese first, English below.
+
+One `Document` is built per message and rendered three ways, so the e-mail and the files under
+feedback/<unit>/ always say the same thing. Everything quoted from a report is untrusted: HTML
+output escapes it and Markdown output backslash-escapes the characters Markdown would act on.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from selfeval.findings import Finding
+
+_UNKNOWN_UNIT_ZH = "（未识别的单位）"
+_UNKNOWN_UNIT_EN = "(unit not recognised)"
+
+# What to do about a finding, by the family of its check (the part of check_id before the dot).
+_FIX_HINTS: dict[str, tuple[str, str]] = {
+    "carryover": (
+        "本年“年初结转和结余”应等于上年“年末结转和结余”：请核对两处数字及上年决算，改正有误的一处。",
+        "This year's opening carry-over must equal last year's closing carry-over: check both "
+        "figures against last year's final accounts and correct the wrong one.",
+    ),
+    "score": (
+        "标题或正文中的分数应与《自评指标评分表》一致：请核对评分表各项得分与小计、总分，"
+        "统一改正。",
+        "Scores stated in headings or text must match the score table: check the items, "
+        "subtotals and total of the table and correct them consistently.",
+    ),
+    "composition": (
+        "各组成部分之和应等于合计，占比应与金额一致：请核对各项金额和占比。",
+        "The parts must add up to the stated total and the shares must match the amounts: "
+        "check each amount and percentage.",
+    ),
+    "execution": (
+        "预算执行率应等于执行数除以预算数：请核对预算数、执行数和执行率。",
+        "The execution rate must equal executed / budget: check the budget, the executed "
+        "amount and the rate.",
+    ),
+    "unit": (
+        "报告中的单位名称未能与单位名录对应：请使用单位全称，或联系区财政局更新名录。",
+        "The unit named in the report is not in the registry: use the unit's full name or ask "
+        "the district team to update the registry.",
+    ),
+}
+_FIX_ERROR = (
+    "请核对报告中与此相关的数字（正文与表格），改正有误的一处，使其前后一致。",
+    "Check the related figures (text and tables), correct whichever is wrong so they agree.",
+)
+_FIX_WARNING = (
+    "请核实此处是否准确；如确有误，请修改。",
+    "Please verify this; if it is wrong, correct it.",
+)
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionSummary:
+    """What the feedback says about the submission itself (from the warehouse)."""
+
+    submission_id: int
+    unit_name: str | None
+    district: str | None
+    fiscal_year: int | None
+    version: int | None
+    file_name: str
+    sha256: str
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One message, ready to queue and to write to feedback/."""
+
+    subject: str
+    text: str
+    markdown: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    title: str
+    fields: tuple[tuple[str, str, bool], ...]  # (label, value, value is a quote from the report)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: str
+    items: tuple[Item, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One language's half of a message."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    sections: tuple[Section, ...]
+    closing: tuple[str, ...]
+    lang: str = "zh"
+
+    @property
+    def colon(self) -> str:
+        return "：" if self.lang == "zh" else ": "
+
+    def quote(self, text: str) -> str:
+        return f"「{text}」" if self.lang == "zh" else f"“{text}”"
+
+
+# --- numbers and words ---------------------------------------------------------------------------
+
+
+def _num(value: Decimal | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _tolerance(value: Decimal | None) -> str:
+    return "" if value is None or value == 0 else format(value, "f")
+
+
+def _fix(finding: Finding) -> tuple[str, str]:
+    family = finding.check.split(".", 1)[0]
+    if family in _FIX_HINTS:
+        return _FIX_HINTS[family]
+    return _FIX_ERROR if finding.severity == "error" else _FIX_WARNING
+
+
+def _ordered(findings: Sequence[Finding]) -> list[Finding]:
+    rank = {"error": 0, "warning": 1}
+    return sorted(
+        findings,
+        key=lambda f: (rank.get(f.severity, 2), f.evidence.line if f.evidence else 10**9),
+    )
+
+
+def _finding_item_zh(n: int, f: Finding) -> Item:
+    fields: list[tuple[str, str, bool]] = []
+    if f.evidence is not None:
+        fields.append((f"报告原文（第 {f.evidence.line} 行）", f.evidence.text, True))
+    if f.observed is not None:
+        fields.append(("报告所列", _num(f.observed), False))
+    if f.expected is not None:
+        tol = _tolerance(f.tolerance)
+        fields.append(
+            ("核对应为", _num(f.expected) + (f"（允许误差 ±{tol}）" if tol else ""), False)
+        )
+    fields.append(("如何修改", _fix(f)[0], False))
+    return Item(f"{n}. {f.message_zh}", tuple(fields))
+
+
+def _finding_item_en(n: int, f: Finding) -> Item:
+    fields: list[tuple[str, str, bool]] = []
+    if f.evidence is not None:
+        fields.append((f"Report text (line {f.evidence.line})", f.evidence.text, True))
+    if f.observed is not None:
+        fields.append(("Stated", _num(f.observed), False))
+    if f.expected is not None:
+        tol = _tolerance(f.tolerance)
+        fields.append(
+            ("Expected", _num(f.expected) + (f" (tolerance ±{tol})" if tol else ""), False)
+        )
+    fields.append(("What to fix", _fix(f)[1], False))
+    return Item(f"{n}. {f.message_en}", tuple(fields))
+
+
+def _received(s: SubmissionSummary) -> str:
+    return s.received_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def feedback_for_submission(summary: SubmissionSummary, findings: Sequence[Finding]) -> Rendered:
+    """The feedback for one submission: its findings by severity, or a short receipt when clean."""
+    unit_zh = summary.unit_name or _UNKNOWN_UNIT_ZH
+    unit_en = summary.unit_name or _UNKNOWN_UNIT_EN
+    year = summary.fiscal_year
+    year_zh = f"{year} 年度" if year else "（年度未识别）"
+    year_en = f"fiscal year {year}" if year else "(fiscal year not recognised)"
+    version = f"第 {summary.version} 版，" if summary.version else ""
+    version_en = f"version {summary.version}, " if summary.version else ""
+    ordered = _ordered(findings)
+    errors = [f for f in ordered if f.severity == "error"]
+    warnings = [f for f in ordered if f.severity != "error"]
+    received_zh = (
+        f"已收到{unit_zh}提交的{year_zh}部门整体支出绩效自评报告"
+        f"（文件 {summary.file_name}，{version}收到时间 {_received(summary)}）。"
+    )
+    received_en = (
+        f"We received the {year_en} performance self-evaluation report of {unit_en} "
+        f"(file {summary.file_name}, {version_en}received {_received(summary)})."
+    )
+    if not ordered:
+        subject = (
+            f"【绩效自评回执】{unit_zh} {year_zh}：已收到，未发现问题 / Receipt: no issues found"
+        )
+        zh = Part(
+            f"{unit_zh} {year_zh}绩效自评报告：回执",
+            (received_zh, "自动核对未发现问题，无需进一步处理。谢谢！"),
+            (),
+            (),
+        )
+        en = Part(
+            f"{unit_en}, {year_en}: receipt",
+            (
+                received_en,
+                "The automatic checks found no issues; nothing more is needed. Thank you!",
+            ),
+            (),
+            (),
+            lang="en",
+        )
+        return _render(subject, zh, en)
+
+    subject = (
+        f"【绩效自评反馈】{unit_zh} {year_zh}：{len(errors)} 处错误，{len(warnings)} 处提醒"
+        f" / Feedback: {len(errors)} error(s), {len(warnings)} warning(s)"
+    )
+    resubmit_zh = (
+        "请改正后将完整报告重新放入共享文件夹 inbox/（新文件将作为新版本处理）。"
+        if errors
+        else "提醒事项无需重新提交；如确有误，请改正后重新放入共享文件夹 inbox/。"
+    )
+    resubmit_en = (
+        "Please correct the report and drop the whole file into the shared folder's inbox/ "
+        "again (it is processed as a new version)."
+        if errors
+        else "Warnings need no resubmission; if something is wrong, drop a corrected file into "
+        "inbox/."
+    )
+    zh_sections: list[Section] = []
+    en_sections: list[Section] = []
+    if errors:
+        zh_sections.append(
+            Section(
+                f"错误（{len(errors)} 处，须改正）",
+                tuple(_finding_item_zh(i, f) for i, f in enumerate(errors, 1)),
+            )
+        )
+        en_sections.append(
+            Section(
+                f"Errors ({len(errors)}, must be corrected)",
+                tuple(_finding_item_en(i, f) for i, f in enumerate(errors, 1)),
+            )
+        )
+    if warnings:
+        zh_sections.append(
+            Section(
+                f"提醒（{len(warnings)} 处，请核实）",
+                tuple(_finding_item_zh(i, f) for i, f in enumerate(warnings, 1)),
+            )
+        )
+        en_sections.append(
+            Section(
+                f"Warnings ({len(warnings)}, please verify)",
+                tuple(_finding_item_en(i, f) for i, f in enumerate(warnings, 1)),
+            )
+        )
+    zh = Part(
+        f"{unit_zh} {year_zh}绩效自评报告：核对反馈",
+        (received_zh, "自动核对发现以下问题，每条均引用报告原文及行号。"),
+        tuple(zh_sections),
+        (resubmit_zh,),
+    )
+    en = Part(
+        f"{unit_en}, {year_en}: feedback",
+        (received_en, "The automatic checks found the issues below, each quoting the report."),
+        tuple(en_sections),
+        (resubmit_en,),
+        lang="en",
+    )
+    return _render(subject, zh, en)
+
+
+def reminder_missing(unit_name: str, fiscal_year: int) -> Rendered:
+    """A reminder to a unit that has not submitted its report for the year."""
+    subject = (
+        f"【绩效自评提醒】{unit_name} {fiscal_year} 年度自评报告尚未提交"
+        f" / Reminder: {fiscal_year} self-evaluation report not received"
+    )
+    zh = Part(
+        f"{unit_name}：{fiscal_year} 年度绩效自评报告尚未收到",
+        (
+            f"截至目前，我们尚未收到{unit_name}的{fiscal_year} 年度部门整体支出绩效自评报告。",
+            "请尽快将报告放入共享文件夹 inbox/；如已通过其他途径提交，请与区财政局联系。",
+        ),
+        (),
+        (),
+    )
+    en = Part(
+        f"{unit_name}: {fiscal_year} self-evaluation report not received",
+        (
+            f"We have not received the {fiscal_year} performance self-evaluation report of "
+            f"{unit_name}.",
+            "Please drop it into the shared folder's inbox/ soon; if you sent it another way, "
+            "contact the district finance bureau.",
+        ),
+        (),
+        (),
+        lang="en",
+    )
+    return _render(subject, zh, en)
+
+
+def reminder_open_errors(summary: SubmissionSummary, findings: Sequence[Finding]) -> Rendered:
+    """A reminder that a unit's current submission still has errors, listing them again."""
+    base = feedback_for_submission(summary, findings)
+    unit = summary.unit_name or _UNKNOWN_UNIT_ZH
+    errors = sum(1 for f in findings if f.severity == "error")
+    subject = (
+        f"【绩效自评提醒】{unit} {summary.fiscal_year} 年度报告仍有 {errors} 处错误未改正"
+        f" / Reminder: {errors} error(s) still open"
+    )
+    return Rendered(subject, base.text, base.markdown, base.html)
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def _render(subject: str, zh: Part, en: Part) -> Rendered:
+    return Rendered(
+        subject=subject,
+        text=_text(zh) + "\n\n" + "-" * 40 + "\n\n" + _text(en),
+        markdown=_markdown(zh) + "\n---\n\n" + _markdown(en),
+        html=_html(subject, zh, en),
+    )
+
+
+def _text(part: Part) -> str:
+    lines = [part.title, "=" * 20, ""]
+    for p in part.paragraphs:
+        lines += [p, ""]
+    for section in part.sections:
+        lines += [f"[{section.heading}]", ""]
+        for item in section.items:
+            lines.append(item.title)
+            for label, value, quoted in item.fields:
+                shown = part.quote(value) if quoted else value
+                lines.append(f"   {label}{part.colon}{shown}")
+            lines.append("")
+    for p in part.closing:
+        lines += [p, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape what Markdown would turn into markup or raw HTML; digits and dots stay."""
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+
+
+def _markdown(part: Part) -> str:
+    lines = [f"# {md_escape(part.title)}", ""]
+    for p in part.paragraphs:
+        lines += [md_escape(p), ""]
+    for section in part.sections:
+        lines += [f"## {md_escape(section.heading)}", ""]
+        for item in section.items:
+            lines += [f"### {md_escape(item.title)}", ""]
+            for label, value, quoted in item.fields:
+                shown = part.quote(md_escape(value)) if quoted else md_escape(value)
+                lines.append(f"- **{md_escape(label)}**{part.colon}{shown}")
+            lines.append("")
+    for p in part.closing:
+        lines += [md_escape(p), ""]
+    return "\n".join(lines)
+
+
+def _html_part(part: Part, lang: str) -> str:
+    e = html.escape
+    out = [f'<section lang="{lang}">', f"<h1>{e(part.title)}</h1>"]
+    out += [f"<p>{e(p)}</p>" for p in part.paragraphs]
+    for section in part.sections:
+        out.append(f"<h2>{e(section.heading)}</h2>")
+        for item in section.items:
+            out.append(f"<h3>{e(item.title)}</h3>")
+            out.append("<ul>")
+            for label, value, quoted in item.fields:
+                shown = f"<q>{e(value)}</q>" if quoted else e(value)
+                out.append(f"<li><strong>{e(label)}</strong>{part.colon}{shown}</li>")
+            out.append("</ul>")
+    out += [f"<p>{e(p)}</p>" for p in part.closing]
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _html(subject: str, zh: Part, en: Part) -> str:
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="zh-CN">',
+            '<head><meta charset="utf-8">',
+            f"<title>{html.escape(subject)}</title>",
+            "<style>body{font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.5}"
+            "q{background:#fff3cd}q::before{content:'「'}q::after{content:'」'}</style>",
+            "</head>",
+            "<body>",
+            _html_part(zh, "zh-CN"),
+            "<hr>",
+            _html_part(en, "en"),
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )

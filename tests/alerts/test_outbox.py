@@ -1,0 +1,151 @@
+"""The outbox against a real warehouse (SQLite and PostgreSQL) and a real SMTP server on loopback:
+queued once per (submission, recipient), each unit only its own findings, delivered exactly once
+across an outage."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from alerts.findings_examples import CARRY_000, SCORE_001
+from alerts.smtp_sink import Received, body_html, body_text, free_port, smtp_sink
+from selfeval.alerts import (
+    deliver_pending,
+    file_sender,
+    queue_feedback,
+    queue_reminders,
+    reminders_supported,
+    smtp_sender,
+)
+from selfeval.extract import extract_file
+from selfeval.share import open_share
+from selfeval.warehouse import load_submission, load_units
+from selfeval.warehouse.schema import alert_outbox
+
+pytestmark = pytest.mark.unit
+
+SAMPLES_UNITS = Path(__file__).parents[2] / "samples" / "units.csv"
+RECEIVED = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
+ZHONGCUN = ("zhongcun.caiwu@example.org", "zhongcun.jixiao@example.org")
+BAIHEDONG = ("baihedong.caiwu@example.org",)
+
+
+@pytest.fixture
+def loaded(warehouse_engine: Any, tmp_path: Path, seed_paths: list[Path]) -> dict[str, Any]:
+    """Both seeds loaded with their real inconsistencies as findings; returns ids and the share."""
+    share = open_share(tmp_path / "share")
+    shutil.copy(SAMPLES_UNITS, share.units_csv)
+    load_units(warehouse_engine, share.units_csv)
+    ids = {}
+    for seed, findings in ((seed_paths[0], [CARRY_000]), (seed_paths[1], [SCORE_001])):
+        result = load_submission(
+            warehouse_engine,
+            extract_file(seed),
+            findings,
+            received_at=RECEIVED,
+            file_name=seed.name,
+        )
+        ids[seed.name[:3]] = result.submission_id
+    return {"engine": warehouse_engine, "share": share, "000": ids["000"], "001": ids["001"]}
+
+
+def _outbox(engine: Any) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                alert_outbox.c.submission_id,
+                alert_outbox.c.recipient,
+                alert_outbox.c.status,
+                alert_outbox.c.attempts,
+            ).order_by(alert_outbox.c.alert_id)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_queue_once_per_submission_and_own_contacts_only(loaded: dict[str, Any]) -> None:
+    engine, share = loaded["engine"], loaded["share"]
+    q0 = queue_feedback(engine, share, loaded["000"])
+    q1 = queue_feedback(engine, share, loaded["001"])
+    assert (q0.unit_name, q0.recipients) == ("钟村街道", ZHONGCUN)
+    assert (q1.unit_name, q1.recipients) == ("白鹤洞街道", BAIHEDONG)
+    assert len(q0.new_alert_ids) == 2 and len(q1.new_alert_ids) == 1
+    # Re-running queues nothing new.
+    assert queue_feedback(engine, share, loaded["000"]).new_alert_ids == ()
+    assert _outbox(engine) == [
+        (loaded["000"], ZHONGCUN[0], "pending", 0),
+        (loaded["000"], ZHONGCUN[1], "pending", 0),
+        (loaded["001"], BAIHEDONG[0], "pending", 0),
+    ]
+    folder = share.feedback / "白鹤洞街道"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        Path(f).name for f in q1.feedback_files
+    )
+    md = (folder / Path(q1.feedback_files[0]).name).read_text(encoding="utf-8")
+    assert "(二)管理效率分析(总分为50分，自评分为46.5分)" in md
+    assert "25.04" not in md  # the other unit's finding never appears here
+
+
+def test_delivery_exactly_once_across_an_smtp_outage(loaded: dict[str, Any]) -> None:
+    engine, share = loaded["engine"], loaded["share"]
+    queue_feedback(engine, share, loaded["000"])
+    queue_feedback(engine, share, loaded["001"])
+    port = free_port()  # nothing listens here yet: the server is "down"
+    with smtp_sender("127.0.0.1", port, timeout=5) as send:
+        down = deliver_pending(engine, send)
+    assert down.sent == () and down.pending == 3 and down.stopped_early
+    assert [e.split(":")[0] for _, e in down.failed] == ["ConnectionRefusedError"]
+    assert [r[2:] for r in _outbox(engine)] == [("pending", 1), ("pending", 0), ("pending", 0)]
+
+    received: list[Received]
+    with smtp_sink(port) as (_, received), smtp_sender("127.0.0.1", port) as send:
+        up = deliver_pending(engine, send)
+        again = deliver_pending(engine, send)
+    assert len(up.sent) == 3 and up.failed == () and up.pending == 0
+    assert again.sent == () and again.pending == 0
+    assert [r[2:] for r in _outbox(engine)] == [("sent", 2), ("sent", 1), ("sent", 1)]
+    assert sorted(r.envelope_to[0] for r in received) == sorted(ZHONGCUN + BAIHEDONG)
+    (bhd,) = [r.message for r in received if r.envelope_to == list(BAIHEDONG)]
+    assert bhd["Subject"].startswith("【绩效自评反馈】白鹤洞街道 2024 年度：1 处错误")
+    assert "(二)管理效率分析(总分为50分，自评分为46.5分)" in body_text(bhd)
+    assert "(二)管理效率分析(总分为50分，自评分为46.5分)" in body_html(bhd)
+    for r in received:  # one unit never sees another's findings
+        other = "25.04" if r.envelope_to == list(BAIHEDONG) else "46.5分"
+        assert other not in body_text(r.message)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(alert_outbox.c.last_error).where(alert_outbox.c.sent_at.is_(None))
+            ).all()
+            == []
+        )
+
+
+def test_file_sender_writes_one_eml_per_alert(loaded: dict[str, Any]) -> None:
+    engine, share = loaded["engine"], loaded["share"]
+    queue_feedback(engine, share, loaded["001"])
+    result = deliver_pending(engine, file_sender(share.outbox))
+    (alert_id,) = result.sent
+    (eml,) = share.outbox.iterdir()
+    assert eml.name == f"alert-{alert_id}.eml"
+    assert "baihedong.caiwu@example.org" in eml.read_text(encoding="utf-8")
+
+
+@pytest.mark.xfail(
+    not reminders_supported(),
+    reason="alert_outbox.submission_id is NOT NULL in the warehouse schema; reminders to units "
+    "without a submission need it nullable (requested from the warehouse owner)",
+    raises=Exception,
+    strict=True,
+)
+def test_reminders_to_missing_units_and_open_errors(loaded: dict[str, Any]) -> None:
+    engine, share = loaded["engine"], loaded["share"]
+    first = queue_reminders(engine, share, 2024)
+    assert first.missing_units == ("冲口街道", "大石街道", "沙头街道", "石围塘街道")
+    assert first.open_error_units == ("钟村街道", "白鹤洞街道")
+    assert len(first.new_alert_ids) == 4 + 3
+    assert queue_reminders(engine, share, 2024).new_alert_ids == ()
