@@ -16,6 +16,7 @@ from selfeval.publish.charts import Bar, Segment, bar_chart
 from selfeval.publish.safety import html_text
 from selfeval.publish.sheets import Sheet, format_value
 
+WRAP_AFTER = 24  # characters; longer text cells may wrap in the HTML tables
 COLOR_SCORE = "#2f6db5"
 COLOR_RATE = "#3a8f5c"
 COLOR_FISCAL = "#2f6db5"
@@ -31,7 +32,9 @@ p.meta{color:#555;margin:0 0 16px}
 figure{margin:12px 0 24px}figcaption{font-weight:bold;margin-bottom:6px}
 svg.chart{max-width:100%;height:auto;display:block}
 table{border-collapse:collapse;margin:6px 0 16px;font-size:13px}
-th,td{border:1px solid #d0d5db;padding:3px 8px;vertical-align:top}
+div.scroll{overflow-x:auto;max-width:100%}
+th,td{border:1px solid #d0d5db;padding:3px 8px;vertical-align:top;white-space:nowrap}
+td.w{white-space:normal;min-width:18em;max-width:36em}
 th{background:#ddebf7;text-align:left;position:sticky;top:0}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 details{margin:8px 0}summary{cursor:pointer;font-weight:bold}
@@ -54,14 +57,18 @@ def _table(sheet: Sheet) -> str:
         cells = []
         for c, value in enumerate(row):
             kind = sheet.kind(r, c)
-            cls = ' class="n"' if kind != "text" and value is not None else ""
-            cells.append(f"<td{cls}>{html_text(format_value(value, kind))}</td>")
+            shown = format_value(value, kind)
+            if kind != "text" and value is not None:
+                cls = ' class="n"'
+            else:  # long sentences wrap, short labels stay on one line
+                cls = ' class="w"' if len(shown) > WRAP_AFTER else ""
+            cells.append(f"<td{cls}>{html_text(shown)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     if not body:
         body.append(f'<tr><td colspan="{len(sheet.columns)}">无</td></tr>')
     return (
-        f'<table id="table-{html_text(sheet.slug)}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<div class="scroll"><table id="table-{html_text(sheet.slug)}"><thead><tr>{head}</tr>'
+        f"</thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
