@@ -76,21 +76,27 @@ def load_submission(
 ) -> LoadResult:
     """Load one report with its findings in one transaction (see the module docstring)."""
     from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
 
     from selfeval.warehouse.schema import submission
 
     sha = record.source.sha256
     if not sha:
         raise WarehouseError(f"{file_name}: the record has no sha256: cannot load it")
-    with engine.begin() as conn:
-        dup = conn.execute(
-            select(submission.c.submission_id, submission.c.version, submission.c.unit_id).where(
-                submission.c.sha256 == sha
-            )
-        ).first()
-        if dup is not None:
-            return LoadResult(dup.submission_id, "duplicate", dup.version, dup.unit_id, (), ())
-        return _load(conn, record, findings, received_at=received_at, file_name=file_name)
+    try:
+        with engine.begin() as conn:
+            dup = conn.execute(
+                select(
+                    submission.c.submission_id, submission.c.version, submission.c.unit_id
+                ).where(submission.c.sha256 == sha)
+            ).first()
+            if dup is not None:
+                return LoadResult(dup.submission_id, "duplicate", dup.version, dup.unit_id, (), ())
+            return _load(conn, record, findings, received_at=received_at, file_name=file_name)
+    except SQLAlchemyError as exc:
+        # The transaction rolled back: nothing of this file is in the warehouse.
+        reason = str(exc).splitlines()[0]
+        raise WarehouseError(f"{file_name}: not loaded (nothing was written): {reason}") from exc
 
 
 def _load(

@@ -1,0 +1,85 @@
+"""`selfeval load PATH...`: extract, check and load reports into the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+
+from selfeval import settings
+from selfeval.errors import ConfigError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, help="report files or folders of reports")
+    parser.add_argument(
+        "--warehouse",
+        metavar="URL",
+        help=f"SQLAlchemy URL (default: ${settings.WAREHOUSE_URL_ENV}, else <share>/warehouse.db)",
+    )
+    parser.add_argument(
+        "--share", type=Path, help=f"the shared folder (default: ${settings.SHARE_ENV})"
+    )
+    parser.add_argument(
+        "--units",
+        type=Path,
+        help=f"unit registry CSV to load first (default: <share>/{settings.UNITS_CSV} if present)",
+    )
+    parser.add_argument(
+        "--received-at",
+        metavar="ISO",
+        help="when the files were received, e.g. 2025-03-28T09:30+08:00 (default: file time)",
+    )
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in settings.REPORT_SUFFIXES
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def run(args: argparse.Namespace) -> int:
+    from selfeval.pipeline import load_reports
+    from selfeval.warehouse import connect, load_units, upgrade
+
+    received_at = None
+    if args.received_at:
+        try:
+            received_at = datetime.fromisoformat(args.received_at)
+        except ValueError as exc:
+            raise ConfigError(f"--received-at {args.received_at!r}: {exc}") from exc
+    engine = connect(args.warehouse, share=args.share)
+    try:
+        upgrade(engine)
+        units = args.units
+        if units is None and args.share is not None:
+            candidate = args.share / settings.UNITS_CSV
+            units = candidate if candidate.is_file() else None
+        if units is not None:
+            print(f"registry: {load_units(engine, units)} units from {units}")
+        outcomes = load_reports(engine, _expand(args.paths), received_at=received_at)
+    finally:
+        engine.dispose()
+    for o in outcomes:
+        if o.status == "rejected":
+            print(f"rejected   {o.path}: {o.reason}")
+            continue
+        counts = f"{o.errors} errors, {o.warnings} warnings" if o.status == "loaded" else ""
+        superseded = f" (supersedes {', '.join(map(str, o.superseded))})" if o.superseded else ""
+        print(
+            f"{o.status:<10} {o.path}  submission {o.submission_id} v{o.version}"
+            f"{superseded}  {counts}".rstrip()
+        )
+    if any(o.status == "rejected" for o in outcomes):
+        return 2
+    return 1 if any(o.errors for o in outcomes) else 0
