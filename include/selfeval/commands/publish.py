@@ -1,0 +1,46 @@
+"""`selfeval publish --year YEAR`: write <share>/published/<year>/ from the warehouse views."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from selfeval import settings
+from selfeval.errors import ConfigError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, required=True, help="the fiscal year to publish")
+    parser.add_argument(
+        "--share", type=Path, help=f"the shared folder (default: ${settings.SHARE_ENV})"
+    )
+    parser.add_argument(
+        "--warehouse",
+        metavar="URL",
+        help=f"SQLAlchemy URL (default: ${settings.WAREHOUSE_URL_ENV}, else <share>/warehouse.db)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from selfeval.publish import publish_district_summary
+    from selfeval.warehouse import connect
+
+    share = args.share
+    if share is None:
+        env_share = os.environ.get(settings.SHARE_ENV, "").strip()
+        if not env_share:
+            raise ConfigError(f"no shared folder: pass --share or set {settings.SHARE_ENV}")
+        share = Path(env_share)
+    engine = connect(args.warehouse, share=share)
+    try:
+        result = publish_district_summary(engine, share, args.year)
+    finally:
+        engine.dispose()
+    print(
+        f"published {result.fiscal_year}: {result.submissions} submissions, "
+        f"{result.units_missing} units missing -> {result.folder}"
+    )
+    for path in (*result.files, result.manifest):
+        print(f"  {path.name}")
+    return 0
