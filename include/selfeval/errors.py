@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def printable(text: str) -> str:
+    """`text` with control and bidi-override characters escaped, safe to print in one line."""
+    return "".join(
+        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
+    )
+
 
 class SelfevalError(Exception):
     """Base class: every error selfeval raises on purpose."""
@@ -16,7 +25,7 @@ class UnreadableReport(SelfevalError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{printable(self.path)}: {self.reason}"
 
 
 class SuiteError(SelfevalError):

@@ -198,7 +198,9 @@ def record_from_dict(d: dict[str, Any]) -> Record:
         fiscal_year=d.get("fiscal_year"),
         total_score=None
         if ts is None
-        else TotalScore(score=_req_dec(ts["score"]), max=_dec(ts["max"]), evidence=_ev(ts["evidence"])),
+        else TotalScore(
+            score=_req_dec(ts["score"]), max=_dec(ts["max"]), evidence=_ev(ts["evidence"])
+        ),
         compositions=tuple(
             Composition(
                 label=c["label"],

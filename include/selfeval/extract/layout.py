@@ -14,7 +14,7 @@ from typing import Literal
 
 from selfeval.extract.normalize import normalize_line
 
-LineKind = Literal["blank", "page", "heading", "table", "text"]
+LineKind = Literal["blank", "page", "rule", "heading", "table", "text"]
 
 _PAGE_MARKER = re.compile(
     r"^(?:[-—–_－=]+\s*\d{1,4}\s*[-—–_－=]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -101,7 +101,7 @@ def classify(no: int, raw: str) -> Line:
         return Line(no, raw, "", "page")
     if "\t" in stripped or stripped.count("|") >= 2:
         if _PIPE_SEPARATOR.match(stripped):
-            return Line(no, raw, "", "page")  # a markdown table rule carries nothing
+            return Line(no, raw, "", "rule")  # a markdown rule: the row above is a header
         return Line(no, raw, normalize_line(raw.strip("\n")), "table")
     level = 0
     body = stripped
@@ -143,20 +143,98 @@ def split_cells(line: Line) -> tuple[str, ...]:
     return tuple(c.strip() for c in inner.split("|"))
 
 
+_CELL_TABLE_START = re.compile(r"^(?:一级指标|二级指标|三级指标|指标名称|绩效指标)$")
+_CELL_HEADER_END = re.compile(r"完成率|完成情况|完成比例|完成程度")
+_CELL_TARGET = re.compile(r"目标")
+_CELL_ACTUAL = re.compile(r"实现|实际|完成值")
+_CELL_COMPLETION = re.compile(
+    r"^(?:\d+(?:\.\d+)?%|达标完成|已完成|完成|未完成|基本完成|部分完成|达成|未达成)$"
+)
+_CELL_VALUE = re.compile(r"^[≥≤<>=]?\d|%$")
+_CELL_MAX_CHARS = 30
+
+
+def _is_cell(line: Line) -> bool:
+    return (
+        line.kind in ("text", "heading")
+        and len(line.text) <= _CELL_MAX_CHARS
+        and "。" not in line.text
+    )
+
+
+def _cell_table(lines: tuple[Line, ...], start: int) -> tuple[int, list[TableRow]] | None:
+    """A table printed one cell per line, starting at `lines[start]`: (end index, rows)."""
+    cells: list[Line] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if line.kind in ("blank", "page"):
+            i += 1
+            continue
+        if not _is_cell(line):
+            break
+        cells.append(line)
+        i += 1
+    texts = [c.text for c in cells]
+    header_end = None
+    seen_target = seen_actual = False
+    for k, t in enumerate(texts[:10]):
+        seen_target = seen_target or bool(_CELL_TARGET.search(t))
+        seen_actual = seen_actual or bool(_CELL_ACTUAL.search(t))
+        if seen_target and seen_actual and _CELL_HEADER_END.search(t):
+            header_end = k
+            break
+    if header_end is None:
+        return None
+    width = header_end + 1
+    rows = [TableRow(cells[0].no, tuple(texts[:width]))]
+    row: list[Line] = []
+    for k in range(width, len(cells)):
+        row.append(cells[k])
+        nxt = texts[k + 1] if k + 1 < len(texts) else ""
+        ends = len(row) >= 4 and _CELL_COMPLETION.match(texts[k]) is not None
+        if ends and len(row) < width and (_CELL_VALUE.search(nxt) or _CELL_COMPLETION.match(nxt)):
+            ends = False  # a target or actual value that looks like a completion; more follows
+        if ends or len(row) == width:
+            rows.append(TableRow(row[0].no, tuple(c.text for c in row)))
+            row = []
+    if row:
+        rows.append(TableRow(row[0].no, tuple(c.text for c in row)))
+    if len(rows) < 2:
+        return None
+    end = max(j for j in range(start, i) if lines[j].kind not in ("blank", "page"))
+    return end, rows
+
+
 def build_layout(text: str) -> Layout:
     lines = tuple(classify(no, raw) for no, raw in enumerate(text.split("\n"), start=1))
     blocks: list[Paragraph | Table] = []
     current: Paragraph | None = None
     rows: list[TableRow] = []
+    skip_to = -1
 
     def flush_table() -> None:
         if rows:
             blocks.append(Table(tuple(rows)))
             rows.clear()
 
-    for line in lines:
-        if line.kind in ("blank", "page"):
+    for index, line in enumerate(lines):
+        if index <= skip_to or line.kind in ("blank", "page"):
             continue
+        if line.kind == "rule":
+            if len(rows) > 1:  # the row above the rule heads a new table
+                header = rows.pop()
+                flush_table()
+                rows.append(header)
+            continue
+        if line.kind != "table" and _CELL_TABLE_START.match(line.text):
+            cell_table = _cell_table(lines, index)
+            if cell_table is not None:
+                skip_to, cell_rows = cell_table
+                flush_table()
+                blocks.append(Table(tuple(cell_rows)))
+                current = None
+                continue
         if line.kind == "table":
             current = None
             rows.append(TableRow(line.no, split_cells(line)))

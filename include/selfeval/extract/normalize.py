@@ -93,14 +93,17 @@ def _tighten(cell: str) -> str:
     cell = _SPACES.sub(" ", cell).strip()
     if not cell:
         return cell
-    if _WIDE_THOUSANDS.search(cell):
+    if "，" in cell and _WIDE_THOUSANDS.search(cell):
         cell = _WIDE_THOUSANDS.sub(lambda m: m.group(0).replace("，", ""), cell)
-    cell = _SPACE_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), cell)
-    cell = _decimal_spaces(cell)
-    cell = _SPACE_BEFORE_PCT.sub("", cell)
-    cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)
-    cell = _SPACE_TIGHT_AFTER.sub("", cell)
-    cell = _SPACE_TIGHT_BEFORE.sub("", cell)
+    if " " in cell:
+        cell = _SPACE_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), cell)
+        cell = _decimal_spaces(cell)
+        cell = _SPACE_BEFORE_PCT.sub("", cell)
+    if "," in cell:
+        cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)
+    if " " in cell:
+        cell = _SPACE_TIGHT_AFTER.sub("", cell)
+        cell = _SPACE_TIGHT_BEFORE.sub("", cell)
     return cell
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from selfeval import settings
 from selfeval.extract.figures import MONEY, NUM, dec, evidence, money_from_match, sentence_span
@@ -36,16 +37,17 @@ class Sentence:
 
 
 def sentences(paragraphs: list[Paragraph], ends: str = "。！？!?") -> Iterator[Sentence]:
+    pattern = _sentence_pattern(ends)
     for para in paragraphs:
-        text = para.text
-        begin = 0
-        for i, ch in enumerate(text):
-            if ch in ends:
-                if text[begin : i + 1].strip():
-                    yield Sentence(text[begin : i + 1], para.line_at(begin), para, begin)
-                begin = i + 1
-        if text[begin:].strip():
-            yield Sentence(text[begin:], para.line_at(begin), para, begin)
+        for m in pattern.finditer(para.text):
+            if m.group(0).strip():
+                yield Sentence(m.group(0), para.line_at(m.start()), para, m.start())
+
+
+@lru_cache(maxsize=8)
+def _sentence_pattern(ends: str) -> re.Pattern[str]:
+    cls = re.escape(ends)
+    return re.compile(rf"[^{cls}]*[{cls}]|[^{cls}]+$")
 
 
 # --- unit and year -------------------------------------------------------------------------------

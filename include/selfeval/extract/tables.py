@@ -250,6 +250,7 @@ def _vertical(table: Table) -> list[Score]:
     label_cols = [i for i in range(len(header)) if i not in (max_col, score_col)][:2]
     result: list[Score] = []
     group: str | None = None
+    announced: set[str] = set()
     for row in table.rows[header_at + 1 :]:
         cells = list(row.cells) + [""] * (len(header) - len(row.cells))
         labels = [cells[i].strip() for i in label_cols]
@@ -265,7 +266,21 @@ def _vertical(table: Table) -> list[Score]:
             continue
         if first:
             group, group_max = _split_group(first)
+            if second and group_max is not None and group not in announced:
+                announced.add(group)
+                result.append(
+                    Score(
+                        group,
+                        None,
+                        "subtotal",
+                        dimension_of(group),
+                        group_max,
+                        None,
+                        evidence(row.no, first),
+                    )
+                )
             if not second:  # a group row: its own max and score
+                announced.add(group)
                 result.append(
                     Score(
                         group,

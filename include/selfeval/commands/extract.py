@@ -1,0 +1,132 @@
+"""`selfeval extract PATH [--format json|table]`: print the record of one report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal
+
+from selfeval.record import Money, Record
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="a report file (.txt or .md)")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="table (default) for people; json is the stable contract in docs/record.md",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from selfeval import jsonio
+    from selfeval.extract import extract_file
+
+    record = extract_file(args.path)  # UnreadableReport → exit 2 in cli.main
+    if args.format == "json":
+        sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
+    else:
+        sys.stdout.write(render_table(record))
+    return 0
+
+
+def _n(value: Decimal | None) -> str:
+    return "—" if value is None else format(value, "f")
+
+
+def _m(value: Money | None) -> str:
+    return "—" if value is None else f"{format(value.wan, 'f')}万元"
+
+
+def render_table(record: Record) -> str:
+    """A plain-text view of a record for people; the JSON form is the contract."""
+    out: list[str] = []
+    src, unit = record.source, record.unit
+    out.append(f"报告 Report      {src.path}  ({src.encoding}, sha256 {src.sha256[:12]}…)")
+    place = " ".join(x for x in (unit.city, unit.district) if x)
+    out.append(f"单位 Unit        {unit.name or '—'}" + (f"  ({place})" if place else ""))
+    out.append(f"年度 Fiscal year {record.fiscal_year or '—'}")
+    ts = record.total_score
+    if ts:
+        out.append(f"总分 Total score {_n(ts.score)} / {_n(ts.max)}  (line {ts.evidence.line})")
+    else:
+        out.append("总分 Total score —")
+
+    def section(title: str, rows: list[tuple[str, ...]], header: tuple[str, ...]) -> None:
+        out.append("")
+        out.append(f"{title} ({len(rows)})")
+        if not rows:
+            return
+        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            out.append(
+                "  " + "  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
+            )
+
+    comp_rows: list[tuple[str, ...]] = []
+    for c in record.compositions:
+        comp_rows.append((c.label, "", _m(c.total), "", str(c.evidence.line)))
+        for p in c.parts:
+            comp_rows.append(("", p.name, _m(p.amount), _n(p.share_pct), ""))
+    section("收支构成 Compositions", comp_rows, ("构成", "组成部分", "金额", "占比%", "行"))
+    section(
+        "预算执行 Executions",
+        [
+            (e.label, _m(e.budget), _m(e.executed), _n(e.rate_pct), str(e.evidence.line))
+            for e in record.executions
+        ],
+        ("项目", "预算", "执行", "执行率%", "行"),
+    )
+    section(
+        "评分表 Score table",
+        [
+            (s.kind, s.group or "", s.name or "", _n(s.max), _n(s.score), str(s.evidence.line))
+            for s in record.scores
+        ],
+        ("类型", "一级指标", "二级指标", "分值", "得分", "行"),
+    )
+    section(
+        "标题/正文中的得分 Section scores",
+        [
+            (s.name, s.dimension or "", _n(s.max), _n(s.score), str(s.evidence.line))
+            for s in record.section_scores
+        ],
+        ("名称", "维度", "总分", "得分", "行"),
+    )
+    section(
+        "绩效指标 Indicators",
+        [
+            (
+                i.level1 or "",
+                i.level2 or "",
+                i.name,
+                i.target or "",
+                i.actual or "",
+                i.completion or "",
+                str(i.evidence.line),
+            )
+            for i in record.indicators
+        ],
+        ("一级", "二级", "指标", "目标", "实际", "完成", "行"),
+    )
+    section(
+        "结转结余 Carry-overs",
+        [
+            (c.label, str(c.year or "—"), c.position, _m(c.amount), str(c.evidence.line))
+            for c in record.carryovers
+        ],
+        ("项目", "年度", "位置", "金额", "行"),
+    )
+    out.append("")
+    out.append(f"提示 Warnings ({len(record.warnings)})")
+    out.extend(f"  - {w}" for w in record.warnings)
+    return "\n".join(out) + "\n"
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
