@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from compare import assert_matches_views
 from openpyxl import load_workbook
+from publish_compare import assert_matches_views
+from publish_views import YEAR, sample_views, scorecard_row, view_engine
 from sqlalchemy import create_engine
-from view_tables import YEAR, sample_views, scorecard_row, view_engine
 
 from selfeval.errors import PublishError
 from selfeval.publish import file_names, publish_district_summary

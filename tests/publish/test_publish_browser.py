@@ -7,11 +7,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from browser import OVERLAP_PROBE, find_browser, open_page
-from selfeval.publish import file_names, publish_district_summary
+from publish_browser import OVERLAP_PROBE, find_browser, open_page
+from publish_views import YEAR, view_engine
 from test_publish import HOSTILE_NAME, SCRIPT, SVG_CLOSE, hostile_views
-from view_tables import YEAR, view_engine
+
+from selfeval.publish import file_names, publish_district_summary
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from publish_compare import assert_matches_views, view_rows
 
-from compare import assert_matches_views, view_rows
 from selfeval.extract import extract_file
 from selfeval.findings import Finding
 from selfeval.publish import file_names, publish_district_summary
