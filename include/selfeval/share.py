@@ -386,3 +386,106 @@ def reject_file(share: Share, path: str | os.PathLike[str], relative: str, reaso
 
 def _reason_path(target: Path) -> Path:
     return target.with_name(target.name + ".reason.txt")
+
+
+# --- the intake of one file ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    """What became of one inbox file: loaded, a duplicate of a loaded file, or rejected."""
+
+    relative: str
+    sha256: str
+    outcome: str  # "loaded" | "duplicate" | "rejected"
+    submission_id: int | None
+    unit_name: str | None
+    errors: int
+    warnings: int
+    reason: str | None
+    stored_at: str | None  # archive/ path, or the rejected/ reason file
+    feedback_files: tuple[str, ...]
+    new_alert_ids: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "relative": self.relative,
+            "sha256": self.sha256,
+            "outcome": self.outcome,
+            "submission_id": self.submission_id,
+            "unit_name": self.unit_name,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "reason": self.reason,
+            "stored_at": self.stored_at,
+            "feedback_files": list(self.feedback_files),
+            "new_alert_ids": list(self.new_alert_ids),
+        }
+
+
+def intake_file(
+    engine: Any, share: Share, item: InboxFile, *, received_at: datetime
+) -> IntakeResult:
+    """Extract, check and load one inbox file, queue its feedback, then archive the original.
+
+    An unreadable file is recorded as a rejected submission and moved to rejected/ with its
+    reason; that is an outcome, not a failure. Anything else that goes wrong (warehouse down,
+    a broken suite) raises and leaves the file in the inbox for the next run. Each step is
+    idempotent, so a run that stopped half-way is completed by the next one: the file's hash is
+    then already loaded, and only the feedback and the archiving are (re)done.
+    """
+    from selfeval.alerts import queue_feedback
+    from selfeval.checks import check_records
+    from selfeval.errors import UnreadableReport
+    from selfeval.extract import extract_file
+    from selfeval.warehouse import load_submission, record_rejection
+
+    shown = _display(item.relative)
+    try:
+        record = extract_file(item.path)
+    except UnreadableReport as exc:
+        submission_id = record_rejection(
+            engine,
+            sha256=item.sha256,
+            file_name=shown,
+            reason=exc.reason,
+            received_at=received_at,
+        )
+        reason_file = reject_file(share, item.path, item.relative, exc.reason)
+        return IntakeResult(
+            shown, item.sha256, "rejected", submission_id, None, 0, 0, exc.reason,
+            str(reason_file), (), (),
+        )  # fmt: skip
+    (findings,) = check_records([record])
+    loaded = load_submission(engine, record, findings, received_at=received_at, file_name=shown)
+    queued = queue_feedback(engine, share, loaded.submission_id)
+    archived = archive_file(share, item)
+    every = (*findings, *loaded.findings)
+    return IntakeResult(
+        relative=shown,
+        sha256=record.source.sha256,
+        outcome="loaded" if loaded.status == "loaded" else "duplicate",
+        submission_id=loaded.submission_id,
+        unit_name=queued.unit_name,
+        errors=sum(1 for f in every if f.severity == "error"),
+        warnings=sum(1 for f in every if f.severity == "warning"),
+        reason=None,
+        stored_at=str(archived),
+        feedback_files=queued.feedback_files,
+        new_alert_ids=queued.new_alert_ids,
+    )
+
+
+def settle_scan(share: Share, scan: InboxScan, *, processed: Collection[str]) -> list[str]:
+    """Move what a scan will not process out of the inbox: refused files to rejected/, copies of
+    already-loaded files to archive/. A second copy of a file not loaded yet stays for the next
+    run, so it shares the fate (archive or rejected) of the first. Returns one line per move."""
+    done: list[str] = []
+    for refused in scan.refused:
+        reject_file(share, refused.path, refused.relative, refused.reason)
+        done.append(f"rejected {_display(refused.relative)}: {refused.reason}")
+    for duplicate in scan.duplicates:
+        if duplicate.sha256 in processed and Path(duplicate.path).exists():
+            archive_file(share, duplicate)
+            done.append(f"archived copy of a loaded file {_display(duplicate.relative)}")
+    return done

@@ -359,6 +359,7 @@ class Reminders:
     open_error_units: tuple[str, ...]
     new_alert_ids: tuple[int, ...]
     feedback_files: tuple[str, ...]
+    queued: bool  # False when the outbox cannot hold reminders yet (see reminders_supported)
 
 
 def missing_units(conn: Connection, fiscal_year: int) -> list[tuple[int, str, str | None]]:
@@ -469,13 +470,10 @@ def queue_reminders(
 
     Reminder texts are written to feedback/<unit>/ as well. Queued once per unit, recipient and
     subject (which names the year and the error count), so re-running the annual DAG does not
-    remind twice about the same thing.
+    remind twice about the same thing. While alert_outbox.submission_id is NOT NULL, reminders
+    cannot be recorded there: they are written to feedback/ only and `queued` is False.
     """
-    if not reminders_supported():
-        raise AlertError(
-            "alert_outbox.submission_id is NOT NULL: reminders to units without a current "
-            "submission cannot be recorded (the warehouse schema must allow NULL there)"
-        )
+    queue = reminders_supported()
     when = now or _now()
     new_ids: list[int] = []
     files: list[str] = []
@@ -490,7 +488,7 @@ def queue_reminders(
             new_ids += _insert_reminder(
                 conn,
                 unit_id=unit_id,
-                recipients=split_emails(emails),
+                recipients=split_emails(emails) if queue else (),
                 rendered=rendered,
                 now=when,
             )
@@ -506,7 +504,7 @@ def queue_reminders(
             new_ids += _insert_reminder(
                 conn,
                 unit_id=matched,
-                recipients=unit_recipients(conn, matched),
+                recipients=unit_recipients(conn, matched) if queue else (),
                 rendered=rendered,
                 now=when,
             )
@@ -516,4 +514,5 @@ def queue_reminders(
         open_error_units=tuple(open_units),
         new_alert_ids=tuple(new_ids),
         feedback_files=tuple(files),
+        queued=queue,
     )
