@@ -81,3 +81,8 @@ EXPECTATIONS_DIR_ENV = "SELFEVAL_EXPECTATIONS_DIR"
 CHECK_SEVERITIES = ("error", "warning")
 # GX logs INFO chatter under this logger (its children inherit the level we set on it).
 GX_QUIET_LOGGERS = ("great_expectations",)
+
+# --- DAGs and alerts (issue 5) -----------------------------------------------------------------
+# The annual DAG's fiscal_year param must lie in this range (a typo like 224 fails validation).
+FISCAL_YEAR_MIN = 2000
+FISCAL_YEAR_MAX = 2100
