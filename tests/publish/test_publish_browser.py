@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from publish_browser import OVERLAP_PROBE, find_browser, open_page
 from publish_views import YEAR, view_engine
 from test_publish import HOSTILE_NAME, SCRIPT, SVG_CLOSE, hostile_views
+from test_publish_warehouse import loaded  # noqa: F401  (fixture)
 
 from selfeval.publish import file_names, publish_district_summary
 
@@ -76,3 +78,22 @@ def test_the_probe_sees_a_page_that_does_fetch(tmp_path: Path) -> None:
     assert "http://127.0.0.1:9/x.png" in visit.requests
     assert "http://127.0.0.1:9/x.js" in visit.requests
     assert visit.probes["scripts"] == 1
+
+
+@needs_browser
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_report_from_the_seeded_warehouse_renders(loaded: Any, tmp_path: Path) -> None:  # noqa: F811
+    share = tmp_path / "share"
+    share.mkdir()
+    now = datetime(2025, 4, 15, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    result = publish_district_summary(loaded, share, 2024, now=now)
+    page = result.folder / file_names(2024)["html"]
+
+    visit = open_page(BROWSER, page, tmp_path / "chromium", PROBES)  # type: ignore[arg-type]
+
+    assert visit.requests == [page.resolve().as_uri()]
+    assert visit.probes["svgs"] == 4
+    assert visit.probes["bars"] == [4, 4, 5, 4]
+    assert visit.probes["scripts"] == 0
+    assert visit.probes["overlaps"] == []
+    print(f"screenshot: {visit.screenshot}")

@@ -137,6 +137,8 @@ def loaded(warehouse_engine: Any, tmp_path: Path) -> Any:
         "chongkou",
         {
             "白鹤洞": "冲口",
+            "6,577.52": "6,010.96",
+            "8,821.3 万元": "8,254.74 万元",
             "11,516.76": "10,950.20",
             "98.76%": "93.90%",
             "社区服务覆盖率。": f"社区服务覆盖率{SCRIPT}。",
@@ -244,3 +246,36 @@ def test_republishing_after_a_new_version_names_it_in_the_manifest(
     wb = load_workbook(second.folder / file_names(2024)["xlsx"])
     totals = {r[1].value: r[3].value for r in wb["单位得分"].iter_rows(min_row=2)}
     assert totals["钟村街道"] == 95
+
+
+def test_the_publish_command_writes_the_year_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfeval.cli import main
+    from selfeval.warehouse import connect, upgrade
+
+    share = tmp_path / "share"
+    share.mkdir()
+    engine = connect(share=share)  # the default warehouse: <share>/warehouse.db
+    upgrade(engine)
+    units = tmp_path / "units.csv"
+    units.write_text(UNITS_CSV, encoding="utf-8")
+    load_units(engine, units)
+    load(engine, SEED_001, datetime(2025, 3, 20, tzinfo=TZ))
+    engine.dispose()
+    monkeypatch.delenv("SELFEVAL_WAREHOUSE_URL", raising=False)
+
+    assert main(["publish", "--year", "2024", "--share", str(share)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == (
+        f"published 2024: 1 submissions, 6 units missing -> {share / 'published' / '2024'}"
+    )
+    assert sorted(p.name for p in (share / "published" / "2024").iterdir()) == sorted(
+        [*file_names(2024).values(), "manifest.json"]
+    )
+
+    assert main(["publish", "--year", "2019", "--share", str(share)]) == 2
+    assert "no registered unit and no submission for fiscal year 2019" in capsys.readouterr().err
+    monkeypatch.delenv("SELFEVAL_SHARE", raising=False)
+    assert main(["publish", "--year", "2024"]) == 2
+    assert "no shared folder: pass --share or set SELFEVAL_SHARE" in capsys.readouterr().err
