@@ -227,12 +227,15 @@ def _matches_table(c: Case) -> Rendered:
 def _continuity(c: Case) -> Rendered:
     f = c.row.facts
     year = int(f["year"])
+    same_line = c.row.evidence is not None and c.row.evidence.line == f["closing_line"]
+    elsewhere_zh = "" if same_line else f"（第{f['closing_line']}行）"
+    elsewhere_en = "" if same_line else f" (line {f['closing_line']})"
     return (
         f"{_where_zh(c)}中，{year}年年初结转和结余为{num(c.observed)}万元，但{year - 1}年"
-        f"年末结转和结余为{num(c.expected)}万元（第{f['closing_line']}行），两者应当相等，"
+        f"年末结转和结余为{num(c.expected)}万元{elsewhere_zh}，两者应当相等，"
         f"相差{_diff(c)}万元。请核对本年年初结转和结余或上年年末结转和结余。",
         f"{_where_en(c)}: the opening carry-over of {year} is {num(c.observed)} 万元 but the "
-        f"closing carry-over of {year - 1} is {num(c.expected)} 万元 (line {f['closing_line']}); "
+        f"closing carry-over of {year - 1} is {num(c.expected)} 万元{elsewhere_en}; "
         f"they should be equal ({_diff(c)} 万元 apart). Correct one of them.",
     )
 
