@@ -544,6 +544,11 @@ def _indicators(report_id: int, record: Record) -> Iterable[Row]:
 # --- carry-over --------------------------------------------------------------------------------
 
 
+def _same_figure_allowance(a: Decimal, b: Decimal) -> Decimal:
+    """One quantity printed twice: equal precision must print equal figures; else both round."""
+    return _ZERO if decimals(a) == decimals(b) else half_unit(a) + half_unit(b)
+
+
 def _carryovers(report_id: int, record: Record) -> Iterable[Row]:
     def year_of(year: int | None) -> int | None:
         # "年末结转和结余" without a year in a report on year Y is Y's own closing figure
@@ -566,7 +571,7 @@ def _carryovers(report_id: int, record: Record) -> Iterable[Row]:
                 "year": year,
                 "opening": opening.amount.wan,
                 "previous_closing": closing.amount.wan,
-                "allowance": half_unit(opening.amount.wan) + half_unit(closing.amount.wan),
+                "allowance": _same_figure_allowance(opening.amount.wan, closing.amount.wan),
             },
             facts={
                 "year": year,

@@ -86,10 +86,12 @@ _RUNTIME: list[_Runtime] = []
 def _runtime() -> _Runtime:
     if not _RUNTIME:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        for name in settings.GX_QUIET_LOGGERS:
-            logging.getLogger(name).setLevel(logging.WARNING)
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        # after the import: GX configures its loggers when it is imported
+        for name in settings.GX_QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(
