@@ -1,0 +1,68 @@
+"""
+### selfeval_annual_consolidation: the year's district consolidation, after the deadline
+
+**Purpose.** Once a year (15 April, after the 31 March deadline), for the fiscal year in the
+`fiscal_year` param (default: the previous year; trigger by hand for any year): run the intake
+once more, compare the year's submissions with the unit registry (who has not submitted, who
+still has open errors) and remind those units, deliver pending alerts, then publish the year's
+consolidated tables to `published/<year>/` and update the Asset `selfeval_consolidated`, which
+downstream DAGs can schedule on.
+
+**Inputs.** As `selfeval_intake`: the shared folder, the warehouse, `smtp_default`; plus the
+`fiscal_year` param (an integer year). Runs started by the Asset or by hand carry no logical
+date, so the year always comes from the param.
+
+**Outputs.** What intake writes; reminder texts in `feedback/<unit>/`; reminders in the outbox;
+`published/<year>/` (workbook, CSV, HTML, manifest); an Asset event.
+
+**Safe to re-run.** Intake and alerts are idempotent (see `selfeval_intake`); reminders are
+queued once per unit, recipient and subject; publishing swaps the year's folder in atomically.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from airflow.sdk import Param, dag
+
+from selfeval import settings
+from selfeval_tasks import deliver, intake, prepare, publish, remind, scan, watcher
+
+_TZ = ZoneInfo(settings.DAG_TIMEZONE)
+
+
+@dag(
+    dag_id=settings.ANNUAL_DAG_ID,
+    schedule=settings.ANNUAL_SCHEDULE,
+    start_date=datetime(2025, 1, 1, tzinfo=_TZ),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=list(settings.DAG_TAGS),
+    default_args={
+        "owner": settings.DAG_OWNER,
+        "retries": settings.DAG_RETRIES,
+        "retry_delay": timedelta(seconds=settings.DAG_RETRY_DELAY_SECONDS),
+    },
+    params={
+        "fiscal_year": Param(
+            datetime.now(_TZ).year - 1,
+            type="integer",
+            minimum=settings.FISCAL_YEAR_MIN,
+            maximum=settings.FISCAL_YEAR_MAX,
+            title="Fiscal year",
+            description="The fiscal year to consolidate (default: the previous year).",
+        )
+    },
+)
+def selfeval_annual_consolidation() -> None:
+    share_root = prepare()
+    year = "{{ params.fiscal_year }}"
+    files = intake.partial(share_root=share_root).expand(item=scan(share_root))
+    reminders = remind(share_root, year)
+    files >> reminders >> deliver(share_root) >> publish(share_root, year)
+    files >> watcher()
+
+
+selfeval_annual_consolidation()

@@ -1,0 +1,254 @@
+"""The Airflow-facing tasks both selfeval DAGs use. Not a DAG file (.airflowignore skips it).
+
+Each task resolves its configuration when it runs, never at parse time: the shared folder from
+the Variable `selfeval_share` or $SELFEVAL_SHARE, the warehouse from the connection
+`selfeval_warehouse` or $SELFEVAL_WAREHOUSE_URL (else SQLite in the share), and mail from the
+connection `smtp_default` (else .eml files in <share>/outbox/). Everything they do is a call into
+`selfeval`, which is tested without Airflow; only this module knows Airflow.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from airflow.sdk import Asset, task
+
+from selfeval import settings
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from sqlalchemy.engine import Engine
+
+    from selfeval.share import Share
+
+log = logging.getLogger(__name__)
+
+CONSOLIDATED = Asset(settings.CONSOLIDATED_ASSET_NAME, uri=settings.CONSOLIDATED_ASSET_URI)
+
+
+# --- configuration, resolved inside tasks ------------------------------------------------------
+
+
+def _share() -> Share:
+    from airflow.sdk import Variable
+
+    from selfeval.share import open_share
+
+    return open_share(Variable.get(settings.SHARE_VARIABLE, default=None))
+
+
+def _warehouse_url() -> str | None:
+    """The URL of connection `selfeval_warehouse`, or None to fall back to the environment."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from selfeval.errors import ConfigError
+
+    try:
+        conn = Connection.get(settings.WAREHOUSE_CONN_ID)
+    except AirflowNotFoundException:
+        return None
+    extra = conn.extra_dejson
+    if extra.get("sqlalchemy_url"):
+        return str(extra["sqlalchemy_url"])
+    if conn.conn_type in ("postgres", "postgresql"):
+        from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+        hook = PostgresHook(postgres_conn_id=settings.WAREHOUSE_CONN_ID)
+        return str(hook.sqlalchemy_url.render_as_string(hide_password=False))
+    if conn.conn_type == "sqlite" and conn.host:
+        return f"sqlite:///{conn.host}"
+    raise ConfigError(
+        f"connection {settings.WAREHOUSE_CONN_ID!r} of type {conn.conn_type!r}: use a postgres "
+        "or sqlite connection, or put the URL in its extra as sqlalchemy_url"
+    )
+
+
+@contextmanager
+def _warehouse(share: Share) -> Iterator[Engine]:
+    from selfeval.warehouse import connect
+
+    engine = connect(_warehouse_url(), share=share.root)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _sender(share: Share) -> Iterator[Any]:
+    """A send(EmailMessage) through `smtp_default`, or into <share>/outbox/ when it is undefined.
+
+    The SMTP connection opens on the first message, so a run with nothing to send never dials
+    out, and an unreachable server surfaces as a send error that the outbox records.
+    """
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from selfeval.alerts import file_sender
+
+    try:
+        Connection.get(settings.SMTP_CONN_ID)
+    except AirflowNotFoundException:
+        log.info("no %s connection: writing alerts to %s", settings.SMTP_CONN_ID, share.outbox)
+        yield file_sender(share.outbox)
+        return
+
+    from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+    hook = SmtpHook(smtp_conn_id=settings.SMTP_CONN_ID)
+    opened = False
+
+    def send(message: EmailMessage) -> None:
+        nonlocal opened
+        if not opened:
+            hook.get_conn()
+            opened = True
+        # SmtpHook.send_email_smtp builds its own HTML-only message; ours carries a text and an
+        # HTML alternative and a stable Message-ID, so hand it to the connected client as is.
+        hook._smtp_client.send_message(message)  # type: ignore[union-attr]
+
+    try:
+        yield send
+    finally:
+        if opened:
+            hook.__exit__(None, None, None)
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@task
+def prepare() -> str:
+    """Create the share layout, migrate the warehouse, load units.csv; returns the share root."""
+    from selfeval.warehouse import load_units, upgrade
+
+    share = _share()
+    with _warehouse(share) as engine:
+        upgrade(engine)
+        if share.units_csv.exists():
+            log.info(
+                "loaded %d units from %s", load_units(engine, share.units_csv), share.units_csv
+            )
+        else:
+            log.warning("no unit registry at %s: reports will not match units", share.units_csv)
+    return str(share.root)
+
+
+@task
+def scan(share_root: str) -> list[dict[str, Any]]:
+    """New files in inbox/ by content hash; refused files go to rejected/ straight away."""
+    from datetime import UTC, datetime
+
+    from selfeval.share import open_share, processed_hashes, scan_inbox, settle_scan
+
+    share = open_share(share_root)
+    with _warehouse(share) as engine:
+        done = processed_hashes(engine)
+    found = scan_inbox(share, processed=done)
+    for line in settle_scan(share, found, processed=done):
+        log.info("%s", line)
+    received_at = datetime.now(UTC).isoformat()  # files arrive between scans: now bounds it
+    log.info("%d new file(s) in %s", len(found.new), share.inbox)
+    return [{**item.to_dict(), "received_at": received_at} for item in found.new]
+
+
+@task(map_index_template="{{ file_name }}")
+def intake(share_root: str, item: dict[str, Any]) -> dict[str, Any]:
+    """Extract, check and load one file, queue its feedback, archive it (or reject it)."""
+    from datetime import datetime
+
+    from airflow.sdk import get_current_context
+
+    from selfeval.share import inbox_file_from_dict, intake_file, open_share
+
+    get_current_context()["file_name"] = item["relative"]  # type: ignore[typeddict-unknown-key]
+    share = open_share(share_root)
+    with _warehouse(share) as engine:
+        result = intake_file(
+            engine,
+            share,
+            inbox_file_from_dict(item),
+            received_at=datetime.fromisoformat(item["received_at"]),
+        )
+    log.info(
+        "%s: %s (submission %s, unit %s, %d error(s), %d warning(s)) -> %s",
+        result.relative,
+        result.outcome,
+        result.submission_id,
+        result.unit_name,
+        result.errors,
+        result.warnings,
+        result.reason or result.stored_at,
+    )
+    return result.to_dict()
+
+
+@task(trigger_rule="all_done")
+def deliver(share_root: str) -> dict[str, Any]:
+    """Send every pending alert once; an SMTP outage leaves them pending for the next run."""
+    from selfeval.alerts import deliver_pending
+    from selfeval.share import open_share
+
+    share = open_share(share_root)
+    with _warehouse(share) as engine, _sender(share) as send:
+        result = deliver_pending(engine, send)
+    if result.failed:
+        log.warning(
+            "%d alert(s) not delivered, %d pending; last error: %s",
+            len(result.failed),
+            result.pending,
+            result.failed[-1][1],
+        )
+    log.info("delivered %d alert(s)", len(result.sent))
+    return {"sent": len(result.sent), "failed": len(result.failed), "pending": result.pending}
+
+
+@task(trigger_rule="one_failed")
+def watcher() -> None:
+    """Fail the run when any file failed: the mapped tasks alone would leave it green."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    raise AirflowFailException("at least one inbox file failed; see the failed intake tasks")
+
+
+@task(trigger_rule="all_done")
+def remind(share_root: str, fiscal_year: int) -> dict[str, Any]:
+    """Compare the year's submissions with the registry; remind missing and erring units."""
+    from selfeval.alerts import queue_reminders
+    from selfeval.share import open_share
+
+    share = open_share(share_root)
+    with _warehouse(share) as engine:
+        result = queue_reminders(engine, share, int(fiscal_year))
+    log.info(
+        "FY%s: not submitted: %s; open errors: %s; %d reminder(s) queued",
+        fiscal_year,
+        ", ".join(result.missing_units) or "none",
+        ", ".join(result.open_error_units) or "none",
+        len(result.new_alert_ids),
+    )
+    if not result.queued:
+        log.warning("the warehouse outbox cannot hold reminders yet: written to feedback/ only")
+    return {
+        "missing_units": list(result.missing_units),
+        "open_error_units": list(result.open_error_units),
+        "queued": len(result.new_alert_ids),
+    }
+
+
+@task(trigger_rule="all_done", outlets=[CONSOLIDATED])
+def publish(share_root: str, fiscal_year: int) -> dict[str, Any]:
+    """Publish the year's district summary to published/<year>/ and update the Asset."""
+    from selfeval.publish import publish_district_summary
+    from selfeval.share import open_share
+
+    share = open_share(share_root)
+    with _warehouse(share) as engine:
+        result = publish_district_summary(engine, share.root, int(fiscal_year))
+    log.info("published FY%s to %s", fiscal_year, result.folder)
+    return {"fiscal_year": result.fiscal_year, "folder": str(result.folder)}
