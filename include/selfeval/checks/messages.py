@@ -114,8 +114,8 @@ def _share_matches_amount(c: Case) -> Rendered:
     f = c.row.facts
     return (
         f"{_where_zh(c)}中，{f['part']}占{f['label']}的比例写为{num(c.observed)}%，"
-        f"但按金额计算应为{num(c.expected)}%（{num(f['amount'])}÷{num(f['total'])}）"
-        f"{_tol_zh(c, '个百分点')}。请核对占比或金额。",
+        f"但按金额计算应为{num(c.expected)}%（{num(f['amount'])}÷{num(f['total'])}"
+        f"{_tol_zh(c, '个百分点').replace('（', '，').rstrip('）')}）。请核对占比或金额。",
         f"{_where_en(c)}: the share of {f['part']} in {f['label']} is stated as "
         f"{num(c.observed)}%, but the amounts give {num(c.expected)}% "
         f"({num(f['amount'])} / {num(f['total'])}){_tol_en(c, ' points')}. "
