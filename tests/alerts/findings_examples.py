@@ -9,7 +9,7 @@ from selfeval.findings import Finding
 from selfeval.record import Evidence
 
 SCORE_001 = Finding(
-    check="score.section_vs_table",
+    check="section_score.matches_table",
     severity="error",
     subject="管理效能",
     observed=Decimal("46.5"),

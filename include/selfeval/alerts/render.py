@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from selfeval import settings
 from selfeval.findings import Finding
 
 _UNKNOWN_UNIT_ZH = "（未识别的单位）"
@@ -132,6 +134,7 @@ def _tolerance(value: Decimal | None) -> str:
 
 def _fix(finding: Finding) -> tuple[str, str]:
     family = finding.check.split(".", 1)[0]
+    family = "score" if family == "section_score" else family
     if family in _FIX_HINTS:
         return _FIX_HINTS[family]
     return _FIX_ERROR if finding.severity == "error" else _FIX_WARNING
@@ -176,7 +179,9 @@ def _finding_item_en(n: int, f: Finding) -> Item:
 
 
 def _received(s: SubmissionSummary) -> str:
-    return s.received_at.strftime("%Y-%m-%d %H:%M %Z").strip()
+    """The district's local time: what submitters read on their clocks."""
+    local = s.received_at.astimezone(ZoneInfo(settings.DAG_TIMEZONE))
+    return local.strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
 def feedback_for_submission(summary: SubmissionSummary, findings: Sequence[Finding]) -> Rendered:
