@@ -9,27 +9,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).parents[2]
-DAGS = REPO / "dags"
-DAG_FILES = sorted(p for p in DAGS.glob("*.py") if p.name != "selfeval_tasks.py")
-
-_HOME = Path(tempfile.mkdtemp(prefix="selfeval-airflow-"))
-AIRFLOW_ENV = {
-    "AIRFLOW_HOME": str(_HOME),
-    "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-    "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME / 'airflow.db'}",
-    "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-}
-os.environ.update(AIRFLOW_ENV)
+from dag_env import AIRFLOW_ENV, DAGS, HOME
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +26,7 @@ def airflow_db() -> Path:
         check=True,
         capture_output=True,
     )
-    return _HOME
+    return HOME
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ import sys
 from typing import Any
 
 import pytest
+from dag_env import AIRFLOW_ENV, DAG_FILES, DAGS
 
-from conftest import AIRFLOW_ENV, DAG_FILES, DAGS
 from selfeval import settings
 
 pytestmark = pytest.mark.integrity

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dag_env import REPO
 from sqlalchemy import select
 
 from alerts.smtp_sink import Received, body_html, body_text, free_port, smtp_sink
-from conftest import REPO
 from selfeval import settings
 from selfeval.warehouse import connect
 from selfeval.warehouse.schema import alert_outbox, submission
