@@ -83,7 +83,7 @@ CASES: dict[str, tuple[Path, list[Edit], list[Row]]] = {
     "score.total_range": (
         SEED_000,
         [("整体自评得分97分", "整体自评得分107分")],
-        [("score.total_range", "error", "钟村街道办事处", D("107"), D("100"))],
+        [("score.total_range", "error", "总分", D("107"), D("100"))],
     ),
     "section_score.matches_table": (
         SEED_001,

@@ -72,7 +72,7 @@ def test_a_bound_comes_from_the_suite(suites: Path) -> None:
     edit(suites, "submissions", "score.total_range", {"kwargs": {"max_value": 90}})
     found = check_record(extract_file(SEED_001), suites_dir=suites)
     assert table(found) == [
-        ("score.total_range", "error", "白鹤洞街道办事处", D("97.38"), D("90")),
+        ("score.total_range", "error", "总分", D("97.38"), D("90")),
         SEED_001_ROW,
     ]
     ranged = next(f for f in found if f.check == "score.total_range")

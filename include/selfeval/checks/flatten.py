@@ -597,7 +597,8 @@ def _submission(report_id: int, record: Record) -> Row:
     return Row(
         report_id=report_id,
         row=0,
-        subject=record.unit.name or record.source.path,
+        # the total score is the row's one figure; required_fields names the missing field itself
+        subject="总分",
         evidence=evidence,
         values={
             "unit_name": record.unit.name,
