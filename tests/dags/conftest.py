@@ -7,6 +7,7 @@ The metadata DB is migrated once per session in a subprocess (`airflow db migrat
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,12 @@ from typing import Any
 
 import pytest
 from dag_env import AIRFLOW_ENV, DAGS, HOME
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_airflow_home() -> Iterator[None]:
+    yield
+    shutil.rmtree(HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
