@@ -148,7 +148,7 @@ def test_scores_and_carryovers_in_sentences() -> None:
     r = _x("sentence_scores_carryovers.txt")
     assert [(s.name, s.dimension, s.max, s.score) for s in r.section_scores] == [
         ("履职效能", "履职效能", D("50"), D("47")),
-        ("管理效能部分", "管理效能", D("50"), D("45")),
+        ("管理效能", "管理效能", D("50"), D("45")),
     ]
     assert r.total_score is not None and r.total_score.score == D("92")
     assert [(c.label, c.year, c.position, c.amount.wan) for c in r.carryovers] == [

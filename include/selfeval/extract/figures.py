@@ -43,6 +43,8 @@ def dec(text: str) -> Decimal | None:
 def money(num: str, unit: str, raw: str) -> Money:
     """Convert exactly to 万元 by a power-of-ten shift: 1234567.89元 → 123.456789万元."""
     value = Decimal(num).scaleb(settings.UNIT_TO_WAN_EXPONENT[unit])
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1))  # 1.25亿元 → 12500, not 1.25E+4
     src: SourceUnit = unit  # type: ignore[assignment]
     return Money(wan=value, unit=src, raw=raw)
 

@@ -24,9 +24,10 @@ _PAGE_MARKER = re.compile(
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·]\s+)")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# "1." / "1、" / "1.2 " / "（一）" / "一、" / "a." start a heading; "2023 年度…" or "310.25 元" do not.
 _NUMBERED_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、]?\s*(?=\D)"
-    r"|[a-zA-Z][.、)])"
+    r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、](?!\d)"
+    r"|\d{1,2}(?:\.\d{1,2})+\s|[a-zA-Z][.、)])"
 )
 _TERMINAL = "。！？；;!?:："
 
@@ -103,6 +104,11 @@ def classify(no: int, raw: str) -> Line:
         if _PIPE_SEPARATOR.match(stripped):
             return Line(no, raw, "", "rule")  # a markdown rule: the row above is a header
         return Line(no, raw, normalize_line(raw.strip("\n")), "table")
+    spaced = _SPACED_CELLS.split(stripped)
+    if len(spaced) >= 3 and all(
+        len(c) <= _CELL_MAX_CHARS and not _SENTENCE_MARKS.search(c) for c in spaced
+    ):  # pdftotext -layout prints table columns apart by runs of spaces
+        return Line(no, raw, normalize_line("\t".join(spaced)), "table")
     level = 0
     body = stripped
     heading_mark = _MD_HEADING.match(body)
@@ -116,6 +122,21 @@ def classify(no: int, raw: str) -> Line:
     if not level and _looks_like_heading(text):
         level = 7  # numbered heading without markdown marks
     return Line(no, raw, text, "heading" if level else "text", level)
+
+
+_TRAILING_GROUPS = re.compile(r"\d{1,3}(?: \d{3})+$")
+_LEADING_GROUP = re.compile(r"^\d{3}(?:[ .]\d|\D|$)")
+
+
+def _join_split_number(para: Paragraph, line: Line) -> None:
+    """ "…收入 86 102" + "310.25 元…": the number goes on; drop the thousands gaps of its head."""
+    tail = _TRAILING_GROUPS.search(para.text)
+    if tail and _LEADING_GROUP.match(line.text):
+        para.text = para.text[: tail.start()] + tail.group(0).replace(" ", "")
+
+
+def _open_bracket(text: str) -> bool:
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
 
 
 def _is_false_heading(text: str) -> bool:
@@ -152,6 +173,12 @@ _CELL_COMPLETION = re.compile(
 )
 _CELL_VALUE = re.compile(r"^[≥≤<>=]?\d|%$")
 _CELL_MAX_CHARS = 30
+_SPACED_CELLS = re.compile(r"[ \u3000]{2,}")
+_SENTENCE_MARKS = re.compile(r"[。，；;,]")
+_SCORE_HEADER = re.compile(r"^(?:一级指标|二级指标|三级指标|指标名称|分值|指标分值|满分|权重|得分|自评得分|评分)$")
+_SCORE_MAX = re.compile(r"^(?:分值|指标分值|满分|权重)$")
+_SCORE_SCORE = re.compile(r"^(?:得分|自评得分|评分)$")
+_NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?分?$")
 
 
 def _is_cell(line: Line) -> bool:
@@ -168,14 +195,21 @@ def _cell_table(lines: tuple[Line, ...], start: int) -> tuple[int, list[TableRow
     i = start
     while i < len(lines):
         line = lines[i]
+        if line.kind == "page" and _NUMBER_CELL.match(line.raw.strip()):
+            # inside a table a bare number is a cell, not a page number
+            line = Line(line.no, line.raw, line.raw.strip(), "text")
         if line.kind in ("blank", "page"):
             i += 1
             continue
-        if not _is_cell(line):
-            break
+        if not _is_cell(line) or (cells and line.kind == "heading" and line.heading_level):
+            break  # a sentence, or a heading after the table's first cell, ends the table
         cells.append(line)
         i += 1
     texts = [c.text for c in cells]
+    score_rows = _score_cells(cells)
+    if score_rows is not None:
+        end = max(j for j in range(start, i) if lines[j].kind not in ("blank", "page"))
+        return end, score_rows
     header_end = None
     seen_target = seen_actual = False
     for k, t in enumerate(texts[:10]):
@@ -204,6 +238,32 @@ def _cell_table(lines: tuple[Line, ...], start: int) -> tuple[int, list[TableRow
         return None
     end = max(j for j in range(start, i) if lines[j].kind not in ("blank", "page"))
     return end, rows
+
+
+def _score_cells(cells: list[Line]) -> list[TableRow] | None:
+    """A vertical score table one cell per line: 一级指标 / 二级指标 / 分值 / 得分 / 履职效能 / …"""
+    width = 0
+    while width < len(cells) and _SCORE_HEADER.match(cells[width].text):
+        width += 1
+    header = [c.text for c in cells[:width]]
+    if not (any(_SCORE_MAX.match(h) for h in header) and any(_SCORE_SCORE.match(h) for h in header)):
+        return None
+    numbers = sum(1 for h in header if _SCORE_MAX.match(h) or _SCORE_SCORE.match(h))
+    rows = [TableRow(cells[0].no, tuple(header))]
+    row: list[Line] = []
+    seen = 0
+    for cell in cells[width:]:
+        if _NUMBER_CELL.match(cell.text):
+            seen += 1
+        elif seen:  # a label after numbers starts a row the previous one did not finish
+            return None
+        row.append(cell)
+        if seen == numbers:
+            texts = [c.text for c in row]
+            padded = [""] * (width - len(texts)) + texts
+            rows.append(TableRow(row[0].no, tuple(padded)))
+            row, seen = [], 0
+    return rows if len(rows) > 2 and not row else None
 
 
 def build_layout(text: str) -> Layout:
@@ -241,12 +301,24 @@ def build_layout(text: str) -> Layout:
             continue
         flush_table()
         if line.kind == "heading":
-            current = None
             para = Paragraph(heading=True, heading_level=line.heading_level)
             para.add(line)
             blocks.append(para)
+            # a heading broken inside its brackets, "（总分为50分，" / "自评分为47.5分）", goes on
+            current = para if _open_bracket(para.text) else None
             continue
-        if current is not None and current.text and current.text[-1] not in _TERMINAL:
+        if current is not None and current.heading:
+            current.add(line)
+            if not _open_bracket(current.text):
+                current = None
+            continue
+        if (
+            current is not None
+            and current.text
+            and current.text[-1] not in _TERMINAL
+            and not _NUMBERED_HEADING.match(line.text)
+        ):
+            _join_split_number(current, line)
             current.add(line)  # a sentence broken across lines or pages
             continue
         current = Paragraph()

@@ -24,7 +24,7 @@ _NARRATIVE = re.compile(
 _COMPLETION_LABEL = re.compile(r"^(?:完成情况|实际完成(?:情况|值)?|完成值)[:：]?\s*")
 _PCT = re.compile(rf"(?P<num>{NUM})%(?P<tail>以上|以下)?")
 _COUNT = re.compile(
-    rf"(?<![\d.])(?P<num>{NUM})\s*(?P<unit>次|场|个|人|件|宗|项|户|家|篇|期|场次|人次)"
+    rf"(?<![\d.])(?P<num>{NUM})\s*(?P<unit>场次|人次|万人|平方米|公里|次|场|个|人|件|宗|项|户|家|篇|期|亩|吨|所|套|辆|台|份|册|株|座|条|间|处)"
 )
 _YEARISH = re.compile(r"^20\d{2}$")
 

@@ -96,8 +96,8 @@ def _tighten(cell: str) -> str:
     if "，" in cell and _WIDE_THOUSANDS.search(cell):
         cell = _WIDE_THOUSANDS.sub(lambda m: m.group(0).replace("，", ""), cell)
     if " " in cell:
+        cell = _decimal_spaces(cell)  # first: "10 245. 38" → "10 245.38" → "10245.38"
         cell = _SPACE_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), cell)
-        cell = _decimal_spaces(cell)
         cell = _SPACE_BEFORE_PCT.sub("", cell)
     if "," in cell:
         cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)

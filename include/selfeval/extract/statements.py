@@ -105,19 +105,49 @@ def find_fiscal_year(paragraphs: list[Paragraph]) -> int | None:
 
 # --- scores stated in sentences ------------------------------------------------------------------
 
-_SECTION = re.compile(
-    rf"[(（]?\s*(?:总分|满分|分值)(?:为|是|:)?(?P<max>{NUM})分\s*[,，;；]\s*"
-    rf"(?:自评分|自评得分|得分|评分|自评)(?:为|是|:)?(?P<score>{NUM})分\s*[)）]?"
+_SCORE_WORD = r"(?:自评得分|自评分|自评得|实际得分|得分|评分|自评)"
+_MAX_WORD = r"(?:总分值|总分|满分|分值)"
+_SECTION_PATTERNS = (
+    # （总分为 50 分，自评分为 46.5 分）
+    re.compile(
+        rf"[(（]?\s*{_MAX_WORD}(?:为|是|:)?(?P<max>{NUM})分\s*[,，;；]?\s*"
+        rf"{_SCORE_WORD}(?:为|是|:)?(?P<score>{NUM})分\s*[)）]?"
+    ),
+    # 本部分得分48分（满分50分）
+    re.compile(
+        rf"(?:本部分|该部分|本项|本维度)?{_SCORE_WORD}(?:为|是|:)?(?P<score>{NUM})分\s*"
+        rf"[(（,，]\s*{_MAX_WORD}(?:为|是)?(?P<max>{NUM})分\s*[)）]?"
+    ),
+    # 履职效能（50分）自评得分47.5分
+    re.compile(
+        rf"[(（](?P<max>{NUM})分[)）]\s*[,，:：]?\s*{_SCORE_WORD}(?:为|是|:)?(?P<score>{NUM})分"
+    ),
 )
+_SECTION = _SECTION_PATTERNS[0]
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)*[.、]?|[a-zA-Z][.、)])\s*"
 )
 _NAME_SUFFIX = re.compile(r"(?:情况)?(?:分析|部分|指标|维度|情况)$")
 _TOTAL = re.compile(
-    rf"(?:整体|总体|综合|部门整体支出绩效)?自评(?:结果|得分|总分|总得分|综合得分|分数)"
+    rf"(?:整体|总体|综合|部门整体支出绩效)?自评(?:结果|总得分|得分|总分|综合得分|分数|分)"
     rf"(?:为|是|:|达)?(?P<score>{NUM})分"
 )
-_MAX_IN_SENTENCE = re.compile(rf"(?:满分|总分)(?:为)?(?P<max>{NUM})分")
+_MAX_IN_SENTENCE = re.compile(rf"(?<!自评)(?:满分|总分)(?:为|是)?(?P<max>{NUM})分")
+
+
+_TOTAL_CONTEXT = re.compile(r"整体|总体|综合|自评结果|总得分")
+
+
+def _section_matches(text: str) -> list[re.Match[str]]:
+    """Section-score statements in `text`, leaving out those that state the report's total."""
+    found: list[re.Match[str]] = []
+    for pattern in _SECTION_PATTERNS:
+        for m in pattern.finditer(text):
+            if _TOTAL_CONTEXT.search(text[max(0, m.start() - 16) : m.start()]):
+                continue
+            if not any(m.start() < f.end() and f.start() < m.end() for f in found):
+                found.append(m)
+    return sorted(found, key=lambda m: m.start())
 
 
 def dimension_of(name: str | None) -> str | None:
@@ -134,32 +164,43 @@ def dimension_of(name: str | None) -> str | None:
 
 def find_section_scores(paragraphs: list[Paragraph]) -> list[SectionScore]:
     found: list[SectionScore] = []
-    for sent in sentences(paragraphs, ends="。！？!?；;"):
-        for m in _SECTION.finditer(sent.text):
-            before = sent.text[: m.start()]
-            name_match = re.search(rf"[{_CJK}A-Za-z0-9.、()（）]+$", before)
-            name = _NUMBERING.sub("", name_match.group(0)).strip(" (（") if name_match else ""
-            name = re.sub(r"[(（]$", "", name)
-            if not name:
-                continue
-            score = dec(m.group("score"))
-            if score is None:
-                continue
-            found.append(
-                SectionScore(
-                    name=name,
-                    dimension=dimension_of(name),
-                    max=dec(m.group("max")),
-                    score=score,
-                    evidence=evidence(sent.para.line_at(sent.start + m.start()), sent.text),
+    heading = ""
+    for para in paragraphs:
+        for sent in sentences([para], ends="。！？!?；;"):
+            for m in _section_matches(sent.text):
+                name = _section_name(sent.text[: m.start()]) or (
+                    "" if para.heading else _section_name(heading)
                 )
-            )
+                score = dec(m.group("score"))
+                if not name or score is None:
+                    continue
+                found.append(
+                    SectionScore(
+                        name=name,
+                        dimension=dimension_of(name),
+                        max=dec(m.group("max")),
+                        score=score,
+                        evidence=evidence(sent.para.line_at(sent.start + m.start()), sent.text),
+                    )
+                )
+        if para.heading:
+            heading = para.text
     return found
+
+
+def _section_name(before: str) -> str:
+    """The dimension named before a score statement: "（一）履职效能分析：本部分" → 履职效能分析."""
+    before = re.sub(r"(?:本部分|该部分|本项|本维度|部分)?[\s:：,，]*$", "", before)
+    m = re.search(rf"[{_CJK}A-Za-z0-9.、()（）]+$", before)
+    if m is None:
+        return ""
+    name = _NUMBERING.sub("", m.group(0)).strip(" (（")
+    return re.sub(r"[(（].*$", "", name)
 
 
 def find_total_score(paragraphs: list[Paragraph]) -> TotalScore | None:
     for sent in sentences(paragraphs):
-        if _SECTION.search(sent.text):
+        if _section_matches(sent.text):
             continue
         m = _TOTAL.search(sent.text)
         if m is None:
@@ -193,7 +234,7 @@ _EXECUTED_AMOUNT = re.compile(
 )
 _PART = re.compile(rf"(?P<name>[{_CJK}“”\"]{{2,30}}?)(?:为|共|是|达|计)?{MONEY}")
 _SHARE = re.compile(
-    rf"(?:占(?:本年|全年|总|部门|年度)?(?:决算)?(?:收入|支出)?(?:总额|合计|总数)?(?:的)?(?:比重|比例)?"
+    rf"(?:占(?:本年度|本年|全年|总|部门|年度)?(?:决算)?(?:收入|支出)?(?:总额|合计|总数)?(?:的)?(?:比重|比例)?"
     rf"(?:为|达)?|占比(?:为)?|比重(?:为)?|比例(?:为)?)\s*(?P<pct>{NUM})%"
 )
 _BARE_SHARE = re.compile(rf"[(（]\s*(?:占)?\s*(?P<pct>{NUM})%\s*[)）]")
@@ -267,8 +308,8 @@ def find_compositions(paragraphs: list[Paragraph]) -> list[Composition]:
                 end = nxt_basis.start()
             clause = text[b.end() : end]
             parts = [p for p, _ in _parts(clause, b.end())]
-            if len(parts) < 2:
-                continue
+            if len(parts) < 2 or any(_same_parts(c.parts, parts) for c in found):
+                continue  # 决算支出 X，按支出性质分：… states one breakdown, not two
             total = _preceding_total(sent.para, sent.start + b.start())
             kind = "收入" if "收入" in b.group("basis") else "支出"
             found.append(
@@ -280,6 +321,10 @@ def find_compositions(paragraphs: list[Paragraph]) -> list[Composition]:
                 )
             )
     return found
+
+
+def _same_parts(a: tuple[Part, ...], b: list[Part]) -> bool:
+    return [(p.name, p.amount) for p in a] == [(p.name, p.amount) for p in b]
 
 
 def _preceding_total(para: Paragraph, offset: int) -> Money | None:
@@ -294,23 +339,33 @@ def _preceding_total(para: Paragraph, offset: int) -> Money | None:
 
 # --- executions -----------------------------------------------------------------------------------
 
+_ADJUSTED_BUDGET = re.compile(rf"调整后(?:的)?(?:部门)?预算(?:数|金额)?(?:为|是|共)?{MONEY}")
 _BUDGET = re.compile(
-    rf"(?:调整后预算(?:数)?|全年预算(?:数)?|预算数|预算金额|预算总额|年度预算(?:数)?)(?:为|是|共)?{MONEY}"
+    rf"(?:全年支出预算|支出预算(?:数)?|财政拨款预算(?:数)?|全年预算(?:数)?|年初预算(?!收入|支出)(?:数)?"
+    rf"|预算数|预算金额|预算总额|年度预算(?:数)?)(?:为|是|共)?{MONEY}"
 )
 _EXECUTED = re.compile(
-    rf"(?:执行数|实际支出(?:数)?|支出数|执行金额|已支出|累计支出|实际执行)(?:为|是|共)?{MONEY}"
+    rf"(?:执行数|实际完成支出|全年实际支出|实际支出(?:数)?|支出数|执行金额|已支出|累计支出|实际执行)"
+    rf"(?:为|是|共)?{MONEY}"
 )
+_PLAIN_SPENT = re.compile(rf"(?<![预算])支出(?:了)?(?:为|是|共)?{MONEY}")
 _RATE = re.compile(
-    rf"(?P<kw>预算资金支出率|预算执行率|预算完成率|完成预算的|为预算的|执行率)(?:为|是|达|达到)?(?P<pct>{NUM})%"
+    rf"(?P<kw>预算资金支出率|预算执行率|预算完成率|完成预算的|为预算的|支出进度|执行率)"
+    rf"(?:为|是|达|达到)?(?P<pct>{NUM})%"
 )
 _OPENING_BUDGET = re.compile(rf"年初预算(?P<kind>收入|支出)(?:为|是|共)?{MONEY}")
 _COST_CLAUSE = re.compile(r"[^;；。]+")
 
 
 def _execution_label(text: str, at: int, keyword: str) -> str:
+    """What an execution statement is about, judged from the words up to its budget or rate."""
     if keyword == "预算资金支出率":
         return "预算资金支出率"
-    before = text[:at]
+    before = text[: at + 8]
+    if "三公" in before:
+        return "三公经费"
+    if "公用经费" in before:
+        return "公用经费"
     if "财政拨款" in before:
         return "财政拨款"
     if "收入" in before[-12:]:
@@ -334,11 +389,13 @@ def find_executions(paragraphs: list[Paragraph]) -> list[Execution]:
                 )
             )
         found.extend(_cost_controls(sent))
-        budget = _BUDGET.search(text)
+        budget = _ADJUSTED_BUDGET.search(text) or _BUDGET.search(text)
         rate = _RATE.search(text)
         if rate and rate.group("kw") == "执行率" and "预算" not in text:
             rate = None
         executed = _EXECUTED.search(text) if (budget or rate) else None
+        if executed is None and budget is not None and rate is not None:
+            executed = _PLAIN_SPENT.search(text, budget.end())
         if budget is None and rate is None:
             continue
         if budget is None and executed is None and rate is not None:
@@ -392,9 +449,9 @@ def _cost_controls(sent: Sentence) -> list[Execution]:
 
 _CARRY = re.compile(
     rf"(?:(?P<year>20\d{{2}})年(?:度)?)?"
-    rf"(?P<label>(?P<when>年初|年末|期初|期末|上年)(?:累计)?结转(?:和|及|与)?结余(?:资金)?"
-    rf"|(?P<when2>年初|年末|期初|期末)结余(?:资金)?|结转下年)"
-    rf"(?:为|共|是|合计|共计)?{MONEY}"
+    rf"(?P<label>(?P<when>年初|年末|期初|期末|上年)(?:累计)?结转(?:和|及|与)?(?:结余)?(?:资金)?"
+    rf"|(?P<when2>年初|年末|期初|期末)结余(?:资金)?|结转下年(?:使用|度)?(?:资金)?)"
+    rf"(?:总额|合计)?(?:为|共|是|合计|共计)?{MONEY}"
 )
 
 

@@ -50,26 +50,14 @@ def find_indicator_rows(tables: list[Table], warnings: list[str]) -> list[Indica
         level1: str | None = None
         level2: str | None = None
         for row in table.rows[header_at + 1 :]:
-            cells = row.cells
-            while cells and not cells[-1]:
-                cells = cells[:-1]
-            if len(cells) < 4:
-                if any(cells):
+            get = _row_cells(row, header, columns)
+            if get is None:
+                if any(row.cells):
                     warnings.append(
-                        f"line {row.no}: indicator row with {len(cells)} cells, expected at least 4: {row.text}"
+                        f"line {row.no}: indicator row with {sum(1 for c in row.cells if c)} "
+                        f"cells, too few to read: {row.text}"
                     )
                 continue
-            if columns is not None and len(cells) == len(header):
-                get = {k: cells[i] for k, i in columns.items()}
-            else:  # read from the right: …, name, target, actual, completion
-                get = {
-                    "completion": cells[-1],
-                    "actual": cells[-2],
-                    "target": cells[-3],
-                    "name": cells[-4],
-                    "level2": cells[-5] if len(cells) >= 5 else "",
-                    "level1": cells[-6] if len(cells) >= 6 else "",
-                }
             if get.get("level1"):
                 level1 = _clean_level(get["level1"])
                 level2 = None
@@ -103,6 +91,30 @@ def find_indicator_rows(tables: list[Table], warnings: list[str]) -> list[Indica
     return found
 
 
+def _row_cells(
+    row: TableRow, header: tuple[str, ...], columns: dict[str, int] | None
+) -> dict[str, str] | None:
+    """The row's cells by column name. Merged cells that were dropped align the row right."""
+    cells = row.cells
+    if columns is not None and len(cells) <= len(header):
+        offset = len(header) - len(cells)
+        get = {k: cells[i - offset] if i >= offset else "" for k, i in columns.items()}
+        return get if get.get("name") and (get.get("target") or get.get("actual")) else None
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    if len(cells) < 4:
+        return None
+    # a garbled header: read from the right, where name, target, actual, completion always are
+    return {
+        "completion": cells[-1],
+        "actual": cells[-2],
+        "target": cells[-3],
+        "name": cells[-4],
+        "level2": cells[-5] if len(cells) >= 5 else "",
+        "level1": cells[-6] if len(cells) >= 6 else "",
+    }
+
+
 def _header_columns(header: tuple[str, ...]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for i, cell in enumerate(header):
@@ -119,7 +131,7 @@ def _header_columns(header: tuple[str, ...]) -> dict[str, int] | None:
             cols["actual"] = i
         elif _TARGET_H.search(c) and "target" not in cols:
             cols["target"] = i
-    needed = {"name", "target", "actual", "completion"}
+    needed = {"name", "target", "actual"}
     return cols if needed <= cols.keys() else None
 
 
@@ -245,9 +257,12 @@ def _vertical(table: Table) -> list[Score]:
     if header_at is None:
         return []
     header = [_bare(c) for c in table.rows[header_at].cells]
-    max_col = next(i for i, c in enumerate(header) if _ROW_MAX.search(c))
+    max_cols = [i for i, c in enumerate(header) if _ROW_MAX.search(c)]
     score_col = next(i for i, c in enumerate(header) if _ROW_SCORE.search(c))
-    label_cols = [i for i in range(len(header)) if i not in (max_col, score_col)][:2]
+    # 一级指标 | 分值 | 二级指标 | 分值 | 得分: the first 分值 is the group's, the last the item's
+    max_col = max_cols[-1]
+    group_max_col = max_cols[0] if len(max_cols) > 1 else None
+    label_cols = [i for i in range(len(header)) if i not in (*max_cols, score_col)][:2]
     result: list[Score] = []
     group: str | None = None
     announced: set[str] = set()
@@ -266,6 +281,8 @@ def _vertical(table: Table) -> list[Score]:
             continue
         if first:
             group, group_max = _split_group(first)
+            if group_max is None and group_max_col is not None:
+                group_max = _number(cells[group_max_col])
             if second and group_max is not None and group not in announced:
                 announced.add(group)
                 result.append(
@@ -294,6 +311,8 @@ def _vertical(table: Table) -> list[Score]:
                 )
                 continue
         if _bare(second) in ("小计",):
+            # the group was announced by its header "(50分)" without a score: this row states it
+            result[:] = [r for r in result if not (r.kind == "subtotal" and r.group == group and r.score is None)]
             result.append(
                 Score(
                     group, None, "subtotal", dimension_of(group), mx, sc, evidence(row.no, row.text)
