@@ -175,7 +175,9 @@ _CELL_VALUE = re.compile(r"^[≥≤<>=]?\d|%$")
 _CELL_MAX_CHARS = 30
 _SPACED_CELLS = re.compile(r"[ \u3000]{2,}")
 _SENTENCE_MARKS = re.compile(r"[。，；;,]")
-_SCORE_HEADER = re.compile(r"^(?:一级指标|二级指标|三级指标|指标名称|分值|指标分值|满分|权重|得分|自评得分|评分)$")
+_SCORE_HEADER = re.compile(
+    r"^(?:一级指标|二级指标|三级指标|指标名称|分值|指标分值|满分|权重|得分|自评得分|评分)$"
+)
 _SCORE_MAX = re.compile(r"^(?:分值|指标分值|满分|权重)$")
 _SCORE_SCORE = re.compile(r"^(?:得分|自评得分|评分)$")
 _NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?分?$")
@@ -246,7 +248,9 @@ def _score_cells(cells: list[Line]) -> list[TableRow] | None:
     while width < len(cells) and _SCORE_HEADER.match(cells[width].text):
         width += 1
     header = [c.text for c in cells[:width]]
-    if not (any(_SCORE_MAX.match(h) for h in header) and any(_SCORE_SCORE.match(h) for h in header)):
+    if not (
+        any(_SCORE_MAX.match(h) for h in header) and any(_SCORE_SCORE.match(h) for h in header)
+    ):
         return None
     numbers = sum(1 for h in header if _SCORE_MAX.match(h) or _SCORE_SCORE.match(h))
     rows = [TableRow(cells[0].no, tuple(header))]

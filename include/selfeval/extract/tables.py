@@ -312,7 +312,11 @@ def _vertical(table: Table) -> list[Score]:
                 continue
         if _bare(second) in ("小计",):
             # the group was announced by its header "(50分)" without a score: this row states it
-            result[:] = [r for r in result if not (r.kind == "subtotal" and r.group == group and r.score is None)]
+            result[:] = [
+                r
+                for r in result
+                if not (r.kind == "subtotal" and r.group == group and r.score is None)
+            ]
             result.append(
                 Score(
                     group, None, "subtotal", dimension_of(group), mx, sc, evidence(row.no, row.text)
