@@ -232,8 +232,6 @@ def remind(share_root: str, fiscal_year: int) -> dict[str, Any]:
         ", ".join(result.open_error_units) or "none",
         len(result.new_alert_ids),
     )
-    if not result.queued:
-        log.warning("the warehouse outbox cannot hold reminders yet: written to feedback/ only")
     return {
         "missing_units": list(result.missing_units),
         "open_error_units": list(result.open_error_units),

@@ -1,6 +1,6 @@
 """The outbox against a real warehouse (SQLite and PostgreSQL) and a real SMTP server on loopback:
-queued once per (submission, recipient), each unit only its own findings, delivered exactly once
-across an outage."""
+feedback queued once per (submission, recipient), reminders once per (kind, unit, year,
+recipient), each unit only its own findings, delivered exactly once across an outage."""
 
 from __future__ import annotations
 
@@ -19,13 +19,12 @@ from selfeval.alerts import (
     file_sender,
     queue_feedback,
     queue_reminders,
-    reminders_supported,
     smtp_sender,
 )
 from selfeval.extract import extract_file
 from selfeval.share import open_share
 from selfeval.warehouse import load_submission, load_units
-from selfeval.warehouse.schema import alert_outbox
+from selfeval.warehouse.schema import alert_outbox, unit
 
 pytestmark = pytest.mark.unit
 
@@ -135,8 +134,29 @@ def test_file_sender_writes_one_eml_per_alert(loaded: dict[str, Any]) -> None:
     assert "baihedong.caiwu@example.org" in eml.read_text(encoding="utf-8")
 
 
-def test_reminders_to_missing_units_and_open_errors(loaded: dict[str, Any]) -> None:
+def _reminders(engine: Any) -> list[tuple[Any, ...]]:
+    """(kind, unit, fiscal year, submission, recipient, status, attempts) of every reminder."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                alert_outbox.c.kind,
+                unit.c.name,
+                alert_outbox.c.fiscal_year,
+                alert_outbox.c.submission_id,
+                alert_outbox.c.recipient,
+                alert_outbox.c.status,
+                alert_outbox.c.attempts,
+            )
+            .join(unit, unit.c.unit_id == alert_outbox.c.unit_id)
+            .where(alert_outbox.c.kind != "feedback")
+            .order_by(alert_outbox.c.alert_id)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_reminders_queued_once_across_annual_runs(loaded: dict[str, Any]) -> None:
     engine, share = loaded["engine"], loaded["share"]
+    queue_feedback(engine, share, loaded["000"])  # same submission and recipients as a reminder
     first = queue_reminders(engine, share, 2024)
     assert first.missing_units == ("冲口街道", "大石街道", "沙头街道", "石围塘街道")
     assert first.open_error_units == ("钟村街道", "白鹤洞街道")
@@ -144,9 +164,70 @@ def test_reminders_to_missing_units_and_open_errors(loaded: dict[str, Any]) -> N
         :2
     ] == ["冲口街道/2024_reminder_missing.html", "冲口街道/2024_reminder_missing.md"]
     assert len(first.feedback_files) == 2 * 6
-    if reminders_supported():
-        assert first.queued and len(first.new_alert_ids) == 4 + 3
+    assert len(first.new_alert_ids) == 4 + 3
+    # The second annual run (or a retry) queues nothing.
+    second = queue_reminders(engine, share, 2024)
+    assert second.missing_units == first.missing_units and second.new_alert_ids == ()
+    missing, open_errors = "reminder_missing", "reminder_open_errors"
+    assert _reminders(engine) == [
+        (missing, "冲口街道", 2024, None, "chongkou.caiwu@example.org", "pending", 0),
+        (missing, "大石街道", 2024, None, "dashi.caiwu@example.org", "pending", 0),
+        (missing, "沙头街道", 2024, None, "shatou.caiwu@example.org", "pending", 0),
+        (missing, "石围塘街道", 2024, None, "shiweitang.caiwu@example.org", "pending", 0),
+        (open_errors, "钟村街道", 2024, loaded["000"], ZHONGCUN[0], "pending", 0),
+        (open_errors, "钟村街道", 2024, loaded["000"], ZHONGCUN[1], "pending", 0),
+        (open_errors, "白鹤洞街道", 2024, loaded["001"], BAIHEDONG[0], "pending", 0),
+    ]
+    # Another fiscal year is another reminder: nobody has submitted for 2023.
+    other = queue_reminders(engine, share, 2023)
+    assert other.open_error_units == () and len(other.new_alert_ids) == 7
+
+
+def test_reminders_delivered_once_to_own_contacts(loaded: dict[str, Any]) -> None:
+    engine, share = loaded["engine"], loaded["share"]
+    queue_reminders(engine, share, 2024)
+    port = free_port()
+    with smtp_sender("127.0.0.1", port, timeout=5) as send:
+        down = deliver_pending(engine, send)  # server down: everything stays pending
+    assert down.sent == () and down.pending == 7 and down.stopped_early
+
+    received: list[Received]
+    with smtp_sink(port) as (_, received):
+        with smtp_sender("127.0.0.1", port) as send:
+            up = deliver_pending(engine, send)
+        assert len(up.sent) == 7 and up.failed == () and up.pending == 0
+        # The next annual run: nothing queued again, nothing sent again.
         assert queue_reminders(engine, share, 2024).new_alert_ids == ()
-    else:
-        # alert_outbox.submission_id is NOT NULL in the warehouse schema: nothing can be queued.
-        assert not first.queued and first.new_alert_ids == ()
+        with smtp_sender("127.0.0.1", port) as send:
+            again = deliver_pending(engine, send)
+        assert again.sent == () and again.pending == 0
+    assert len(received) == 7
+    assert [r[5:] for r in _reminders(engine)] == [("sent", 2)] + [("sent", 1)] * 6
+    by_rcpt: dict[str, list[Any]] = {}
+    for r in received:
+        by_rcpt.setdefault(r.envelope_to[0], []).append(r.message)
+    missing = [f"{u}.caiwu@example.org" for u in ("chongkou", "dashi", "shatou", "shiweitang")]
+    assert sorted(by_rcpt) == sorted([*ZHONGCUN, *BAIHEDONG, *missing])
+    assert all(len(r.envelope_to) == 1 for r in received)
+    assert all(len(messages) == 1 for messages in by_rcpt.values())
+    (shatou,) = by_rcpt["shatou.caiwu@example.org"]
+    assert shatou["Subject"].startswith("【绩效自评提醒】沙头街道 2024 年度自评报告尚未提交")
+    (bhd,) = by_rcpt[BAIHEDONG[0]]
+    assert bhd["Subject"].startswith("【绩效自评提醒】白鹤洞街道 2024 年度报告仍有 1 处错误未改正")
+    assert "(二)管理效率分析(总分为50分，自评分为46.5分)" in body_text(bhd)
+    assert "(二)管理效率分析(总分为50分，自评分为46.5分)" in body_html(bhd)
+    for recipient, messages in by_rcpt.items():  # each unit hears only about itself
+        unit_name = messages[0]["Subject"].split("】")[1].split(" ")[0]
+        assert recipient in _contacts(unit_name), (recipient, unit_name)
+        if recipient not in ZHONGCUN:
+            assert "25.04" not in body_text(messages[0])
+        if recipient not in BAIHEDONG:
+            assert "46.5分" not in body_text(messages[0])
+
+
+def _contacts(unit_name: str) -> list[str]:
+    for line in SAMPLES_UNITS.read_text(encoding="utf-8").splitlines()[1:]:
+        name, _, _, emails = line.split(",")
+        if name == unit_name:
+            return emails.split(";")
+    raise AssertionError(f"{unit_name} is not in {SAMPLES_UNITS}")

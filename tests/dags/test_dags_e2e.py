@@ -151,13 +151,28 @@ def test_intake_then_annual(env: dict[str, Any], dagbag: Any) -> None:
     zc = by_rcpt["zhongcun.caiwu@example.org"]
     assert "25.04" in body_text(zc) and "46.5" not in body_text(zc)
 
-    # 4. The annual consolidation for 2024: reminders, publication, the Asset.
-    with smtp_sink(port):
+    # 4. The annual consolidation for 2024: reminders, publication, the Asset. The reminders
+    # (4 units missing, 2 with open errors) are sent once, each to its unit's own contact; a
+    # second annual run sends nothing more.
+    with smtp_sink(port) as (_, reminded):
         annual = _run(dagbag, settings.ANNUAL_DAG_ID, fiscal_year=2024)
-    assert str(annual.state) == "success", _states(annual)
+        assert str(annual.state) == "success", _states(annual)
+        assert str(_run(dagbag, settings.ANNUAL_DAG_ID, fiscal_year=2024).state) == "success"
     assert _states(annual)["publish"] == "success"
     assert (share / "published" / "2024").is_dir()
     assert (share / "feedback" / "沙头街道" / "2024_reminder_missing.md").exists()
+    assert sorted((r.envelope_to[0], r.message["Subject"].split(" / ")[0]) for r in reminded) == [
+        (
+            "baihedong.caiwu@example.org",
+            "【绩效自评提醒】白鹤洞街道 2024 年度报告仍有 1 处错误未改正",
+        ),
+        ("chongkou.caiwu@example.org", "【绩效自评提醒】冲口街道 2024 年度自评报告尚未提交"),
+        ("dashi.caiwu@example.org", "【绩效自评提醒】大石街道 2024 年度自评报告尚未提交"),
+        ("shatou.caiwu@example.org", "【绩效自评提醒】沙头街道 2024 年度自评报告尚未提交"),
+        ("shiweitang.caiwu@example.org", "【绩效自评提醒】石围塘街道 2024 年度自评报告尚未提交"),
+        ("zhongcun.caiwu@example.org", "【绩效自评提醒】钟村街道 2024 年度报告仍有 1 处错误未改正"),
+    ]
+    assert {s for _, s, _ in _outbox(engine)} == {"sent"}
     from airflow.models.asset import AssetEvent
     from airflow.utils.session import create_session
 

@@ -14,7 +14,6 @@ from selfeval.alerts.outbox import (
     deliver_pending,
     queue_feedback,
     queue_reminders,
-    reminders_supported,
 )
 from selfeval.alerts.render import (
     Rendered,
@@ -39,7 +38,6 @@ __all__ = [
     "queue_reminders",
     "reminder_missing",
     "reminder_open_errors",
-    "reminders_supported",
     "smtp_sender",
     "unit_folder",
     "write_feedback",

@@ -1,8 +1,12 @@
-"""The alert outbox: queue one message per (submission, recipient), deliver each exactly once.
+"""The alert outbox: queue each alert once, deliver each exactly once.
 
-Queueing renders the feedback from what the warehouse holds for one submission and writes it to
-feedback/<unit>/ too. Recipients are that unit's own contacts from the registry, so one unit
-never sees another's findings; a report that matches no registry unit gets feedback files only.
+Feedback and the annual reminders share the outbox (`alert_outbox.kind`). Feedback is queued
+once per (submission, recipient): rendered from what the warehouse holds for one submission and
+written to feedback/<unit>/ too. The annual reminders (`reminder_missing`,
+`reminder_open_errors`) are queued once per (kind, unit, fiscal year, recipient), so re-running
+the annual DAG reminds nobody twice; partial unique indexes in the warehouse back both rules.
+Recipients are always the unit's own contacts from the registry, so one unit never sees
+another's findings; a report that matches no registry unit gets feedback files only.
 
 Delivery takes a `send(EmailMessage)` callable. Each alert is one transaction: the row is
 claimed by bumping `attempts` while still pending (which locks it against a concurrent run),
@@ -187,6 +191,7 @@ def _insert_alerts(
     *,
     submission_id: int,
     unit_id: int | None,
+    fiscal_year: int | None,
     recipients: Sequence[str],
     rendered: Rendered,
     now: datetime,
@@ -197,7 +202,10 @@ def _insert_alerts(
 
     already = set(
         conn.execute(
-            select(alert_outbox.c.recipient).where(alert_outbox.c.submission_id == submission_id)
+            select(alert_outbox.c.recipient).where(
+                alert_outbox.c.kind == "feedback",
+                alert_outbox.c.submission_id == submission_id,
+            )
         ).scalars()
     )
     new_ids: list[int] = []
@@ -208,8 +216,10 @@ def _insert_alerts(
             conn.execute(
                 insert(alert_outbox)
                 .values(
+                    kind="feedback",
                     submission_id=submission_id,
                     unit_id=unit_id,
+                    fiscal_year=fiscal_year,
                     recipient=recipient,
                     subject=rendered.subject,
                     body_text=rendered.text,
@@ -243,6 +253,7 @@ def queue_feedback(
             conn,
             submission_id=submission_id,
             unit_id=unit_id,
+            fiscal_year=summary.fiscal_year,
             recipients=recipients,
             rendered=rendered,
             now=when,
@@ -359,7 +370,6 @@ class Reminders:
     open_error_units: tuple[str, ...]
     new_alert_ids: tuple[int, ...]
     feedback_files: tuple[str, ...]
-    queued: bool  # False when the outbox cannot hold reminders yet (see reminders_supported)
 
 
 def missing_units(conn: Connection, fiscal_year: int) -> list[tuple[int, str, str | None]]:
@@ -413,12 +423,15 @@ def open_error_submissions(conn: Connection, fiscal_year: int) -> list[int]:
 def _insert_reminder(
     conn: Connection,
     *,
+    kind: str,
     unit_id: int,
+    fiscal_year: int,
+    submission_id: int | None,
     recipients: Sequence[str],
     rendered: Rendered,
     now: datetime,
 ) -> tuple[int, ...]:
-    """Queue a reminder not tied to a submission, once per (unit, recipient, subject)."""
+    """Queue a reminder once per (kind, unit, fiscal year, recipient)."""
     from sqlalchemy import insert, select
 
     from selfeval.warehouse.schema import alert_outbox
@@ -426,22 +439,24 @@ def _insert_reminder(
     already = set(
         conn.execute(
             select(alert_outbox.c.recipient).where(
+                alert_outbox.c.kind == kind,
                 alert_outbox.c.unit_id == unit_id,
-                alert_outbox.c.submission_id.is_(None),
-                alert_outbox.c.subject == rendered.subject,
+                alert_outbox.c.fiscal_year == fiscal_year,
             )
         ).scalars()
     )
     new_ids: list[int] = []
     for recipient in recipients:
         if recipient in already:
-            continue
+            continue  # reminded by an earlier run: a reminder is queued and sent once
         new_ids.append(
             conn.execute(
                 insert(alert_outbox)
                 .values(
-                    submission_id=None,
+                    kind=kind,
+                    submission_id=submission_id,
                     unit_id=unit_id,
+                    fiscal_year=fiscal_year,
                     recipient=recipient,
                     subject=rendered.subject,
                     body_text=rendered.text,
@@ -456,24 +471,16 @@ def _insert_reminder(
     return tuple(new_ids)
 
 
-def reminders_supported() -> bool:
-    """Whether alert_outbox can hold an alert that belongs to no submission."""
-    from selfeval.warehouse.schema import alert_outbox
-
-    return bool(alert_outbox.c.submission_id.nullable)
-
-
 def queue_reminders(
     engine: Engine, share: Share, fiscal_year: int, *, now: datetime | None = None
 ) -> Reminders:
     """Remind units that have not submitted, or whose current report still has errors.
 
-    Reminder texts are written to feedback/<unit>/ as well. Queued once per unit, recipient and
-    subject (which names the year and the error count), so re-running the annual DAG does not
-    remind twice about the same thing. While alert_outbox.submission_id is NOT NULL, reminders
-    cannot be recorded there: they are written to feedback/ only and `queued` is False.
+    Reminder texts are written to feedback/<unit>/ and queued in the outbox for the unit's own
+    contacts, once per kind, unit, fiscal year and recipient: re-running the annual DAG rewrites
+    the files with current content but queues nothing it queued before, even when the number of
+    open errors has changed since. `deliver_pending` sends them like any alert.
     """
-    queue = reminders_supported()
     when = now or _now()
     new_ids: list[int] = []
     files: list[str] = []
@@ -487,8 +494,11 @@ def queue_reminders(
             ]
             new_ids += _insert_reminder(
                 conn,
+                kind="reminder_missing",
                 unit_id=unit_id,
-                recipients=split_emails(emails) if queue else (),
+                fiscal_year=fiscal_year,
+                submission_id=None,
+                recipients=split_emails(emails),
                 rendered=rendered,
                 now=when,
             )
@@ -503,8 +513,11 @@ def queue_reminders(
             files += [str(p) for p in write_feedback(share, summary.unit_name, stem, rendered)]
             new_ids += _insert_reminder(
                 conn,
+                kind="reminder_open_errors",
                 unit_id=matched,
-                recipients=unit_recipients(conn, matched) if queue else (),
+                fiscal_year=fiscal_year,
+                submission_id=submission_id,
+                recipients=unit_recipients(conn, matched),
                 rendered=rendered,
                 now=when,
             )
@@ -514,5 +527,4 @@ def queue_reminders(
         open_error_units=tuple(open_units),
         new_alert_ids=tuple(new_ids),
         feedback_files=tuple(files),
-        queued=queue,
     )

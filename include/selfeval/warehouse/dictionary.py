@@ -76,6 +76,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _unique_index(index: Any) -> str:
+    """A unique index as the dictionary states it, with its WHERE clause when it is partial."""
+    columns = ", ".join(c.name for c in index.columns)
+    where = index.dialect_options["postgresql"]["where"]
+    return columns if where is None else f"{columns} (where {where})"
+
+
 def render() -> str:
     """The dictionary as Markdown (deterministic: same schema, same text)."""
     from sqlalchemy import UniqueConstraint
@@ -123,9 +130,12 @@ def render() -> str:
                 f"| {_cell(_key(column))} | {_cell(column.info.get('doc', ''))} |"
             )
         constraints = sorted(
-            ", ".join(c.name for c in constraint.columns)
-            for constraint in table.constraints
-            if isinstance(constraint, UniqueConstraint) and len(constraint.columns) > 1
+            [
+                ", ".join(c.name for c in constraint.columns)
+                for constraint in table.constraints
+                if isinstance(constraint, UniqueConstraint) and len(constraint.columns) > 1
+            ]
+            + [_unique_index(index) for index in table.indexes if index.unique]
         )
         for unique in constraints:
             out.append("")

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
     true,
 )
 
@@ -315,12 +316,31 @@ finding = Table(
     info={"doc": "Data-quality findings per submission; open while the submission is current."},
 )
 
+# Feedback on a submission and the annual reminders share one outbox and one delivery path.
+ALERT_KINDS = ("feedback", "reminder_missing", "reminder_open_errors")
+
 alert_outbox = Table(
     "alert_outbox",
     metadata,
     col("alert_id", Integer, primary_key=True, autoincrement=True, doc="surrogate key"),
-    _submission_fk(),
+    col(
+        "submission_id",
+        Integer,
+        ForeignKey("submission.submission_id", ondelete="CASCADE"),
+        index=True,
+        doc="the submission the alert is about; NULL for a reminder to a unit that has not "
+        "submitted",
+    ),
     col("unit_id", Integer, ForeignKey("unit.unit_id"), doc="unit alerted, when known"),
+    col(
+        "kind",
+        Text,
+        nullable=False,
+        server_default="feedback",
+        doc="feedback (on one submission), reminder_missing (no report for the year) or "
+        "reminder_open_errors (the current report still has errors)",
+    ),
+    col("fiscal_year", Integer, doc="fiscal year the alert is about; always set on reminders"),
     col("recipient", String(320), nullable=False, doc="e-mail address"),
     col("subject", Text, nullable=False, doc="e-mail subject"),
     col("body_text", Text, nullable=False, doc="plain-text body"),
@@ -331,9 +351,37 @@ alert_outbox = Table(
     col("created_at", DateTime(timezone=True), nullable=False, doc="when the alert was queued"),
     col("sent_at", DateTime(timezone=True), doc="when the alert was delivered"),
     CheckConstraint("status IN ('pending', 'sent')", name="status"),
-    UniqueConstraint("submission_id", "recipient"),
+    CheckConstraint(
+        "kind IN (" + ", ".join(f"'{k}'" for k in ALERT_KINDS) + ")",
+        name="kind",
+    ),
+    # The key each kind is unique on must be all set: NULLs would slip past a unique index.
+    CheckConstraint(
+        "(kind = 'feedback' AND submission_id IS NOT NULL)"
+        " OR (kind <> 'feedback' AND unit_id IS NOT NULL AND fiscal_year IS NOT NULL)",
+        name="kind_key",
+    ),
+    Index(
+        "uq_alert_outbox_feedback",
+        "submission_id",
+        "recipient",
+        unique=True,
+        sqlite_where=text("kind = 'feedback'"),
+        postgresql_where=text("kind = 'feedback'"),
+    ),
+    Index(
+        "uq_alert_outbox_reminder",
+        "kind",
+        "unit_id",
+        "fiscal_year",
+        "recipient",
+        unique=True,
+        sqlite_where=text("kind <> 'feedback'"),
+        postgresql_where=text("kind <> 'feedback'"),
+    ),
     info={
-        "doc": "Alerts to submitters: queued once per submission and recipient, sent at most once."
+        "doc": "Alerts to units: feedback queued once per submission and recipient, reminders "
+        "once per kind, unit, fiscal year and recipient; each sent at most once."
     },
 )
 
