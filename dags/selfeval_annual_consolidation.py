@@ -16,7 +16,8 @@ date, so the year always comes from the param.
 `published/<year>/` (workbook, CSV, HTML, manifest); an Asset event.
 
 **Safe to re-run.** Intake and alerts are idempotent (see `selfeval_intake`); reminders are
-queued once per unit, recipient and subject; publishing swaps the year's folder in atomically.
+queued once per kind, unit, fiscal year and recipient, so a re-run reminds nobody twice;
+publishing swaps the year's folder in atomically.
 """
 
 from __future__ import annotations
