@@ -28,7 +28,17 @@ from zoneinfo import ZoneInfo
 from airflow.sdk import Param, dag
 
 from selfeval import settings
-from selfeval_tasks import deliver, intake, prepare, publish, remind, scan, watcher
+from selfeval_tasks import (
+    check,
+    deliver,
+    extract,
+    load,
+    prepare,
+    publish,
+    remind,
+    scan,
+    watcher,
+)
 
 _TZ = ZoneInfo(settings.DAG_TIMEZONE)
 
@@ -60,10 +70,11 @@ _TZ = ZoneInfo(settings.DAG_TIMEZONE)
 def selfeval_annual_consolidation() -> None:
     share_root = prepare()
     year = "{{ params.fiscal_year }}"
-    files = intake.partial(share_root=share_root).expand(item=scan(share_root))
+    read = extract.partial(share_root=share_root).expand(item=scan(share_root))
+    files = load.partial(share_root=share_root).expand(checked=check(read))
     reminders = remind(share_root, year)
     files >> reminders >> deliver(share_root) >> publish(share_root, year)
-    files >> watcher()
+    [read, files] >> watcher()
 
 
 selfeval_annual_consolidation()

@@ -2,8 +2,8 @@
 ### selfeval_intake: feedback within the hour on every report dropped into the shared folder
 
 **Purpose.** Every 30 minutes, find new or changed files in `<share>/inbox/` (any sub-folder, by
-content hash), extract and check each one (one mapped task per file, labelled with its name),
-load it into the warehouse, write its feedback to `feedback/<unit>/`, archive the original and
+content hash), extract each one (a mapped task per file, labelled with its name), check all of
+them in one batched validation, load each one into the warehouse (mapped again), write its feedback to `feedback/<unit>/`, archive the original and
 e-mail the unit's own contacts through `smtp_default`.
 
 **Inputs.** The shared folder (Variable `selfeval_share` or `$SELFEVAL_SHARE`) with `inbox/` and
@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from airflow.sdk import dag
 
 from selfeval import settings
-from selfeval_tasks import deliver, intake, prepare, scan, watcher
+from selfeval_tasks import check, deliver, extract, load, prepare, scan, watcher
 
 
 @dag(
@@ -45,9 +45,10 @@ from selfeval_tasks import deliver, intake, prepare, scan, watcher
 )
 def selfeval_intake() -> None:
     share_root = prepare()
-    files = intake.partial(share_root=share_root).expand(item=scan(share_root))
+    read = extract.partial(share_root=share_root).expand(item=scan(share_root))
+    files = load.partial(share_root=share_root).expand(checked=check(read))
     files >> deliver(share_root)
-    files >> watcher()
+    [read, files] >> watcher()
 
 
 selfeval_intake()

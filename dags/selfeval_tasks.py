@@ -158,21 +158,69 @@ def scan(share_root: str) -> list[dict[str, Any]]:
 
 
 @task(map_index_template="{{ file_name }}")
-def intake(share_root: str, item: dict[str, Any]) -> dict[str, Any]:
-    """Extract, check and load one file, queue its feedback, archive it (or reject it)."""
+def extract(share_root: str, item: dict[str, Any]) -> dict[str, Any]:
+    """Read one file into its record; an unreadable file is rejected here, with its reason."""
     from datetime import datetime
 
     from airflow.sdk import get_current_context
 
-    from selfeval.share import inbox_file_from_dict, intake_file, open_share
+    from selfeval import jsonio
+    from selfeval.share import IntakeResult, inbox_file_from_dict, open_share, read_inbox_file
 
     get_current_context()["file_name"] = item["relative"]  # type: ignore[typeddict-unknown-key]
     share = open_share(share_root)
     with _warehouse(share) as engine:
-        result = intake_file(
+        read = read_inbox_file(
             engine,
             share,
             inbox_file_from_dict(item),
+            received_at=datetime.fromisoformat(item["received_at"]),
+        )
+    if isinstance(read, IntakeResult):  # the file was rejected
+        log.info("%s: rejected: %s -> %s", read.relative, read.reason, read.stored_at)
+        return {"item": item, "result": read.to_dict()}
+    return {"item": item, "record": jsonio.dumps(read.to_dict(), indent=None)}
+
+
+@task(trigger_rule="all_done")
+def check(extracted: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Check every readable report of the run in one batched validation per table."""
+    from selfeval import jsonio
+    from selfeval.checks import check_records
+    from selfeval.record import record_from_dict
+
+    readable = [e for e in extracted if "record" in e]
+    records = [record_from_dict(jsonio.loads(e["record"])) for e in readable]
+    findings = check_records(records) if records else []
+    log.info("checked %d report(s) in one batch", len(records))
+    return [
+        {**e, "findings": jsonio.dumps([f.to_dict() for f in fs], indent=None)}
+        for e, fs in zip(readable, findings, strict=True)
+    ]
+
+
+@task(map_index_template="{{ file_name }}")
+def load(share_root: str, checked: dict[str, Any]) -> dict[str, Any]:
+    """Load one checked report, queue its feedback, archive the original."""
+    from datetime import datetime
+
+    from airflow.sdk import get_current_context
+
+    from selfeval import jsonio
+    from selfeval.findings import finding_from_dict
+    from selfeval.record import record_from_dict
+    from selfeval.share import inbox_file_from_dict, load_inbox_file, open_share
+
+    item = checked["item"]
+    get_current_context()["file_name"] = item["relative"]  # type: ignore[typeddict-unknown-key]
+    share = open_share(share_root)
+    with _warehouse(share) as engine:
+        result = load_inbox_file(
+            engine,
+            share,
+            inbox_file_from_dict(item),
+            record_from_dict(jsonio.loads(checked["record"])),
+            [finding_from_dict(f) for f in jsonio.loads(checked["findings"])],
             received_at=datetime.fromisoformat(item["received_at"]),
         )
     log.info(
@@ -183,7 +231,7 @@ def intake(share_root: str, item: dict[str, Any]) -> dict[str, Any]:
         result.unit_name,
         result.errors,
         result.warnings,
-        result.reason or result.stored_at,
+        result.stored_at,
     )
     return result.to_dict()
 
@@ -213,7 +261,9 @@ def watcher() -> None:
     """Fail the run when any file failed: the mapped tasks alone would leave it green."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    raise AirflowFailException("at least one inbox file failed; see the failed intake tasks")
+    raise AirflowFailException(
+        "at least one inbox file failed; see the failed extract or load tasks"
+    )
 
 
 @task(trigger_rule="all_done")

@@ -37,3 +37,26 @@ class Finding:
             if self.evidence is None
             else {"line": self.evidence.line, "text": self.evidence.text},
         }
+
+
+def _value(v: Any) -> Decimal | str | None:
+    if v is None or isinstance(v, Decimal | str):
+        return v
+    return Decimal(str(v))
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    """Rebuild a `Finding` from `to_dict()` output (parse JSON with `parse_float=Decimal`)."""
+    ev = d.get("evidence")
+    tolerance = d.get("tolerance")
+    return Finding(
+        check=d["check"],
+        severity=d["severity"],
+        subject=d["subject"],
+        observed=_value(d.get("observed")),
+        expected=_value(d.get("expected")),
+        tolerance=None if tolerance is None else Decimal(str(tolerance)),
+        message_zh=d["message_zh"],
+        message_en=d["message_en"],
+        evidence=None if ev is None else Evidence(line=int(ev["line"]), text=str(ev["text"])),
+    )

@@ -23,14 +23,18 @@ import os
 import shutil
 import stat
 import unicodedata
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from selfeval import settings
 from selfeval.errors import ConfigError, SelfevalError
+
+if TYPE_CHECKING:
+    from selfeval.findings import Finding
+    from selfeval.record import Record
 
 # Files an editor or a copy in progress leaves behind: picking them up would load half a report.
 _TRANSIENT_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp")
@@ -423,40 +427,55 @@ class IntakeResult:
         }
 
 
-def intake_file(
+def read_inbox_file(
     engine: Any, share: Share, item: InboxFile, *, received_at: datetime
-) -> IntakeResult:
-    """Extract, check and load one inbox file, queue its feedback, then archive the original.
+) -> Record | IntakeResult:
+    """Extract one inbox file; an unreadable one is rejected here and its result returned.
 
-    An unreadable file is recorded as a rejected submission and moved to rejected/ with its
-    reason; that is an outcome, not a failure. Anything else that goes wrong (warehouse down,
-    a broken suite) raises and leaves the file in the inbox for the next run. Each step is
-    idempotent, so a run that stopped half-way is completed by the next one: the file's hash is
-    then already loaded, and only the feedback and the archiving are (re)done.
+    A rejection is an outcome, not a failure: the file is recorded as a rejected submission
+    and moved to rejected/ with its reason.
     """
-    from selfeval.alerts import queue_feedback
-    from selfeval.checks import check_records
     from selfeval.errors import UnreadableReport
     from selfeval.extract import extract_file
-    from selfeval.warehouse import load_submission, record_rejection
+    from selfeval.warehouse import record_rejection
 
-    shown = _display(item.relative)
     try:
-        record = extract_file(item.path)
+        return extract_file(item.path)
     except UnreadableReport as exc:
         submission_id = record_rejection(
             engine,
             sha256=item.sha256,
-            file_name=shown,
+            file_name=_display(item.relative),
             reason=exc.reason,
             received_at=received_at,
         )
         reason_file = reject_file(share, item.path, item.relative, exc.reason)
         return IntakeResult(
-            shown, item.sha256, "rejected", submission_id, None, 0, 0, exc.reason,
-            str(reason_file), (), (),
+            _display(item.relative), item.sha256, "rejected", submission_id, None, 0, 0,
+            exc.reason, str(reason_file), (), (),
         )  # fmt: skip
-    (findings,) = check_records([record])
+
+
+def load_inbox_file(
+    engine: Any,
+    share: Share,
+    item: InboxFile,
+    record: Record,
+    findings: Sequence[Finding],
+    *,
+    received_at: datetime,
+) -> IntakeResult:
+    """Load one checked report, queue its feedback, then archive the original.
+
+    Anything that goes wrong (warehouse down, disk full) raises and leaves the file in the inbox
+    for the next run. Each step is idempotent, so a run that stopped half-way is completed by
+    the next one: the file's hash is then already loaded, and only the feedback and the
+    archiving are (re)done.
+    """
+    from selfeval.alerts import queue_feedback
+    from selfeval.warehouse import load_submission
+
+    shown = _display(item.relative)
     loaded = load_submission(engine, record, findings, received_at=received_at, file_name=shown)
     queued = queue_feedback(engine, share, loaded.submission_id)
     archived = archive_file(share, item)
@@ -474,6 +493,21 @@ def intake_file(
         feedback_files=queued.feedback_files,
         new_alert_ids=queued.new_alert_ids,
     )
+
+
+def intake_file(
+    engine: Any, share: Share, item: InboxFile, *, received_at: datetime
+) -> IntakeResult:
+    """Extract, check and load one inbox file: `read_inbox_file`, then the checks, then
+    `load_inbox_file`. The DAG runs the three as separate tasks so that the checks of all the
+    files of a run are one batched validation."""
+    from selfeval.checks import check_records
+
+    read = read_inbox_file(engine, share, item, received_at=received_at)
+    if isinstance(read, IntakeResult):
+        return read
+    (findings,) = check_records([read])
+    return load_inbox_file(engine, share, item, read, findings, received_at=received_at)
 
 
 def settle_scan(share: Share, scan: InboxScan, *, processed: Collection[str]) -> list[str]:

@@ -42,16 +42,19 @@ def test_dag_follows_the_team_rules(dagbag: Any, dag_id: str) -> None:
 def test_intake_shape(dagbag: Any) -> None:
     dag = dagbag.dags[settings.INTAKE_DAG_ID]
     assert dag.timetable.expression == settings.INTAKE_SCHEDULE
-    intake = dag.get_task("intake")
-    assert intake.map_index_template == "{{ file_name }}"
+    for mapped in ("extract", "load"):  # one task per file, labelled with its name
+        assert dag.get_task(mapped).map_index_template == "{{ file_name }}"
     assert {t.task_id: str(t.trigger_rule.value) for t in dag.tasks} == {
         "prepare": "all_success",
         "scan": "all_success",
-        "intake": "all_success",
+        "extract": "all_success",
+        "check": "all_done",  # one batched validation of every file that could be read
+        "load": "all_success",
         "deliver": "all_done",
         "watcher": "one_failed",
     }
-    assert dag.get_task("watcher").upstream_task_ids == {"intake"}
+    assert dag.get_task("check").upstream_task_ids == {"extract"}
+    assert dag.get_task("watcher").upstream_task_ids == {"extract", "load"}
 
 
 def test_annual_shape_param_and_asset(dagbag: Any) -> None:
@@ -71,7 +74,7 @@ def test_annual_shape_param_and_asset(dagbag: Any) -> None:
     publish = dag.get_task("publish")
     assert [a.name for a in publish.outlets] == [settings.CONSOLIDATED_ASSET_NAME]
     assert dag.get_task("publish").upstream_task_ids == {"prepare", "deliver"}
-    assert dag.get_task("remind").upstream_task_ids == {"prepare", "intake"}
+    assert dag.get_task("remind").upstream_task_ids == {"prepare", "load"}
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)

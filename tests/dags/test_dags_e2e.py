@@ -95,10 +95,13 @@ def test_intake_then_annual(env: dict[str, Any], dagbag: Any) -> None:
     assert _states(run) == {
         "prepare": "success",
         "scan": "success",
-        "intake[番禺区/钟村街道2024自评.txt]": "success",
-        "intake[扫描件.txt]": "success",
-        "intake[白鹤洞街道 2024.txt]": "success",
-        "intake[空白.txt]": "success",
+        "extract[番禺区/钟村街道2024自评.txt]": "success",
+        "extract[扫描件.txt]": "success",  # rejected, with its reason: an outcome, not a failure
+        "extract[白鹤洞街道 2024.txt]": "success",
+        "extract[空白.txt]": "success",
+        "check": "success",
+        "load[番禺区/钟村街道2024自评.txt]": "success",
+        "load[白鹤洞街道 2024.txt]": "success",
         "deliver": "success",
         "watcher": "skipped",
     }
@@ -199,8 +202,8 @@ def test_a_failing_file_fails_the_run_but_not_the_others(env: dict[str, Any], da
     run = dag.test()
     assert str(run.state) == "failed"
     states = _states(run)
-    assert states["intake[白鹤洞街道 2024.txt]"] == "failed"
-    assert states["intake[番禺区/钟村街道2024自评.txt]"] == "success"
+    assert states["load[白鹤洞街道 2024.txt]"] == "failed"
+    assert states["load[番禺区/钟村街道2024自评.txt]"] == "success"
     assert (states["deliver"], states["watcher"]) == ("success", "failed")
     assert seed.exists()  # left in the inbox for the next run
     # Repaired, the next run archives it without loading it twice.
