@@ -186,26 +186,31 @@ def _feedback_stem(summary: SubmissionSummary) -> str:
     return f"{year}_{version}_{summary.sha256[:12]}"
 
 
-def _insert_alerts(
+def _queue_alerts(
     conn: Connection,
     *,
-    submission_id: int,
+    kind: str,
+    submission_id: int | None,
     unit_id: int | None,
     fiscal_year: int | None,
     recipients: Sequence[str],
     rendered: Rendered,
     now: datetime,
 ) -> tuple[int, ...]:
+    """Queue one alert per recipient, once: feedback once per (submission, recipient), a
+    reminder once per (kind, unit, fiscal year, recipient) — the outbox's unique keys."""
     from sqlalchemy import insert, select
 
     from selfeval.warehouse.schema import alert_outbox
 
+    key = (
+        [alert_outbox.c.submission_id == submission_id]
+        if kind == "feedback"
+        else [alert_outbox.c.unit_id == unit_id, alert_outbox.c.fiscal_year == fiscal_year]
+    )
     already = set(
         conn.execute(
-            select(alert_outbox.c.recipient).where(
-                alert_outbox.c.kind == "feedback",
-                alert_outbox.c.submission_id == submission_id,
-            )
+            select(alert_outbox.c.recipient).where(alert_outbox.c.kind == kind, *key)
         ).scalars()
     )
     new_ids: list[int] = []
@@ -216,7 +221,7 @@ def _insert_alerts(
             conn.execute(
                 insert(alert_outbox)
                 .values(
-                    kind="feedback",
+                    kind=kind,
                     submission_id=submission_id,
                     unit_id=unit_id,
                     fiscal_year=fiscal_year,
@@ -249,8 +254,9 @@ def queue_feedback(
         rendered = feedback_for_submission(summary, findings)
         files = write_feedback(share, summary.unit_name, _feedback_stem(summary), rendered)
         recipients = unit_recipients(conn, unit_id)
-        new_ids = _insert_alerts(
+        new_ids = _queue_alerts(
             conn,
+            kind="feedback",
             submission_id=submission_id,
             unit_id=unit_id,
             fiscal_year=summary.fiscal_year,
@@ -420,57 +426,6 @@ def open_error_submissions(conn: Connection, fiscal_year: int) -> list[int]:
     )
 
 
-def _insert_reminder(
-    conn: Connection,
-    *,
-    kind: str,
-    unit_id: int,
-    fiscal_year: int,
-    submission_id: int | None,
-    recipients: Sequence[str],
-    rendered: Rendered,
-    now: datetime,
-) -> tuple[int, ...]:
-    """Queue a reminder once per (kind, unit, fiscal year, recipient)."""
-    from sqlalchemy import insert, select
-
-    from selfeval.warehouse.schema import alert_outbox
-
-    already = set(
-        conn.execute(
-            select(alert_outbox.c.recipient).where(
-                alert_outbox.c.kind == kind,
-                alert_outbox.c.unit_id == unit_id,
-                alert_outbox.c.fiscal_year == fiscal_year,
-            )
-        ).scalars()
-    )
-    new_ids: list[int] = []
-    for recipient in recipients:
-        if recipient in already:
-            continue  # reminded by an earlier run: a reminder is queued and sent once
-        new_ids.append(
-            conn.execute(
-                insert(alert_outbox)
-                .values(
-                    kind=kind,
-                    submission_id=submission_id,
-                    unit_id=unit_id,
-                    fiscal_year=fiscal_year,
-                    recipient=recipient,
-                    subject=rendered.subject,
-                    body_text=rendered.text,
-                    body_html=rendered.html,
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                )
-                .returning(alert_outbox.c.alert_id)
-            ).scalar_one()
-        )
-    return tuple(new_ids)
-
-
 def queue_reminders(
     engine: Engine, share: Share, fiscal_year: int, *, now: datetime | None = None
 ) -> Reminders:
@@ -492,7 +447,7 @@ def queue_reminders(
                 str(p)
                 for p in write_feedback(share, name, f"{fiscal_year}_reminder_missing", rendered)
             ]
-            new_ids += _insert_reminder(
+            new_ids += _queue_alerts(
                 conn,
                 kind="reminder_missing",
                 unit_id=unit_id,
@@ -511,7 +466,7 @@ def queue_reminders(
             open_units.append(summary.unit_name or "")
             stem = f"{fiscal_year}_reminder_open_errors_{summary.sha256[:12]}"
             files += [str(p) for p in write_feedback(share, summary.unit_name, stem, rendered)]
-            new_ids += _insert_reminder(
+            new_ids += _queue_alerts(
                 conn,
                 kind="reminder_open_errors",
                 unit_id=matched,
