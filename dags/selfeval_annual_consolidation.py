@@ -22,13 +22,15 @@ publishing swaps the year's folder in atomically.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from airflow.sdk import Param, dag
 
 from selfeval import settings
 from selfeval_tasks import (
+    DEFAULT_ARGS,
+    START_DATE,
+    TZ,
     check,
     deliver,
     extract,
@@ -40,25 +42,19 @@ from selfeval_tasks import (
     watcher,
 )
 
-_TZ = ZoneInfo(settings.DAG_TIMEZONE)
-
 
 @dag(
     dag_id=settings.ANNUAL_DAG_ID,
     schedule=settings.ANNUAL_SCHEDULE,
-    start_date=datetime(2025, 1, 1, tzinfo=_TZ),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
     tags=list(settings.DAG_TAGS),
-    default_args={
-        "owner": settings.DAG_OWNER,
-        "retries": settings.DAG_RETRIES,
-        "retry_delay": timedelta(seconds=settings.DAG_RETRY_DELAY_SECONDS),
-    },
+    default_args=DEFAULT_ARGS,
     params={
         "fiscal_year": Param(
-            datetime.now(_TZ).year - 1,
+            datetime.now(TZ).year - 1,
             type="integer",
             minimum=settings.FISCAL_YEAR_MIN,
             maximum=settings.FISCAL_YEAR_MAX,

@@ -20,28 +20,31 @@ does not stop the others, and makes this run end failed (the `watcher` task).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from airflow.sdk import dag
 
 from selfeval import settings
-from selfeval_tasks import check, deliver, extract, load, prepare, scan, watcher
+from selfeval_tasks import (
+    DEFAULT_ARGS,
+    START_DATE,
+    check,
+    deliver,
+    extract,
+    load,
+    prepare,
+    scan,
+    watcher,
+)
 
 
 @dag(
     dag_id=settings.INTAKE_DAG_ID,
     schedule=settings.INTAKE_SCHEDULE,
-    start_date=datetime(2025, 1, 1, tzinfo=ZoneInfo(settings.DAG_TIMEZONE)),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
     tags=list(settings.DAG_TAGS),
-    default_args={
-        "owner": settings.DAG_OWNER,
-        "retries": settings.DAG_RETRIES,
-        "retry_delay": timedelta(seconds=settings.DAG_RETRY_DELAY_SECONDS),
-    },
+    default_args=DEFAULT_ARGS,
 )
 def selfeval_intake() -> None:
     share_root = prepare()

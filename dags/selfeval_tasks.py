@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from airflow.sdk import Asset, task
 
@@ -28,6 +30,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONSOLIDATED = Asset(settings.CONSOLIDATED_ASSET_NAME, uri=settings.CONSOLIDATED_ASSET_URI)
+TZ = ZoneInfo(settings.DAG_TIMEZONE)
+START_DATE = datetime(2025, 1, 1, tzinfo=TZ)
+DEFAULT_ARGS = {
+    "owner": settings.DAG_OWNER,
+    "retries": settings.DAG_RETRIES,
+    "retry_delay": timedelta(seconds=settings.DAG_RETRY_DELAY_SECONDS),
+}
 
 
 # --- configuration, resolved inside tasks ------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from selfeval import settings
-from selfeval.record import Evidence, Money, SourceUnit
+from selfeval.record import Evidence, Indicator, Money, SourceUnit
 
 NUM = r"\d+(?:\.\d+)?"
 UNIT = r"亿元|万元|元"
@@ -102,3 +102,31 @@ def clip(text: str, start: int = 0, end: int | None = None) -> str:
 
 def evidence(line: int, sentence: str, start: int = 0, end: int | None = None) -> Evidence:
     return Evidence(line=line, text=clip(sentence, start, end))
+
+
+def indicator(
+    level1: str | None,
+    level2: str | None,
+    name: str,
+    target: str | None,
+    actual: str | None,
+    completion: str | None,
+    ev: Evidence,
+) -> Indicator:
+    """An indicator with its target, actual and completion read into operators and numbers."""
+    t_op, t_num = parse_measure(target)
+    a_op, a_num = parse_measure(actual)
+    return Indicator(
+        level1=level1,
+        level2=level2,
+        name=name,
+        target=target,
+        actual=actual,
+        completion=completion,
+        target_op=t_op,
+        target_num=t_num,
+        actual_op=a_op,
+        actual_num=a_num,
+        completion_pct=percent(completion),
+        evidence=ev,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from selfeval.extract.figures import NUM, evidence, parse_measure
+from selfeval.extract.figures import NUM, evidence, indicator
 from selfeval.extract.layout import Paragraph
 from selfeval.record import Indicator
 
@@ -57,22 +57,9 @@ def find_narrative_indicators(paragraphs: list[Paragraph]) -> list[Indicator]:
             rest = paragraphs[i + 1].text
         rest = _COMPLETION_LABEL.sub("", rest)
         actual = _actual(name, target, rest)
-        t_op, t_num = parse_measure(target)
-        a_op, a_num = parse_measure(actual)
         found.append(
-            Indicator(
-                level1=level1,
-                level2=level2,
-                name=name,
-                target=target,
-                actual=actual,
-                completion=None,
-                target_op=t_op,
-                target_num=t_num,
-                actual_op=a_op,
-                actual_num=a_num,
-                completion_pct=None,
-                evidence=evidence(para.first_line, para.text),
+            indicator(
+                level1, level2, name, target, actual, None, evidence(para.first_line, para.text)
             )
         )
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from selfeval.extract.figures import NUM, dec, evidence, parse_measure, percent
+from selfeval.extract.figures import NUM, dec, evidence, indicator
 from selfeval.extract.layout import Table, TableRow
 from selfeval.extract.statements import dimension_of
 from selfeval.record import Indicator, Score
@@ -70,22 +70,9 @@ def find_indicator_rows(tables: list[Table], warnings: list[str]) -> list[Indica
             target = _stray(get.get("target"), row.no, warnings)
             actual = _stray(get.get("actual"), row.no, warnings)
             completion = get.get("completion") or None
-            t_op, t_num = parse_measure(target)
-            a_op, a_num = parse_measure(actual)
             found.append(
-                Indicator(
-                    level1=level1,
-                    level2=level2,
-                    name=name,
-                    target=target,
-                    actual=actual,
-                    completion=completion,
-                    target_op=t_op,
-                    target_num=t_num,
-                    actual_op=a_op,
-                    actual_num=a_num,
-                    completion_pct=percent(completion),
-                    evidence=evidence(row.no, row.text),
+                indicator(
+                    level1, level2, name, target, actual, completion, evidence(row.no, row.text)
                 )
             )
     return found
