@@ -24,7 +24,7 @@ import shutil
 import stat
 import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,7 +209,8 @@ def safe_name(name: str) -> str:
 
 def _display(relative: str) -> str:
     """The relative path as text that can be printed and written into a reason file."""
-    return relative.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    # os.fsencode gives back the bytes a non-UTF-8 name was made of: show them as \xff
+    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
 
 
 # --- scanning ------------------------------------------------------------------------------------
@@ -262,6 +263,13 @@ def scan_inbox(share: Share, *, processed: Collection[str] = frozenset()) -> Inb
     if not share.inbox.is_dir():
         return InboxScan((), (), ())
     for path, relative in _walk(share.inbox):
+        try:
+            relative.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are no text cannot travel between tasks as JSON
+            refused.append(
+                Refused(str(path), relative, "the file name is not valid text (UTF-8): rename it")
+            )
+            continue
         try:
             info = path.lstat()
         except FileNotFoundError:
@@ -328,17 +336,24 @@ def archive_path(share: Share, sha256: str, name: str) -> Path:
     return share.archive / sha256[:2] / f"{sha256}__{safe_name(name)}"
 
 
-def archive_file(share: Share, item: InboxFile) -> Path:
+def archive_file(share: Share, item: InboxFile) -> Path | None:
     """Move a processed original into archive/, keyed by its hash, and record where it came from.
 
     The sidecar <archived>.json lists every arrival (original relative path, time). A second
-    copy with identical bytes and name adds an arrival and is not stored twice.
+    copy with identical bytes and name adds an arrival and is not stored twice. A file whose
+    bytes changed since the scan (a corrected report saved over it) is not the one that was
+    loaded: it stays in the inbox for the next run, and None is returned. A file already
+    archived by another run (the annual DAG and the intake can meet) is not an error.
     """
     source = Path(item.path)
+    target = archive_path(share, item.sha256, item.name)
     if not source.exists():
+        if target.exists():
+            return target
         raise SelfevalError(f"{_display(item.relative)}: gone from the inbox before archiving")
-    digest = file_sha256(source)  # the bytes we move, even if the file changed since the scan
-    target = archive_path(share, digest, item.name)
+    digest = file_sha256(source)
+    if digest != item.sha256:
+        return None
     sidecar = target.with_name(target.name + ".json")
     arrivals: list[dict[str, Any]] = []
     if sidecar.exists():
@@ -362,6 +377,10 @@ def reject_file(share: Share, path: str | os.PathLike[str], relative: str, reaso
     source = Path(path)
     base = safe_name(Path(relative).name)
     share.rejected.mkdir(parents=True, exist_ok=True)
+    if not (source.exists() or source.is_symlink()):
+        earlier = _earlier_reason(share, relative, reason)
+        if earlier is not None:
+            return earlier  # rejected already, by a run that got there first
     target = share.rejected / base
     counter = 2
     while target.exists() or target.is_symlink() or _reason_path(target).exists():
@@ -386,6 +405,15 @@ def reject_file(share: Share, path: str | os.PathLike[str], relative: str, reaso
     ]
     reason_file.write_text("\n".join(lines), encoding="utf-8")
     return reason_file
+
+
+def _earlier_reason(share: Share, relative: str, reason: str) -> Path | None:
+    wanted = (f"file: {_display(relative)}", f"reason: {reason}")
+    for candidate in share.rejected.glob("*.reason.txt"):
+        lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
+        if tuple(lines[:2]) == wanted:
+            return candidate
+    return None
 
 
 def _reason_path(target: Path) -> Path:
@@ -478,7 +506,8 @@ def load_inbox_file(
     shown = _display(item.relative)
     loaded = load_submission(engine, record, findings, received_at=received_at, file_name=shown)
     queued = queue_feedback(engine, share, loaded.submission_id)
-    archived = archive_file(share, item)
+    # archive the bytes that were loaded; a file saved over since then waits for the next scan
+    archived = archive_file(share, replace(item, sha256=record.source.sha256))
     every = (*findings, *loaded.findings)
     return IntakeResult(
         relative=shown,
@@ -488,26 +517,13 @@ def load_inbox_file(
         unit_name=queued.unit_name,
         errors=sum(1 for f in every if f.severity == "error"),
         warnings=sum(1 for f in every if f.severity == "warning"),
-        reason=None,
-        stored_at=str(archived),
+        reason=None
+        if archived
+        else "changed since it was read: left in the inbox for the next run",
+        stored_at=str(archived) if archived else None,
         feedback_files=queued.feedback_files,
         new_alert_ids=queued.new_alert_ids,
     )
-
-
-def intake_file(
-    engine: Any, share: Share, item: InboxFile, *, received_at: datetime
-) -> IntakeResult:
-    """Extract, check and load one inbox file: `read_inbox_file`, then the checks, then
-    `load_inbox_file`. The DAG runs the three as separate tasks so that the checks of all the
-    files of a run are one batched validation."""
-    from selfeval.checks import check_records
-
-    read = read_inbox_file(engine, share, item, received_at=received_at)
-    if isinstance(read, IntakeResult):
-        return read
-    (findings,) = check_records([read])
-    return load_inbox_file(engine, share, item, read, findings, received_at=received_at)
 
 
 def settle_scan(share: Share, scan: InboxScan, *, processed: Collection[str]) -> list[str]:

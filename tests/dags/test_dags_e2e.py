@@ -36,6 +36,8 @@ def env(
     shutil.copy(seed_paths[1], share / "inbox" / "白鹤洞街道 2024.txt")
     (share / "inbox" / "扫描件.txt").write_bytes(BINARY)
     (share / "inbox" / "空白.txt").write_bytes(b"")
+    # a name that is not text: refused at scan, it must not stop the run (XCom is JSON)
+    (share / "inbox" / os.fsdecode(b"bad\xffname.txt")).write_bytes(b"whatever")
     # One contact per unit here, so the server must see exactly one message per unit.
     rows = (REPO / "samples" / "units.csv").read_text(encoding="utf-8").splitlines()
     (share / "units.csv").write_text(
@@ -119,8 +121,16 @@ def test_intake_then_annual(env: dict[str, Any], dagbag: Any) -> None:
     archived = sorted(p.name.split("__", 1)[1] for p in (share / "archive").rglob("*.txt"))
     assert archived == ["白鹤洞街道 2024.txt", "钟村街道2024自评.txt"]
     assert sorted(p.name for p in (share / "rejected").iterdir()) == [
+        "bad_name.txt", "bad_name.txt.reason.txt",
         "扫描件.txt", "扫描件.txt.reason.txt", "空白.txt", "空白.txt.reason.txt",
     ]  # fmt: skip
+    assert (
+        (share / "rejected" / "bad_name.txt.reason.txt")
+        .read_text(encoding="utf-8")
+        .startswith(
+            "file: bad\\xffname.txt\nreason: the file name is not valid text (UTF-8): rename it\n"
+        )
+    )
     for name in ("扫描件.txt", "空白.txt"):
         reason = (share / "rejected" / f"{name}.reason.txt").read_text(encoding="utf-8")
         assert reason.startswith(f"file: {name}\nreason: ")

@@ -79,7 +79,13 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     folder.mkdir()
     hostile = tmp_path / "evil\u202e$(rm -rf ~).txt"
     hostile.write_bytes(b"\x00\x01\x02")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes("预算".encode() * 1_000_000)
     return {
+        "fifo": (fifo, "is not a regular file"),
+        "huge": (huge, "too large for a report"),
         "missing": (tmp_path / "nope.txt", "no such file"),
         "directory": (folder, "is a directory"),
         "binary": (binary, "is binary"),
@@ -93,7 +99,18 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
 
 @pytest.mark.parametrize(
     "case",
-    ["missing", "directory", "binary", "empty", "blank", "undecodable", "pdf", "hostile name"],
+    [
+        "missing",
+        "directory",
+        "binary",
+        "empty",
+        "blank",
+        "undecodable",
+        "pdf",
+        "hostile name",
+        "fifo",
+        "huge",
+    ],
 )
 def test_unreadable_input_exits_2_with_one_line_and_writes_nothing(
     case: str, tmp_path: Path

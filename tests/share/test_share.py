@@ -188,9 +188,12 @@ def test_hostile_names_are_archived_and_rejected_inside_the_share(tmp_path: Path
     for raw in raw_names:
         (share.inbox / raw).write_text(f"report {raw!r}", encoding="utf-8")
     scan = scan_inbox(share)
-    assert len(scan.new) == len(raw_names)
+    assert len(scan.new) == len(raw_names) - 1
+    assert [r.relative for r in scan.refused] == [raw_names[-1]]  # not text: refused at scan
     archived = archive_file(share, scan.new[0])
+    assert archived is not None
     reasons = [reject_file(share, f.path, f.relative, "unreadable") for f in scan.new[1:]]
+    reasons += [reject_file(share, r.path, r.relative, r.reason) for r in scan.refused]
     for path in [archived, *reasons]:
         assert share.root in path.resolve().parents
         assert len(path.name.encode("utf-8")) < 255
@@ -199,4 +202,46 @@ def test_hostile_names_are_archived_and_rejected_inside_the_share(tmp_path: Path
     assert (tmp_path / "escape.txt").exists() is False
     # An undecodable name is written escaped, never as broken bytes.
     texts = [r.read_text(encoding="utf-8").split("\n")[0] for r in reasons]
-    assert "file: latin1-\\udce9t\\udce9.txt" in texts
+    assert "file: latin1-\\xe9t\\xe9.txt" in texts
+
+
+def test_a_name_that_is_not_text_is_refused_at_scan(tmp_path: Path, seed_000: Path) -> None:
+    share = open_share(tmp_path)
+    bad = share.inbox / os.fsdecode(b"w\xffname.txt")
+    shutil.copy(seed_000, bad)
+    shutil.copy(seed_000, share.inbox / "good.txt")
+    scan = scan_inbox(share)
+    assert [i.relative for i in scan.new] == ["good.txt"]
+    assert [(r.relative, r.reason) for r in scan.refused] == [
+        (bad.name, "the file name is not valid text (UTF-8): rename it")
+    ]
+    json.dumps([i.to_dict() for i in scan.new])  # what crosses Airflow tasks must be JSON
+
+
+def test_a_file_saved_over_after_it_was_read_stays_for_the_next_run(
+    tmp_path: Path, seed_000: Path, seed_001: Path
+) -> None:
+    share = open_share(tmp_path)
+    path = share.inbox / "report.txt"
+    shutil.copy(seed_000, path)
+    (item,) = scan_inbox(share).new
+    shutil.copy(seed_001, path)  # the corrected report lands before archiving
+    assert archive_file(share, item) is None
+    assert path.read_bytes() == seed_001.read_bytes()
+    assert list(share.archive.rglob("*.txt")) == []
+    (again,) = scan_inbox(share, processed={item.sha256}).new
+    assert again.sha256 == _sha(seed_001)
+
+
+def test_archiving_or_rejecting_twice_is_not_an_error(tmp_path: Path, seed_000: Path) -> None:
+    """The annual DAG and the intake can process the same inbox at once."""
+    share = open_share(tmp_path)
+    shutil.copy(seed_000, share.inbox / "r.txt")
+    (item,) = scan_inbox(share).new
+    target = archive_file(share, item)
+    assert archive_file(share, item) == target  # gone from the inbox, already archived
+    (share.inbox / "empty.txt").write_bytes(b"")
+    first = reject_file(share, share.inbox / "empty.txt", "empty.txt", "is empty (0 bytes)")
+    second = reject_file(share, share.inbox / "empty.txt", "empty.txt", "is empty (0 bytes)")
+    assert first == second
+    assert sorted(p.name for p in share.rejected.iterdir()) == ["empty.txt", "empty.txt.reason.txt"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,19 +35,20 @@ def read_report(path: str | os.PathLike[str]) -> DecodedReport:
     """Read and decode one report; raise `UnreadableReport` naming the file and the reason."""
     p = Path(path)
     name = str(p)
+    limit = settings.MAX_REPORT_BYTES
     try:
         if not p.exists():
             raise UnreadableReport(name, "no such file")
         if p.is_dir():
             raise UnreadableReport(name, "is a directory, not a report file")
-        size = p.stat().st_size
-        if size > settings.MAX_REPORT_BYTES:
+        if not stat.S_ISREG(p.stat().st_mode):  # a pipe or a device would never end
+            raise UnreadableReport(name, "is not a regular file")
+        with p.open("rb") as handle:
+            data = handle.read(limit + 1)  # bounded: the size may change after stat()
+        if len(data) > limit:
             raise UnreadableReport(
-                name,
-                f"too large for a report ({size} bytes; the limit is "
-                f"{settings.MAX_REPORT_BYTES} bytes)",
+                name, f"too large for a report (over {limit} bytes; the limit is {limit} bytes)"
             )
-        data = p.read_bytes()
     except PermissionError as exc:
         raise UnreadableReport(name, "permission denied") from exc
     except OSError as exc:
