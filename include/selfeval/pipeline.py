@@ -7,14 +7,13 @@ submission, so the same broken file is not reported twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from selfeval.errors import UnreadableReport
+from selfeval.errors import UnreadableReport, display_name
 from selfeval.findings import Finding
 
 if TYPE_CHECKING:
@@ -57,8 +56,11 @@ def _received(path: Path, received_at: datetime | None) -> datetime:
 
 
 def _sha256(path: Path) -> str | None:
+    """The file's content hash, or None when it cannot be read (missing, a directory)."""
+    from selfeval.share import file_sha256
+
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     except OSError:
         return None
 
@@ -73,6 +75,7 @@ def load_reports(
     """Extract, check and load each file; one outcome per path, in the given order."""
     from selfeval.checks import check_records
     from selfeval.extract import extract_file
+    from selfeval.share import processed_hashes
     from selfeval.warehouse.load import load_submission, record_rejection
 
     outcomes: dict[int, ReportOutcome] = {}
@@ -88,14 +91,14 @@ def load_reports(
                 sid = record_rejection(
                     engine,
                     sha256=sha,
-                    file_name=path.name,
+                    file_name=display_name(path.name),
                     reason=exc.reason,
                     received_at=_received(path, received_at),
                 )
             outcomes[i] = ReportOutcome(path, "rejected", sid, reason=exc.reason)
 
     # Files already in the warehouse are not checked again: loading them adds nothing.
-    known = _known_hashes(engine, [record.source.sha256 for _, _, record in readable])
+    known = processed_hashes(engine) if readable else set()
     fresh = [item for item in readable if item[2].source.sha256 not in known]
     checked = check_records([record for _, _, record in fresh], suites_dir) if fresh else []
     findings_of = {i: tuple(f) for (i, _, _), f in zip(fresh, checked, strict=True)}
@@ -106,7 +109,7 @@ def load_reports(
             record,
             findings,
             received_at=_received(path, received_at),
-            file_name=path.name,
+            file_name=display_name(path.name),
         )
         outcomes[i] = ReportOutcome(
             path,
@@ -118,15 +121,3 @@ def load_reports(
             findings=() if result.status == "duplicate" else (*findings, *result.findings),
         )
     return [outcomes[i] for i in range(len(paths))]
-
-
-def _known_hashes(engine: Engine, hashes: list[str]) -> set[str]:
-    from sqlalchemy import select
-
-    from selfeval.warehouse.schema import submission
-
-    if not hashes:
-        return set()
-    with engine.connect() as conn:
-        rows = conn.execute(select(submission.c.sha256).where(submission.c.sha256.in_(hashes)))
-        return set(rows.scalars())

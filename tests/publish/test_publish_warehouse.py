@@ -276,6 +276,10 @@ def test_the_publish_command_writes_the_year_folder(
 
     assert main(["publish", "--year", "2019", "--share", str(share)]) == 2
     assert "no registered unit and no submission for fiscal year 2019" in capsys.readouterr().err
-    monkeypatch.delenv("SELFEVAL_SHARE", raising=False)
+    monkeypatch.setenv("SELFEVAL_SHARE", str(share))  # the share from the environment only
+    assert main(["publish", "--year", "2024"]) == 0
+    assert capsys.readouterr().out.startswith("published 2024: 1 submissions")
+    monkeypatch.delenv("SELFEVAL_SHARE")
     assert main(["publish", "--year", "2024"]) == 2
-    assert "no shared folder: pass --share or set SELFEVAL_SHARE" in capsys.readouterr().err
+    err = capsys.readouterr().err  # resolve_share's message, as for every command
+    assert "no shared folder configured" in err and "SELFEVAL_SHARE" in err

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,7 @@ from warehouse_support import RECEIVED, RECEIVED_LATE, rows
 
 from selfeval.cli import main
 from selfeval.pipeline import load_reports
-from selfeval.warehouse import load_units
+from selfeval.warehouse import connect, load_units
 
 pytestmark = pytest.mark.unit
 
@@ -73,3 +76,86 @@ def test_selfeval_load_and_db_upgrade_commands(
     assert "rejected" in capsys.readouterr().out
     assert main(["load", "x.txt", "--share", str(share), "--received-at", "soon"]) == 2
     assert "--received-at 'soon'" in capsys.readouterr().err
+
+
+def _selfeval(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`selfeval ARGS` in its own process with a strict UTF-8 locale, as a shell runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "selfeval.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="backslashreplace",
+        timeout=300,
+        check=False,
+    )
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SELFEVAL_")}
+    env.update(LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8:strict", **extra)
+    return env
+
+
+def test_selfeval_load_file_names_that_are_not_utf8(
+    warehouse_url: str, tmp_path: Path, corrected_seed_001: Path, units_csv: Path
+) -> None:
+    """A name with bytes that are not UTF-8 is stored and printed escaped, never a traceback."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = Path(os.fsdecode(bytes(folder) + b"/w\xffname.txt"))
+    bom_only = Path(os.fsdecode(bytes(folder) + b"/bom\xfe\xffonly.txt"))
+    shutil.copyfile(corrected_seed_001, good)
+    bom_only.write_bytes(b"\xef\xbb\xbf")
+    common = [
+        "--warehouse",
+        warehouse_url,
+        "--units",
+        str(units_csv),
+        "--received-at",
+        "2025-03-20",
+    ]
+
+    loaded = _selfeval("load", str(good), *common, env=_clean_env())
+    assert (loaded.returncode, loaded.stderr) == (0, "")
+    assert loaded.stdout.splitlines()[1].startswith(f"loaded     {folder}/w\\xffname.txt  ")
+    rejected = _selfeval("load", str(bom_only), *common, env=_clean_env())
+    assert (rejected.returncode, rejected.stderr) == (2, "")
+    assert rejected.stdout.splitlines()[1].startswith(f"rejected   {folder}/bom\\xfe\\xffonly")
+
+    engine = connect(warehouse_url)
+    try:
+        assert rows(engine, "SELECT file_name, status FROM submission ORDER BY submission_id") == [
+            ("w\\xffname.txt", "accepted"),
+            ("bom\\xfe\\xffonly.txt", "rejected"),
+        ]
+    finally:
+        engine.dispose()
+
+
+def test_selfeval_share_from_the_environment_only(
+    tmp_path: Path, seed_paths: list[Path], units_csv: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    """$SELFEVAL_SHARE alone: load and db units use <share>/units.csv, as --share would."""
+    share = tmp_path / "share"
+    share.mkdir()
+    shutil.copy(units_csv, share / "units.csv")
+    monkeypatch.delenv("SELFEVAL_WAREHOUSE_URL", raising=False)
+    monkeypatch.setenv("SELFEVAL_SHARE", str(share))
+
+    assert main(["db", "units"]) == 0
+    assert capsys.readouterr().out == f"loaded 2 units from {share / 'units.csv'}\n"
+    assert main(["load", *map(str, seed_paths), "--received-at", "2025-03-20"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"registry: 2 units from {share / 'units.csv'}"
+    engine = connect(None, share=share)
+    try:
+        assert rows(engine, "SELECT COUNT(*) FROM submission WHERE unit_id IS NULL") == [(0,)]
+        assert rows(engine, "SELECT COUNT(*) FROM submission") == [(2,)]
+    finally:
+        engine.dispose()
+
+    monkeypatch.delenv("SELFEVAL_SHARE")
+    assert main(["db", "units", "--warehouse", f"sqlite:///{share / 'warehouse.db'}"]) == 2
+    assert "give the CSV path, --share or $SELFEVAL_SHARE" in capsys.readouterr().err

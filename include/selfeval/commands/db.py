@@ -54,10 +54,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}")
         return 0
 
+    from selfeval.commands import optional_share
     from selfeval.warehouse import connect, grant_reader, load_units, upgrade
     from selfeval.warehouse.db import current_revision
 
-    engine = connect(args.warehouse, share=args.share)
+    share = optional_share(args.share)
+    engine = connect(args.warehouse, share=share.root if share else None)
     try:
         if args.db_command == "upgrade":
             upgrade(engine)
@@ -68,9 +70,9 @@ def run(args: argparse.Namespace) -> int:
         elif args.db_command == "units":
             csv_path = args.csv
             if csv_path is None:
-                if args.share is None:
-                    raise ConfigError("give the CSV path or --share")
-                csv_path = args.share / settings.UNITS_CSV
+                if share is None:
+                    raise ConfigError(f"give the CSV path, --share or ${settings.SHARE_ENV}")
+                csv_path = share.units_csv
             upgrade(engine)
             print(f"loaded {load_units(engine, csv_path)} units from {csv_path}")
     finally:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from selfeval import settings
-from selfeval.errors import ConfigError
+from selfeval.errors import ConfigError, display_name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,6 +49,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from selfeval.commands import optional_share
     from selfeval.pipeline import load_reports
     from selfeval.warehouse import connect, load_units, upgrade
 
@@ -58,26 +59,27 @@ def run(args: argparse.Namespace) -> int:
             received_at = datetime.fromisoformat(args.received_at)
         except ValueError as exc:
             raise ConfigError(f"--received-at {args.received_at!r}: {exc}") from exc
-    engine = connect(args.warehouse, share=args.share)
+    share = optional_share(args.share)
+    engine = connect(args.warehouse, share=share.root if share else None)
     try:
         upgrade(engine)
         units = args.units
-        if units is None and args.share is not None:
-            candidate = args.share / settings.UNITS_CSV
-            units = candidate if candidate.is_file() else None
+        if units is None and share is not None and share.units_csv.is_file():
+            units = share.units_csv
         if units is not None:
             print(f"registry: {load_units(engine, units)} units from {units}")
         outcomes = load_reports(engine, _expand(args.paths), received_at=received_at)
     finally:
         engine.dispose()
     for o in outcomes:
+        shown = display_name(str(o.path))
         if o.status == "rejected":
-            print(f"rejected   {o.path}: {o.reason}")
+            print(f"rejected   {shown}: {o.reason}")
             continue
         counts = f"{o.errors} errors, {o.warnings} warnings" if o.status == "loaded" else ""
         superseded = f" (supersedes {', '.join(map(str, o.superseded))})" if o.superseded else ""
         print(
-            f"{o.status:<10} {o.path}  submission {o.submission_id} v{o.version}"
+            f"{o.status:<10} {shown}  submission {o.submission_id} v{o.version}"
             f"{superseded}  {counts}".rstrip()
         )
     if any(o.status == "rejected" for o in outcomes):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from selfeval import settings
-from selfeval.errors import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,14 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval.publish import publish_district_summary
+    from selfeval.share import resolve_share
     from selfeval.warehouse import connect
 
-    share = args.share
-    if share is None:
-        env_share = os.environ.get(settings.SHARE_ENV, "").strip()
-        if not env_share:
-            raise ConfigError(f"no shared folder: pass --share or set {settings.SHARE_ENV}")
-        share = Path(env_share)
+    share = resolve_share(args.share).root
     engine = connect(args.warehouse, share=share)
     try:
         result = publish_district_summary(engine, share, args.year)

@@ -11,6 +11,7 @@ import hashlib
 import os
 from dataclasses import replace
 
+from selfeval.errors import encodable_name
 from selfeval.extract.layout import build_layout
 from selfeval.extract.narrative import find_narrative_indicators
 from selfeval.extract.reading import DecodedReport, decode_report, read_report
@@ -32,8 +33,10 @@ __all__ = ["DecodedReport", "decode_report", "extract_file", "extract_text", "re
 def extract_file(path: str | os.PathLike[str]) -> Record:
     """Read, decode and extract one report file."""
     report = read_report(path)
+    # A name that is not UTF-8 on disk could not be stored or printed: its bytes become "\\xff".
+    shown = encodable_name(report.path)
     source = Source(
-        path=report.path, sha256=report.sha256, format=report.format, encoding=report.encoding
+        path=shown, sha256=report.sha256, format=report.format, encoding=report.encoding
     )
     return extract_text(report.text, source=source)
 
