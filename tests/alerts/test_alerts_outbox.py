@@ -21,6 +21,7 @@ from selfeval.alerts import (
     queue_reminders,
     smtp_sender,
 )
+from selfeval.alerts.feedback import UNMATCHED_UNIT_DIR
 from selfeval.extract import extract_file
 from selfeval.share import open_share
 from selfeval.warehouse import load_submission, load_units
@@ -231,3 +232,22 @@ def _contacts(unit_name: str) -> list[str]:
         if name == unit_name:
             return emails.split(";")
     raise AssertionError(f"{unit_name} is not in {SAMPLES_UNITS}")
+
+
+def test_feedback_of_an_unmatched_unit_goes_to_the_unmatched_folder(
+    warehouse_engine: Any, tmp_path: Path, seed_001: Path
+) -> None:
+    """The name a report states is the submitter's choice: it never names a feedback folder."""
+    share = open_share(tmp_path / "share")
+    record = extract_file(seed_001)
+    stated = record.unit.name
+    assert stated  # the report does state a name; the registry is empty, so it matches nothing
+    loaded = load_submission(
+        warehouse_engine, record, [SCORE_001], received_at=RECEIVED, file_name=seed_001.name
+    )
+    assert loaded.unit_id is None
+    queued = queue_feedback(warehouse_engine, share, loaded.submission_id)
+    assert (queued.recipients, queued.new_alert_ids) == ((), ())
+    assert sorted(p.name for p in share.feedback.iterdir()) == [UNMATCHED_UNIT_DIR]
+    assert {Path(f).parent for f in queued.feedback_files} == {share.feedback / UNMATCHED_UNIT_DIR}
+    assert stated in Path(queued.feedback_files[0]).read_text(encoding="utf-8")

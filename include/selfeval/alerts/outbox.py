@@ -1,4 +1,4 @@
-"""The alert outbox: queue each alert once, deliver each exactly once.
+"""The alert outbox: queue each alert once, deliver each once (one crash window aside, below).
 
 Feedback and the annual reminders share the outbox (`alert_outbox.kind`). Feedback is queued
 once per (submission, recipient): rendered from what the warehouse holds for one submission and
@@ -6,7 +6,8 @@ written to feedback/<unit>/ too. The annual reminders (`reminder_missing`,
 `reminder_open_errors`) are queued once per (kind, unit, fiscal year, recipient), so re-running
 the annual DAG reminds nobody twice; partial unique indexes in the warehouse back both rules.
 Recipients are always the unit's own contacts from the registry, so one unit never sees
-another's findings; a report that matches no registry unit gets feedback files only.
+another's findings; a report that matches no registry unit gets feedback files only, in
+feedback/未识别单位/ (`feedback.UNMATCHED_UNIT_DIR`), whatever name it states.
 
 Delivery takes a `send(EmailMessage)` callable. Each alert is one transaction: the row is
 claimed by bumping `attempts` while still pending (which locks it against a concurrent run),
@@ -36,6 +37,7 @@ from selfeval.alerts.render import (
     reminder_missing,
     reminder_open_errors,
 )
+from selfeval.alerts.senders import Send
 from selfeval.errors import AlertError
 from selfeval.findings import Finding
 from selfeval.record import Evidence
@@ -44,8 +46,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
     from selfeval.share import Share
-
-Send = Callable[[EmailMessage], None]
 
 # The server is not there at all: stop the batch instead of timing out once per alert.
 _UNREACHABLE: tuple[type[BaseException], ...] = (
@@ -244,6 +244,9 @@ def queue_feedback(
 ) -> Queued:
     """Render one submission's feedback, write it to feedback/<unit>/, queue one alert per contact.
 
+    A submission matched to no registry unit has its files written to the unmatched folder and
+    queues no alert.
+
     Safe to re-run: files are rewritten with the same content, existing alerts are kept as they
     are (a sent alert is never queued again).
     """
@@ -252,7 +255,10 @@ def queue_feedback(
         summary, unit_id = submission_summary(conn, submission_id)
         findings = submission_findings(conn, submission_id)
         rendered = feedback_for_submission(summary, findings)
-        files = write_feedback(share, summary.unit_name, _feedback_stem(summary), rendered)
+        # The folder is named after the registry unit only: a name the report states but the
+        # registry does not know goes to the unmatched folder, never to a folder of its own.
+        folder_unit = summary.unit_name if unit_id is not None else None
+        files = write_feedback(share, folder_unit, _feedback_stem(summary), rendered)
         recipients = unit_recipients(conn, unit_id)
         new_ids = _queue_alerts(
             conn,

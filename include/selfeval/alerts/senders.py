@@ -1,7 +1,10 @@
 """Ways to deliver an `EmailMessage`: each is a `send(message) -> None` callable.
 
-The SMTP sender for Airflow (through `smtp_default` and SmtpHook) lives with the DAG glue, since
-this package never imports Airflow; `smtp_sender` here serves the CLI and tests.
+`Send` is the type `selfeval.alerts.outbox.deliver_pending` takes. The SMTP sender for Airflow
+(through `smtp_default` and SmtpHook) lives with the DAG glue, since this package never imports
+Airflow; the DAGs fall back to `file_sender` when no mail server is configured. No CLI command
+delivers alerts: `smtp_sender` is used by the tests (against a loopback SMTP server) and is there
+for code outside Airflow that calls `deliver_pending` itself.
 """
 
 from __future__ import annotations
