@@ -45,7 +45,7 @@ class UnreadableReport(SelfevalError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"{printable(self.path)}: {self.reason}"
+        return f"{display_name(self.path)}: {self.reason}"
 
 
 class SuiteError(SelfevalError):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from selfeval import settings
-from selfeval.errors import ConfigError, SelfevalError
+from selfeval.errors import ConfigError, SelfevalError, encodable_name
 
 if TYPE_CHECKING:
     from selfeval.findings import Finding
@@ -207,12 +207,6 @@ def safe_name(name: str) -> str:
     return stem + tail
 
 
-def _display(relative: str) -> str:
-    """The relative path as text that can be printed and written into a reason file."""
-    # os.fsencode gives back the bytes a non-UTF-8 name was made of: show them as \xff
-    return os.fsencode(relative).decode("utf-8", errors="backslashreplace")
-
-
 # --- scanning ------------------------------------------------------------------------------------
 
 
@@ -350,7 +344,9 @@ def archive_file(share: Share, item: InboxFile) -> Path | None:
     if not source.exists():
         if target.exists():
             return target
-        raise SelfevalError(f"{_display(item.relative)}: gone from the inbox before archiving")
+        raise SelfevalError(
+            f"{encodable_name(item.relative)}: gone from the inbox before archiving"
+        )
     digest = file_sha256(source)
     if digest != item.sha256:
         return None
@@ -358,7 +354,7 @@ def archive_file(share: Share, item: InboxFile) -> Path | None:
     arrivals: list[dict[str, Any]] = []
     if sidecar.exists():
         arrivals = list(json.loads(sidecar.read_text(encoding="utf-8")).get("arrivals", []))
-    arrivals.append({"original": _display(item.relative), "archived_at": _now()})
+    arrivals.append({"original": encodable_name(item.relative), "archived_at": _now()})
     if target.exists():
         source.unlink()  # identical bytes are already kept under this very name
     else:
@@ -397,7 +393,7 @@ def reject_file(share: Share, path: str | os.PathLike[str], relative: str, reaso
         _move(source, target)
     reason_file = _reason_path(target)
     lines = [
-        f"file: {_display(relative)}",
+        f"file: {encodable_name(relative)}",
         f"reason: {reason}",
         f"sha256: {digest or '-'}",
         f"rejected_at: {_now()}",
@@ -408,7 +404,7 @@ def reject_file(share: Share, path: str | os.PathLike[str], relative: str, reaso
 
 
 def _earlier_reason(share: Share, relative: str, reason: str) -> Path | None:
-    wanted = (f"file: {_display(relative)}", f"reason: {reason}")
+    wanted = (f"file: {encodable_name(relative)}", f"reason: {reason}")
     for candidate in share.rejected.glob("*.reason.txt"):
         lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
         if tuple(lines[:2]) == wanted:
@@ -473,13 +469,13 @@ def read_inbox_file(
         submission_id = record_rejection(
             engine,
             sha256=item.sha256,
-            file_name=_display(item.relative),
+            file_name=encodable_name(item.relative),
             reason=exc.reason,
             received_at=received_at,
         )
         reason_file = reject_file(share, item.path, item.relative, exc.reason)
         return IntakeResult(
-            _display(item.relative), item.sha256, "rejected", submission_id, None, 0, 0,
+            encodable_name(item.relative), item.sha256, "rejected", submission_id, None, 0, 0,
             exc.reason, str(reason_file), (), (),
         )  # fmt: skip
 
@@ -503,7 +499,7 @@ def load_inbox_file(
     from selfeval.alerts import queue_feedback
     from selfeval.warehouse import load_submission
 
-    shown = _display(item.relative)
+    shown = encodable_name(item.relative)
     loaded = load_submission(engine, record, findings, received_at=received_at, file_name=shown)
     queued = queue_feedback(engine, share, loaded.submission_id)
     # archive the bytes that were loaded; a file saved over since then waits for the next scan
@@ -533,9 +529,9 @@ def settle_scan(share: Share, scan: InboxScan, *, processed: Collection[str]) ->
     done: list[str] = []
     for refused in scan.refused:
         reject_file(share, refused.path, refused.relative, refused.reason)
-        done.append(f"rejected {_display(refused.relative)}: {refused.reason}")
+        done.append(f"rejected {encodable_name(refused.relative)}: {refused.reason}")
     for duplicate in scan.duplicates:
         if duplicate.sha256 in processed and Path(duplicate.path).exists():
             archive_file(share, duplicate)
-            done.append(f"archived copy of a loaded file {_display(duplicate.relative)}")
+            done.append(f"archived copy of a loaded file {encodable_name(duplicate.relative)}")
     return done

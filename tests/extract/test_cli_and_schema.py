@@ -130,3 +130,23 @@ def test_unreadable_input_exits_2_with_one_line_and_writes_nothing(
     assert "\u202e" not in result.stderr
     assert list(work.iterdir()) == []
     assert sorted(p.name for p in inputs.iterdir()) == before  # the original is kept
+
+
+def test_names_that_are_not_utf8_print_as_bytes(seed_000: Path, tmp_path: Path) -> None:
+    good = tmp_path / os.fsdecode(b"w\xffname.txt")
+    good.write_bytes(seed_000.read_bytes())
+    bad = tmp_path / os.fsdecode(b"b\xfe.txt")
+    bad.write_bytes(b"")
+    env_strict = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    result = subprocess.run(
+        [sys.executable, "-m", "selfeval.cli", "check", str(good), str(bad), "--format", "json"],
+        capture_output=True,
+        timeout=120,
+        env={**env_strict, "PYTHONPATH": str(ROOT / "include")},
+    )
+    assert result.returncode == 2, result.stderr
+    paths = [r["path"] for r in json.loads(result.stdout)]
+    assert paths == [str(tmp_path) + "/w\\xffname.txt", str(tmp_path) + "/b\\xfe.txt"]
+    extract = _cli("extract", str(bad), cwd=tmp_path)
+    assert extract.returncode == 2
+    assert extract.stderr.strip() == f"selfeval: {tmp_path}/b\\xfe.txt: is empty (0 bytes)"

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from selfeval.errors import encodable_name, printable
 from selfeval.findings import Finding
 
 
@@ -44,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             record = extract_file(path)
         except UnreadableReport as exc:
-            results.append({"path": str(path), "error": exc.reason})
+            results.append({"path": encodable_name(str(path)), "error": exc.reason})
             continue
-        entry: dict[str, Any] = {"path": str(path), "sha256": record.source.sha256}
+        entry: dict[str, Any] = {"path": encodable_name(str(path)), "sha256": record.source.sha256}
         results.append(entry)
         readable.append((entry, record))
 
@@ -77,14 +78,14 @@ def render_table(results: list[dict[str, Any]]) -> str:
     out: list[str] = []
     for r in results:
         if "error" in r:
-            out.append(f"{r['path']}: 无法读取 unreadable — {r['error']}")
+            out.append(f"{printable(r['path'])}: 无法读取 unreadable — {r['error']}")
             out.append("")
             continue
         findings: list[Finding] = r["findings"]
         errors = sum(1 for f in findings if f.severity == "error")
         warnings = len(findings) - errors
         out.append(
-            f"{r['path']}  (sha256 {r['sha256'][:12]}…)  "
+            f"{printable(r['path'])}  (sha256 {r['sha256'][:12]}…)  "
             f"错误 errors {errors}, 提示 warnings {warnings}"
         )
         for f in findings:
