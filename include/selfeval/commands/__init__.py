@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -22,3 +23,15 @@ def optional_share(value: Path | None) -> Share | None:
         if value is not None or os.environ.get(settings.SHARE_ENV, "").strip():
             raise
         return None
+
+
+def add_location_arguments(parser: argparse.ArgumentParser) -> None:
+    """--warehouse and --share, worded the same for every command that takes them."""
+    parser.add_argument(
+        "--warehouse",
+        metavar="URL",
+        help=f"SQLAlchemy URL (default: ${settings.WAREHOUSE_URL_ENV}, else <share>/warehouse.db)",
+    )
+    parser.add_argument(
+        "--share", type=Path, help=f"the shared folder (default: ${settings.SHARE_ENV})"
+    )

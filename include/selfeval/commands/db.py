@@ -6,19 +6,13 @@ import argparse
 from pathlib import Path
 
 from selfeval import settings
+from selfeval.commands import add_location_arguments
 from selfeval.errors import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--warehouse",
-        metavar="URL",
-        help=f"SQLAlchemy URL (default: ${settings.WAREHOUSE_URL_ENV}, else <share>/warehouse.db)",
-    )
-    common.add_argument(
-        "--share", type=Path, help=f"the shared folder (default: ${settings.SHARE_ENV})"
-    )
+    add_location_arguments(common)
     sub = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     sub.add_parser("upgrade", parents=[common], help="bring the warehouse to the current schema")
     grant = sub.add_parser(

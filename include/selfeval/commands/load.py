@@ -7,19 +7,13 @@ from datetime import datetime
 from pathlib import Path
 
 from selfeval import settings
+from selfeval.commands import add_location_arguments
 from selfeval.errors import ConfigError, display_name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, help="report files or folders of reports")
-    parser.add_argument(
-        "--warehouse",
-        metavar="URL",
-        help=f"SQLAlchemy URL (default: ${settings.WAREHOUSE_URL_ENV}, else <share>/warehouse.db)",
-    )
-    parser.add_argument(
-        "--share", type=Path, help=f"the shared folder (default: ${settings.SHARE_ENV})"
-    )
+    add_location_arguments(parser)
     parser.add_argument(
         "--units",
         type=Path,

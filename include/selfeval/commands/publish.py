@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from selfeval import settings
+from selfeval.commands import add_location_arguments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True, help="the fiscal year to publish")
-    parser.add_argument(
-        "--share", type=Path, help=f"the shared folder (default: ${settings.SHARE_ENV})"
-    )
-    parser.add_argument(
-        "--warehouse",
-        metavar="URL",
-        help=f"SQLAlchemy URL (default: ${settings.WAREHOUSE_URL_ENV}, else <share>/warehouse.db)",
-    )
+    add_location_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from selfeval.extract.figures import NUM, dec, evidence, indicator
 from selfeval.extract.layout import Table, TableRow
 from selfeval.extract.statements import dimension_of
-from selfeval.record import Indicator, Score
+from selfeval.record import Evidence, Indicator, Score
 
 _TARGET_H = re.compile(r"目标值|年度目标|指标值|目标")
 _ACTUAL_H = re.compile(r"实现值|实际值|完成值|实际完成|实际")
@@ -167,6 +167,11 @@ def find_score_rows(tables: list[Table]) -> list[Score]:
     return []
 
 
+def _subtotal(group: str | None, mx: Decimal | None, sc: Decimal | None, ev: Evidence) -> Score:
+    """A group's row in the score table: its maximum and, when the table states it, its score."""
+    return Score(group, None, "subtotal", dimension_of(group), mx, sc, ev)
+
+
 def _split_group(cell: str) -> tuple[str, Decimal | None]:
     m = _GROUP_MAX.match(cell)
     if m:
@@ -206,17 +211,7 @@ def _transposed(kinds: dict[str, TableRow]) -> list[Score]:
             group = name
             if group not in announced:
                 announced.add(group)
-                result.append(
-                    Score(
-                        group,
-                        None,
-                        "subtotal",
-                        dimension_of(group),
-                        group_max,
-                        None,
-                        evidence(kinds["level1"].no, g),
-                    )
-                )
+                result.append(_subtotal(group, group_max, None, evidence(kinds["level1"].no, g)))
         if not item:
             continue
         text = f"{group or ''} {item} | {cell(maxes, 0)} {cell(maxes, j)} | {cell(scores, 0)} {cell(scores, j)}"
@@ -272,30 +267,10 @@ def _vertical(table: Table) -> list[Score]:
                 group_max = _number(cells[group_max_col])
             if second and group_max is not None and group not in announced:
                 announced.add(group)
-                result.append(
-                    Score(
-                        group,
-                        None,
-                        "subtotal",
-                        dimension_of(group),
-                        group_max,
-                        None,
-                        evidence(row.no, first),
-                    )
-                )
+                result.append(_subtotal(group, group_max, None, evidence(row.no, first)))
             if not second:  # a group row: its own max and score
                 announced.add(group)
-                result.append(
-                    Score(
-                        group,
-                        None,
-                        "subtotal",
-                        dimension_of(group),
-                        mx or group_max,
-                        sc,
-                        evidence(row.no, row.text),
-                    )
-                )
+                result.append(_subtotal(group, mx or group_max, sc, evidence(row.no, row.text)))
                 continue
         if _bare(second) in ("小计",):
             # the group was announced by its header "(50分)" without a score: this row states it
@@ -304,11 +279,7 @@ def _vertical(table: Table) -> list[Score]:
                 for r in result
                 if not (r.kind == "subtotal" and r.group == group and r.score is None)
             ]
-            result.append(
-                Score(
-                    group, None, "subtotal", dimension_of(group), mx, sc, evidence(row.no, row.text)
-                )
-            )
+            result.append(_subtotal(group, mx, sc, evidence(row.no, row.text)))
             continue
         result.append(
             Score(group, second, "item", dimension_of(second), mx, sc, evidence(row.no, row.text))
