@@ -12,6 +12,8 @@ import os
 from dataclasses import replace
 
 from selfeval.errors import encodable_name
+from selfeval.extract import relations
+from selfeval.extract.forms import read_forms
 from selfeval.extract.layout import build_layout
 from selfeval.extract.narrative import find_narrative_indicators
 from selfeval.extract.reading import DecodedReport, decode_report, read_report
@@ -25,7 +27,7 @@ from selfeval.extract.statements import (
     find_unit,
 )
 from selfeval.extract.tables import find_indicator_rows, find_score_rows
-from selfeval.record import Record, Source, TotalScore
+from selfeval.record import Record, SectionScore, Source, TotalScore
 
 __all__ = ["DecodedReport", "decode_report", "extract_file", "extract_text", "read_report"]
 
@@ -49,12 +51,15 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
     layout = build_layout(text)
     paragraphs = layout.paragraphs
     warnings: list[str] = []
+    forms = read_forms(enumerate(text.split("\n"), start=1))
     fiscal_year = find_fiscal_year(paragraphs)
     scores = find_score_rows(layout.tables)
     total = find_total_score(paragraphs)
     table_total = next((s for s in scores if s.kind == "total"), None)
     if total is not None and total.max is None and table_total is not None:
         total = replace(total, max=table_total.max)
+    if total is None and forms.total is not None:
+        total = forms.total
     if total is None and table_total is not None and table_total.score is not None:
         total = TotalScore(
             score=table_total.score, max=table_total.max, evidence=table_total.evidence
@@ -64,12 +69,23 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
         unit=find_unit(paragraphs),
         fiscal_year=fiscal_year,
         total_score=total,
-        compositions=tuple(find_compositions(paragraphs)),
-        executions=tuple(find_executions(paragraphs)),
-        scores=tuple(scores),
-        section_scores=tuple(find_section_scores(paragraphs)),
+        compositions=tuple(
+            relations.find_compositions(paragraphs) or find_compositions(paragraphs)
+        ),
+        executions=tuple(
+            (relations.find_executions(paragraphs) or find_executions(paragraphs))
+            + forms.executions
+        ),
+        changes=tuple(relations.find_changes(paragraphs)),
+        scores=tuple(scores + forms.scores),
+        section_scores=tuple(
+            _merge_sections(
+                find_section_scores(paragraphs), relations.find_section_scores(paragraphs)
+            )
+        ),
         indicators=tuple(
-            find_indicator_rows(layout.tables, warnings) + find_narrative_indicators(paragraphs)
+            (forms.indicators or find_indicator_rows(layout.tables, warnings))
+            + find_narrative_indicators(paragraphs)
         ),
         carryovers=tuple(find_carryovers(paragraphs, fiscal_year)),
     )
@@ -89,3 +105,8 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
             "(no scores, amounts, indicators or carry-overs found)"
         )
     return replace(record, warnings=tuple(warnings))
+
+
+def _merge_sections(first: list[SectionScore], second: list[SectionScore]) -> list[SectionScore]:
+    seen = {(s.max, s.score, s.evidence.line) for s in first}
+    return first + [s for s in second if (s.max, s.score, s.evidence.line) not in seen]

@@ -75,9 +75,16 @@ def fold_characters(text: str) -> str:
     return text.translate(_table())
 
 
+_PINYIN_GLOSS = re.compile(
+    r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüɑńňǹḿ]{1,7}[)）]"
+)
+
+
 def normalize_line(line: str) -> str:
     """Return `line` folded for extraction. Tabs (table cell separators) are kept."""
     text = fold_characters(line)
+    if "(" in text or "（" in text:
+        text = _PINYIN_GLOSS.sub("", text)  # 萬(wàn)元: a reading aid, not part of the text
     for old, new in _OPERATORS:
         text = text.replace(old, new)
     if "\\" in text or "$" in text:

@@ -1,0 +1,93 @@
+"""The reader's vocabulary, loaded once from lexicon.json (data, not code).
+
+Words are looked up on folded text (simplified characters, no spaces, no punctuation that tables
+scatter into labels). `role_of` names the column a header cell stands for; `match_word` finds the
+longest synonym of a concept at the end or the start of a label.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+_PUNCT = re.compile(r"[\s:：、,，.。()（）\[\]【】\"“”'‘’*★☆#|/\\_-]|\(?[A-Za-z](?:/[A-Za-z])?\)?$")
+
+
+def fold_label(text: str) -> str:
+    """A label reduced to its words: spaces, punctuation and column letters (A), (B/A) removed."""
+    text = re.sub(r"[(（][A-Za-z/]+[)）]", "", text)
+    return _PUNCT.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    money_units: dict[str, int]
+    counters_after_wan: tuple[str, ...]
+    roles: tuple[tuple[str, str], ...]  # (synonym, role), longest synonym first
+    funds_rows: tuple[str, ...]
+    total_rows: tuple[str, ...]
+    subtotal_rows: tuple[str, ...]
+    level1: frozenset[str]
+    level2: frozenset[str]
+    operators: tuple[tuple[str, str], ...]  # (word, canonical operator), longest first
+    operator_suffixes: tuple[tuple[str, str], ...]
+    narrative: dict[str, tuple[str, ...]]
+
+    def role_of(self, cell: str) -> str | None:
+        """The column role a header cell names (`budget`, `score`, …), or None."""
+        folded = fold_label(cell)
+        if not folded or len(folded) > 16:
+            return None
+        for word, role in self.roles:
+            if folded == word:
+                return role
+        for word, role in self.roles:
+            if len(word) >= 2 and (folded.startswith(word) or folded.endswith(word)):
+                if len(folded) - len(word) <= 4:
+                    return role
+        return None
+
+    def is_level(self, cell: str) -> bool:
+        folded = fold_label(re.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]", "", cell))
+        return folded in self.level1 or folded in self.level2
+
+    def words(self, concept: str) -> tuple[str, ...]:
+        return self.narrative[concept]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The vocabulary in lexicon.json, parsed once per process."""
+    raw: dict[str, Any] = json.loads(
+        (resources.files("selfeval.extract") / "lexicon.json").read_text("utf-8")
+    )
+    roles = sorted(
+        ((w, role) for role, words in raw["table_roles"].items() for w in words),
+        key=lambda pair: -len(pair[0]),
+    )
+    operators = sorted(
+        ((w, op) for op, words in raw["operators"].items() for w in words),
+        key=lambda pair: -len(pair[0]),
+    )
+    suffixes = sorted(
+        ((w, op) for op, words in raw["operator_suffixes"].items() for w in words),
+        key=lambda pair: -len(pair[0]),
+    )
+    narrative = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in raw["narrative"].items()}
+    return Lexicon(
+        money_units=dict(raw["money_units"]),
+        counters_after_wan=tuple(raw["counters_after_wan"]),
+        roles=tuple(roles),
+        funds_rows=tuple(sorted(raw["funds_rows"], key=len, reverse=True)),
+        total_rows=tuple(raw["total_rows"]),
+        subtotal_rows=tuple(raw["subtotal_rows"]),
+        level1=frozenset(raw["indicator_levels"]["level1"]),
+        level2=frozenset(raw["indicator_levels"]["level2"]),
+        operators=tuple(operators),
+        operator_suffixes=tuple(suffixes),
+        narrative=narrative,
+    )

@@ -1,0 +1,398 @@
+"""Figures stated in sentences, read by relation cues instead of one pattern per phrasing.
+
+Each paragraph's quantities are found once (quantities.py). A quantity's *label* is the text
+between the previous quantity (or clause start) and itself, less the cue words; its *context* is
+that same stretch of text with the cues kept. Relations then attach quantities to each other:
+- a total and its parts (其中 / 包括 / 分别为 / "X中"), each part's share (占 … %);
+- a budget, an executed amount and a rate (预算 / 执行 / 执行率 / 完成预算的), where the
+  arithmetic (rate = executed ÷ budget) chooses which budget a rate was computed against;
+- a current amount and its change against the prior year (比上年 / 较上年 / 与…相比 + 增加 /
+  减少 / 增长 / 下降), signed from the words, zipped pairs (收、支 … 分别 A、B) in order;
+- a maximum and a score (满分 / (20分) / 总分为 … 得 / 自评分为).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from selfeval.extract.figures import clip
+from selfeval.extract.layout import Paragraph
+from selfeval.extract.lexicon import lexicon
+from selfeval.extract.quantities import Quantity, find_quantities
+from selfeval.record import (
+    Change,
+    Composition,
+    Evidence,
+    Execution,
+    Money,
+    Part,
+    SectionScore,
+)
+
+_CLAUSE = "，,；;：:。！？!?"
+_SENTENCE_END = "。！？!?"
+_LABEL_TRIM = re.compile(
+    r"^(?:其中|包括|分别为|分别是|分别|此外|另外|以及|及|和|与|为|是|共|达|计|合计为|总计为|"
+    r"年度|全年|本年度|本年|当年|[、:：,，;；\s()（）])+"
+)
+_LABEL_TAIL = re.compile(r"(?:为|是|共|达到?|计|总额|金额|共计|合计为|的)+$")
+_YEAR_PREFIX = re.compile(r"^(?:20\d{2}年度?|\d{4}年)")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff“”\"A-Za-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Q:
+    q: Quantity
+    context: str  # text since the previous quantity (cues kept)
+    label: str  # the words naming it (cues removed)
+    sentence: int  # index of the sentence in the paragraph
+
+
+def _label(context: str) -> str:
+    # the last clause of the context names the quantity
+    cut = max(context.rfind(ch) for ch in _CLAUSE)
+    text = context[cut + 1 :] if cut >= 0 else context
+    if len(text.strip()) < 2 and cut >= 0:
+        text = context
+    text = _YEAR_PREFIX.sub("", text.strip())
+    text = _LABEL_TRIM.sub("", text)
+    text = _LABEL_TAIL.sub("", text)
+    runs = _CJK_RUN.findall(text)
+    return runs[-1] if runs else ""
+
+
+def _quantities(para: Paragraph) -> list[_Q]:
+    text = para.text
+    out: list[_Q] = []
+    prev_end = 0
+    sentence = 0
+    for q in find_quantities(text):
+        context = text[prev_end : q.start]
+        sentence += sum(context.count(ch) for ch in _SENTENCE_END)
+        out.append(_Q(q, context, _label(context), sentence))
+        prev_end = q.end
+    return out
+
+
+def _has(text: str, concept: str) -> str | None:
+    for word in lexicon().words(concept):
+        if word in text:
+            return word
+    return None
+
+
+def _evidence(para: Paragraph, start: int, end: int) -> Evidence:
+    text = para.text
+    left = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
+    rights = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    sentence = text[left:right]
+    return Evidence(line=para.line_at(start), text=clip(sentence, start - left, end - left))
+
+
+def _is_change(item: _Q) -> bool:
+    ctx = item.context
+    return bool(_has(ctx, "increase") or _has(ctx, "decrease")) and (
+        "上年" in ctx
+        or "同比" in ctx
+        or "相比" in ctx
+        or "各" in ctx
+        or "分别" in ctx
+        or item.q.kind == "pct"
+        and not _has(ctx, "share_cues")
+    )
+
+
+# --- compositions -------------------------------------------------------------------------------
+
+
+def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
+    out: list[Composition] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        i = 0
+        while i < len(qs):
+            head_at = _part_start(qs, i)
+            if head_at is None:
+                i += 1
+                continue
+            head, first = head_at
+            parts, end = _parts(qs, first)
+            if len(parts) >= 1 and head is not None:
+                h = qs[head]
+                out.append(
+                    Composition(
+                        label=h.label or "合计",
+                        total=h.q.money,
+                        parts=tuple(parts),
+                        evidence=_evidence(para, h.q.start, qs[end - 1].q.end),
+                    )
+                )
+            i = max(end, i + 1)
+    return out
+
+
+def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
+    """(index of the total, index of the first part) when a list of parts starts at `i`."""
+    item = qs[i]
+    if item.q.kind != "money":
+        return None
+    cue = any(w in item.context for w in lexicon().words("part_cues"))
+    inner = re.search(r"([\u4e00-\u9fff]{2,12})中(?:[:：,，]|[\u4e00-\u9fff])", item.context)
+    if not cue and inner is None:
+        return None
+    if inner is not None and not cue:
+        name = inner.group(1)
+        for k in range(i - 1, -1, -1):
+            if qs[k].q.kind == "money" and qs[k].label and name.endswith(qs[k].label[-4:]):
+                return k, i
+        return None
+    for k in range(i - 1, -1, -1):
+        cand = qs[k]
+        if cand.q.kind != "money" or _is_change(cand):
+            continue
+        if i - k > 4 or cand.sentence < item.sentence - 1:
+            break
+        return k, i
+    return None
+
+
+def _parts(qs: Sequence[_Q], first: int) -> tuple[list[Part], int]:
+    parts: list[Part] = []
+    k = first
+    start_sentence = qs[first].sentence
+    while k < len(qs):
+        item = qs[k]
+        if item.q.kind != "money":
+            break
+        if k > first and (
+            item.sentence != start_sentence
+            or _is_change(item)
+            or any(w in item.context for w in ("此外", "另外", "另有"))
+        ):
+            break
+        share: Decimal | None = None
+        nxt = qs[k + 1] if k + 1 < len(qs) else None
+        step = 1
+        if (
+            nxt is not None
+            and nxt.q.kind == "pct"
+            and nxt.sentence == item.sentence
+            and (_has(nxt.context, "share_cues") or nxt.context.strip(" ,，(（") == "")
+        ):
+            share = nxt.q.value
+            step = 2
+        parts.append(
+            Part(name=item.label or "其他", category=None, amount=item.q.money, share_pct=share)
+        )
+        k += step
+    return parts, k
+
+
+# --- executions ---------------------------------------------------------------------------------
+
+
+def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
+    out: list[Execution] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        by_sentence: dict[int, list[_Q]] = {}
+        for item in qs:
+            by_sentence.setdefault(item.sentence, []).append(item)
+        for items in by_sentence.values():
+            found = _execution(para, items)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def _execution(para: Paragraph, items: Sequence[_Q]) -> Execution | None:
+    budgets: list[_Q] = []
+    initial: list[_Q] = []
+    executed: list[_Q] = []
+    rates: list[_Q] = []
+    for item in items:
+        ctx = item.context
+        if item.q.kind == "pct" and _has(ctx[-12:], "rate"):
+            rates.append(item)
+        elif item.q.kind == "money" and not _is_change(item):
+            lab = item.label + ctx[-6:]
+            if _has(lab, "initial_budget"):
+                initial.append(item)
+            elif _has(lab, "budget") and "预算" in lab:
+                budgets.append(item)
+            elif _has(item.label, "executed") or "执行" in lab:
+                executed.append(item)
+    if not rates and not (executed and (budgets or initial)):
+        return None
+    if not (budgets or initial or executed):
+        return None
+    rate = rates[0] if rates else None
+    spent = executed[-1] if executed else None
+    budget = budgets[-1] if budgets else None
+    init = initial[0] if initial else None
+    if budget is None and init is not None:
+        budget, init = init, None
+    elif budget is not None and init is not None and rate is not None and spent is not None:
+        # the rate tells which budget it was computed against
+        b, i0, e = budget.q.value, init.q.value, spent.q.value
+        r = rate.q.value
+        if i0 and b and abs(e / i0 * 100 - r) < abs(e / b * 100 - r):
+            budget, init = init, budget
+    if spent is None and budget is None:
+        return None
+    anchor = [x for x in (budget, spent, rate, init) if x is not None]
+    start = min(x.q.start for x in anchor)
+    end = max(x.q.end for x in anchor)
+    label = _execution_label(anchor)
+    return Execution(
+        label=label,
+        budget=budget.q.money if budget else None,
+        executed=spent.q.money if spent else None,
+        rate_pct=rate.q.value if rate else None,
+        evidence=_evidence(para, start, end),
+        initial_budget=init.q.money if init else None,
+    )
+
+
+def _execution_label(items: Sequence[_Q]) -> str:
+    for item in items:
+        if item.label and len(item.label) >= 2:
+            return item.label
+    return "预算执行"
+
+
+# --- year-over-year changes ---------------------------------------------------------------------
+
+
+def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
+    out: list[Change] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        subjects: list[list[_Q]] = []  # the latest non-change amounts (a zipped list or one)
+        k = 0
+        while k < len(qs):
+            item = qs[k]
+            if item.q.kind == "money" and not _is_change(item):
+                group = _zipped(qs, k)
+                subjects.append(group)
+                k += len(group)
+                continue
+            if not _is_change(item) or item.q.kind not in ("money", "pct"):
+                k += 1
+                continue
+            amounts = _zipped(qs, k) if item.q.kind == "money" else []
+            k += len(amounts)
+            rates: list[_Q] = []
+            if k < len(qs) and qs[k].q.kind == "pct" and _is_change(qs[k]):
+                rates = _zipped(qs, k)
+                k += len(rates)
+            elif item.q.kind == "pct":
+                rates = _zipped(qs, k)
+                k += len(rates)
+            subject = subjects[-1] if subjects else []
+            width = max(len(amounts), len(rates))
+            if width > 1 and len(subject) != width:
+                subject = (subject * width)[:width] if len(subject) == 1 else []
+            for n in range(max(width, 1)):
+                cur = subject[n] if n < len(subject) else (subject[0] if subject else None)
+                amt = amounts[n] if n < len(amounts) else None
+                rt = rates[n] if n < len(rates) else None
+                if amt is None and rt is None:
+                    continue
+                first = amt or rt
+                assert first is not None
+                negative = _has(first.context, "decrease") is not None and (
+                    _has(first.context, "increase") is None
+                    or first.context.rfind(_has(first.context, "decrease") or "")
+                    > first.context.rfind(_has(first.context, "increase") or "")
+                )
+                out.append(
+                    Change(
+                        label=(cur.label if cur else first.label) or "",
+                        current=cur.q.money if cur else None,
+                        prior=None,
+                        change=_signed_money(amt, negative) if amt else None,
+                        growth_pct=(-rt.q.value if negative else rt.q.value) if rt else None,
+                        evidence=_evidence(para, (cur or first).q.start, (rt or first).q.end),
+                    )
+                )
+    return out
+
+
+def _signed_money(item: _Q, negative: bool) -> Money | None:
+    money = item.q.money
+    if money is None or not negative:
+        return money
+    return Money(wan=-money.wan, unit=money.unit, raw=money.raw)
+
+
+def _zipped(qs: Sequence[_Q], k: int) -> list[_Q]:
+    """`qs[k]` and the quantities of its kind that follow it joined only by 、 (A、B)."""
+    group = [qs[k]]
+    j = k + 1
+    while (
+        j < len(qs) and qs[j].q.kind == qs[k].q.kind and qs[j].context.strip() in ("、", "和", "及")
+    ):
+        group.append(qs[j])
+        j += 1
+    return group
+
+
+# --- section scores -----------------------------------------------------------------------------
+
+_MAX_CUE = re.compile(r"(?:满分|总分为?|分值为?|权重为?|[(（])\s*$")
+_SCORE_CUE = re.compile(r"(?:得分?为?|自评分为?|自评得分为?|评分为?|实得)\s*$")
+_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:指标)?(?:部分|情况|方面)?\s*[(（]?\s*$")
+
+
+def find_section_scores(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
+    out: list[SectionScore] = []
+    for para in paragraphs:
+        qs = [x for x in _quantities(para) if x.q.kind == "score"]
+        k = 0
+        while k < len(qs):
+            a = qs[k]
+            b = qs[k + 1] if k + 1 < len(qs) else None
+            a_max = bool(_MAX_CUE.search(a.context))
+            pair = b is not None and b.sentence == a.sentence and len(b.context) <= 12
+            if pair and b is not None:
+                b_max = bool(_MAX_CUE.search(b.context))
+                if a_max and not b_max:
+                    mx, sc, named = a, b, a
+                elif b_max and not a_max:
+                    mx, sc, named = b, a, a
+                else:
+                    k += 1
+                    continue
+                name = _score_name(named.context)
+                if name:
+                    out.append(
+                        SectionScore(
+                            name=name,
+                            dimension=None,
+                            max=mx.q.value,
+                            score=sc.q.value,
+                            evidence=_evidence(para, a.q.start, b.q.end),
+                        )
+                    )
+                    k += 2
+                    continue
+            k += 1
+    return out
+
+
+def _score_name(context: str) -> str | None:
+    text = re.sub(r"(?:满分|总分为?|分值为?|得分?为?|自评分为?|自评得分为?)\s*$", "", context)
+    text = re.sub(r"[(（]\s*$", "", text).rstrip()
+    cut = max(text.rfind(ch) for ch in "，,；;：:。、")
+    text = text[cut + 1 :]
+    m = _NAME.search(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    name = re.sub(r"^(?:其中|分项看|分别|在|对|从|按照?|[一二三四五六七八九十]+是)", "", name)
+    return name if len(name) >= 2 else None
