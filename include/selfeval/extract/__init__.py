@@ -54,7 +54,7 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
     forms = read_forms(enumerate(text.split("\n"), start=1))
     fiscal_year = find_fiscal_year(paragraphs)
     scores = find_score_rows(layout.tables)
-    total = find_total_score(paragraphs)
+    total = relations.find_total_score(paragraphs) or find_total_score(paragraphs)
     table_total = next((s for s in scores if s.kind == "total"), None)
     if total is not None and total.max is None and table_total is not None:
         total = replace(total, max=table_total.max)

@@ -72,19 +72,49 @@ def split_row(raw: str) -> list[str]:
     if len(wide) >= 3:
         return [c.strip() for c in wide]
     tokens = _SPACE_SPLIT.split(line)
-    if len(tokens) >= 3 and not _SENTENCE.search(line):
-        valueish = sum(1 for t in tokens if _looks_valueish(t))
+    if len(tokens) >= 3:
+        valueish = sum(1 for t in tokens[:8] if _looks_valueish(t))
+        if valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3])):
+            return tokens
         lex = lexicon()
         roles = sum(1 for t in tokens if _role(lex, normalize_line(t)) is not None)
-        if valueish >= 2 or roles >= 2:
+        if roles >= 2 and not _SENTENCE.search(line):
             return tokens
     return [line]
+
+
+def _join_pipe_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A pipe table printed one cell per line, a cell broken over lines (`在职人员` / `控制率 |`):
+    lines without a pipe between lines that end with one are the start of the next cell."""
+    kept = [(no, raw) for no, raw in lines if raw.strip()]
+    out: list[tuple[int, str]] = []
+    carry: tuple[int, str] | None = None
+    for k, (no, raw) in enumerate(kept):
+        text = raw.strip()
+        if carry is not None:
+            no, text = carry[0], carry[1] + text
+            carry = None
+        prev_pipe = bool(out) and out[-1][1].rstrip().endswith("|")
+        nxt = kept[k + 1][1].strip() if k + 1 < len(kept) else ""
+        if (
+            "|" not in text
+            and prev_pipe
+            and nxt.endswith("|")
+            and nxt.count("|") == 1
+            and len(text) <= 12
+        ):
+            carry = (no, text)
+            continue
+        out.append((no, text))
+    if carry is not None:
+        out.append(carry)
+    return out
 
 
 def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
     """Each line's cells; an HTML table's rows with their spans resolved."""
     pending: list[tuple[int, str]] = []
-    for no, raw in lines:
+    for no, raw in _join_pipe_cells(lines):
         if pending or "<table" in raw.lower():
             pending.append((no, raw))
             if "</table>" not in raw.lower():
@@ -233,7 +263,7 @@ def _split_glued(digits: str, count: int) -> list[list[str]]:
 class _Header:
     roles: list[str]
     kind: str  # "funds" or "indicators"
-    group_max: Decimal | None = None
+    stream: bool = False  # printed one cell per line: line ends say nothing about rows
 
 
 def _strip_parens(text: str) -> str:
@@ -278,8 +308,9 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
     kinds = set(roles)
     if len(roles) < 3:
         return None
+    stream = sum(1 for c in cells[i:j] if c.row_start) >= max(3, (j - i) * 2 // 3)
     if kinds & {"target", "actual", "name", "level1", "level2"}:
-        return _Header(roles, "indicators"), j
+        return _Header(roles, "indicators", stream), j
     if kinds & {"executed", "rate", "budget"} and len(kinds & set(FUNDS_ROLES)) >= 3:
         return _Header([r for r in roles if r in FUNDS_ROLES], "funds"), j
     return None
@@ -442,7 +473,7 @@ def _read_indicators(
     while j < len(cells):
         cell = cells[j]
         folded = fold_label(cell.text)
-        if _SENTENCE.search(cell.text) and len(cell.text) > 30:
+        if cell.row_start and _SENTENCE.search(cell.text) and len(cell.text) > 40:
             break
         total_word = next((w for w in lex.total_rows if folded.startswith(w)), None)
         if total_word is not None and len(folded) <= len(total_word) + 12:
@@ -461,7 +492,7 @@ def _read_indicators(
         if _funds_label(lex, cell.text) is not None and _value(cell.text) is None:
             if _header_at(cells, j, lex) is None:
                 pass
-        best = _best_row(cells, j, value_roles, lex)
+        best = _best_row(cells, j, value_roles, lex, header.stream)
         if best is None:
             if lex.is_level(cell.text) or _GROUP_MAX.search(cell.text):
                 level1, level2 = _take_level(cell.text, level1, level2, lex, group)
@@ -513,7 +544,7 @@ def _take_level(
 
 
 def _best_row(
-    cells: Sequence[Cell], j: int, value_roles: Sequence[str], lex: Lexicon
+    cells: Sequence[Cell], j: int, value_roles: Sequence[str], lex: Lexicon, stream: bool
 ) -> tuple[int, int, float] | None:
     """(index of the name cell, number of value cells, fit) for the row starting at `j`."""
     best: tuple[int, int, float] | None = None
@@ -538,11 +569,19 @@ def _best_row(
             fits = [_role_fit(r, c, lex) for r, c in zip(value_roles, vals, strict=False)]
             if any(f is None for f in fits):
                 continue
-            if any(c.row_start for c in vals):
+            if not stream and any(c.row_start for c in vals):
                 continue
+            after = name_at + 1 + count
+            if (
+                count
+                and value_roles[count - 1] == "note"
+                and after < len(cells)
+                and _cell_kind(cells[after].text) != "text"
+            ):
+                continue  # the "note" is the next row's name: a number follows it
             total = prefix + sum(f for f in fits if f is not None) + 0.2 * count
             nxt = name_at + 1 + count
-            if nxt >= len(cells) or cells[nxt].row_start:
+            if not stream and (nxt >= len(cells) or cells[nxt].row_start):
                 total += 1.5
             has_weight = _GROUP_MAX.search(name.text) is not None
             if count == 0 and not has_weight:

@@ -30,6 +30,7 @@ from selfeval.record import (
     Money,
     Part,
     SectionScore,
+    TotalScore,
 )
 
 _CLAUSE = "，,；;：:。！？!?"
@@ -396,3 +397,45 @@ def _score_name(context: str) -> str | None:
     name = m.group(1)
     name = re.sub(r"^(?:其中|分项看|分别|在|对|从|按照?|[一二三四五六七八九十]+是)", "", name)
     return name if len(name) >= 2 else None
+
+
+# --- the total score ----------------------------------------------------------------------------
+
+_TOTAL_TAIL = re.compile(r"(?:为|是|:|：|达到?|\s)*$")
+_WHOLE = re.compile(r"整体|综合|总体|项目|部门|自评|评价|最终|总")
+_NOT_TOTAL = re.compile(r"平均|最高|最低|扣|满分|上限|以上|以下|不低于|不少于")
+
+
+def find_total_score(paragraphs: Sequence[Paragraph]) -> TotalScore | None:
+    """The report's total score: a score whose cue says it is the whole (综合得分, 自评总得分 …).
+
+    A sentence outranks a heading when both state one (the sentence is the statement; the
+    heading's figure is kept as a section score by the section reader, so a check can compare).
+    """
+    best: tuple[int, int, TotalScore] | None = None
+    order = 0
+    for para in paragraphs:
+        _after_score = False  # a score right after another is the second of a (max, score) pair
+        for item in _quantities(para):
+            if item.q.kind != "score":
+                _after_score = False
+                continue
+            order += 1
+            ctx = _TOTAL_TAIL.sub("", item.context)
+            cue = next((w for w in lexicon().words("total_score") if ctx.endswith(w)), None)
+            if cue is None or (len(item.context) <= 8 and order > 1 and _after_score):
+                _after_score = True
+                continue
+            before = ctx[: len(ctx) - len(cue)][-6:]
+            if _NOT_TOTAL.search(before + cue):
+                continue
+            _after_score = True
+            if cue in ("得分", "总分", "评分") and not _WHOLE.search(before):
+                continue
+            rank = 1 if para.heading else 0
+            found = TotalScore(
+                score=item.q.value, max=None, evidence=_evidence(para, item.q.start, item.q.end)
+            )
+            if best is None or (rank, order) < best[:2]:
+                best = (rank, order, found)
+    return best[2] if best else None
