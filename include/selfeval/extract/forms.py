@@ -21,10 +21,11 @@ from decimal import Decimal, InvalidOperation
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
-from selfeval.extract.normalize import normalize_line
+from selfeval.extract.normalize import as_printed, normalize_line
 from selfeval.extract.quantities import read_measure, to_money
 from selfeval.record import Direction, Evidence, Execution, Indicator, Money, Score, TotalScore
 
+_FUNDS_DIMENSION = "预算执行"
 FUNDS_ROLES = ("initial_budget", "budget", "executed", "max", "rate", "score")
 VALUE_ROLES = ("target", "actual", "completion", "max", "score", "note")
 _NUMBER = re.compile(r"^[-+]?\d{1,15}(?:\.\d{1,10})?$")
@@ -40,6 +41,7 @@ _WIDE_SPLIT = re.compile(r"[ \u3000]{2,}")
 @dataclass(frozen=True, slots=True)
 class Cell:
     text: str  # normalised
+    printed: str  # as submitted (traditional characters kept), for names
     line: int
     row_start: bool
     row_text: str  # the row (or line) it came from, for evidence
@@ -148,7 +150,7 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
             text = normalize_line(part)
             if not text:
                 continue
-            out.append(Cell(text, no, first, row_text))
+            out.append(Cell(text, as_printed(part), no, first, row_text))
             first = False
     return out
 
@@ -341,6 +343,7 @@ def _read_funds(
 ) -> int:
     """Funds rows after a funds header; returns the index of the first cell not read."""
     j = i
+    dimension_done = False
     while j < len(cells):
         cell = cells[j]
         label = _funds_label(lex, cell.text)
@@ -370,6 +373,20 @@ def _read_funds(
         if assign and any(v.number is not None for v in assign.values()):
             num = {r: v.number for r, v in assign.items()}
             rate = num.get("rate")
+            if not dimension_done and (num.get("max") is not None or num.get("score") is not None):
+                # the funds block is the form's 预算执行 item: its 分值 and 得分 count in 总分
+                dimension_done = True
+                out.scores.append(
+                    Score(
+                        _FUNDS_DIMENSION,
+                        _FUNDS_DIMENSION,
+                        "subtotal",
+                        _FUNDS_DIMENSION,
+                        num.get("max"),
+                        num.get("score"),
+                        _evidence(cell),
+                    )
+                )
             out.executions.append(
                 Execution(
                     label=name,
@@ -427,6 +444,9 @@ def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
 def _cell_kind(text: str) -> str:
     if _value(text) is not None:
         return "number"
+    bare = _GROUP_MAX.sub("", text).strip()
+    if bare != text.strip() and re.search(r"[\u4e00-\u9fff]{2,}", bare):
+        return "text"  # a label with its maximum: 相关性(5分)
     m = read_measure(text)
     if m.value is not None and len(text) <= 16 and not re.search(r"[\u4e00-\u9fff]{5,}", text):
         return "measure"
@@ -498,16 +518,13 @@ def _read_indicators(
                 level1, level2 = _take_level(cell.text, level1, level2, lex, group)
             j += 1
             continue
-        name_at, count, _ = best
+        name_at, roles, _ = best
         for k in range(j, name_at):
             level1, level2 = _take_level(cells[k].text, level1, level2, lex, group)
+        count = len(roles)
         out.indicators.append(
             _indicator(
-                cells[name_at],
-                cells[name_at + 1 : name_at + 1 + count],
-                value_roles,
-                level1,
-                level2,
+                cells[name_at], cells[name_at + 1 : name_at + 1 + count], roles, level1, level2
             )
         )
         j = name_at + 1 + count
@@ -545,9 +562,14 @@ def _take_level(
 
 def _best_row(
     cells: Sequence[Cell], j: int, value_roles: Sequence[str], lex: Lexicon, stream: bool
-) -> tuple[int, int, float] | None:
-    """(index of the name cell, number of value cells, fit) for the row starting at `j`."""
-    best: tuple[int, int, float] | None = None
+) -> tuple[int, tuple[str, ...], float] | None:
+    """(index of the name cell, the roles of the value cells after it, fit) for the row at `j`.
+
+    Cells may be missing from a row (blank cells dropped by the flattening, a template whose
+    sub-rows have no 分值): every order-keeping assignment of the cells to the header's roles
+    is tried, and the one whose cells fit their roles best wins.
+    """
+    best: tuple[int, tuple[str, ...], float] | None = None
     for name_at in range(j, min(j + 3, len(cells))):
         name = cells[name_at]
         if _cell_kind(name.text) != "text" or len(name.text) > 60:
@@ -560,37 +582,39 @@ def _best_row(
                 prefix -= 2.5
         if lex.is_level(name.text):
             prefix -= 1.5
+        has_weight = _GROUP_MAX.search(name.text) is not None
         for count in range(len(value_roles), -1, -1):
-            if name_at + count >= len(cells) + 0:
-                continue
             vals = cells[name_at + 1 : name_at + 1 + count]
             if len(vals) < count:
                 continue
-            fits = [_role_fit(r, c, lex) for r, c in zip(value_roles, vals, strict=False)]
-            if any(f is None for f in fits):
-                continue
             if not stream and any(c.row_start for c in vals):
                 continue
-            after = name_at + 1 + count
-            if (
-                count
-                and value_roles[count - 1] == "note"
-                and after < len(cells)
-                and _cell_kind(cells[after].text) != "text"
-            ):
-                continue  # the "note" is the next row's name: a number follows it
-            total = prefix + sum(f for f in fits if f is not None) + 0.2 * count
-            nxt = name_at + 1 + count
-            if not stream and (nxt >= len(cells) or cells[nxt].row_start):
-                total += 1.5
-            has_weight = _GROUP_MAX.search(name.text) is not None
             if count == 0 and not has_weight:
                 continue
             numeric = sum(1 for c in vals if _cell_kind(c.text) != "text")
             if numeric == 0 and not has_weight:
                 continue
-            if best is None or total > best[2]:
-                best = (name_at, count, total)
+            after = name_at + 1 + count
+            ends_row = after >= len(cells) or cells[after].row_start
+            for chosen in itertools.combinations(range(len(value_roles)), count):
+                roles = tuple(value_roles[i] for i in chosen)
+                fits = [_role_fit(r, c, lex) for r, c in zip(roles, vals, strict=True)]
+                if any(f is None for f in fits):
+                    continue
+                if (
+                    roles
+                    and roles[-1] == "note"
+                    and after < len(cells)
+                    and _cell_kind(cells[after].text) != "text"
+                ):
+                    continue  # the "note" is the next row's name: a number follows it
+                skipped = (chosen[-1] + 1 - count) if chosen else 0
+                total = prefix + sum(f for f in fits if f is not None) + 0.2 * count
+                total -= 0.6 * skipped
+                if not stream and ends_row:
+                    total += 1.5
+                if best is None or total > best[2]:
+                    best = (name_at, roles, total)
     return best
 
 
@@ -601,8 +625,8 @@ def _indicator(
     level1: str | None,
     level2: str | None,
 ) -> Indicator:
-    got = {r: c.text for r, c in zip(value_roles, vals, strict=False)}
-    name = name_cell.text
+    got = {r: c.text for r, c in zip(value_roles, vals, strict=True)}
+    name = name_cell.printed
     weight_in_name = _GROUP_MAX.search(name)
     weight = _num(got.get("max"))
     if weight is None and weight_in_name:

@@ -77,7 +77,7 @@ def fold_characters(text: str) -> str:
 
 _PINYIN_GLOSS = re.compile(
     r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüɑńňǹḿ]{1,7}[)）]"
-)
+)  # 萬(wàn)元
 
 
 def normalize_line(line: str) -> str:
@@ -124,3 +124,14 @@ def _decimal_spaces(cell: str) -> str:
         return _SPACE_IN_DECIMAL.sub(".", cell)
     head_end = start.end() - 1
     return cell[:head_end] + _SPACE_IN_DECIMAL.sub(".", cell[head_end:])
+
+
+_GLOSS_ANY = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüɑńňǹḿ]{1,7}[)）]")
+
+
+def as_printed(text: str) -> str:
+    """Text as the submitter printed it, for names and quotes: characters kept (traditional
+    stays traditional), only reading aids (pinyin glosses) and runs of spaces removed."""
+    text = _GLOSS_ANY.sub("", text) if ("(" in text or "（" in text) else text
+    text = _SPACES.sub(" ", text).strip()
+    return re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", text)
