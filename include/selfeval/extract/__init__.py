@@ -70,7 +70,8 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
         fiscal_year=fiscal_year,
         total_score=total,
         compositions=tuple(
-            relations.find_compositions(paragraphs) or find_compositions(paragraphs)
+            (relations.find_compositions(paragraphs) or find_compositions(paragraphs))
+            + forms.compositions
         ),
         executions=tuple(
             (relations.find_executions(paragraphs) or find_executions(paragraphs))
@@ -85,7 +86,7 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
         ),
         indicators=tuple(
             (forms.indicators or find_indicator_rows(layout.tables, warnings))
-            + find_narrative_indicators(paragraphs)
+            + (relations.find_indicators(paragraphs) or find_narrative_indicators(paragraphs))
         ),
         carryovers=tuple(find_carryovers(paragraphs, fiscal_year)),
     )

@@ -23,7 +23,17 @@ from selfeval.extract.grids import html_rows
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, normalize_line
 from selfeval.extract.quantities import read_measure, to_money
-from selfeval.record import Direction, Evidence, Execution, Indicator, Money, Score, TotalScore
+from selfeval.record import (
+    Composition,
+    Direction,
+    Evidence,
+    Execution,
+    Indicator,
+    Money,
+    Part,
+    Score,
+    TotalScore,
+)
 
 _FUNDS_DIMENSION = "预算执行"
 FUNDS_ROLES = ("initial_budget", "budget", "executed", "max", "rate", "score")
@@ -50,6 +60,7 @@ class Cell:
 @dataclass(slots=True)
 class FormFigures:
     executions: list[Execution] = field(default_factory=list)
+    compositions: list[Composition] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     scores: list[Score] = field(default_factory=list)
     total: TotalScore | None = None
@@ -344,6 +355,7 @@ def _read_funds(
     """Funds rows after a funds header; returns the index of the first cell not read."""
     j = i
     dimension_done = False
+    first_row = len(out.executions)
     while j < len(cells):
         cell = cells[j]
         label = _funds_label(lex, cell.text)
@@ -355,8 +367,11 @@ def _read_funds(
                 break
             if lex.is_level(cell.text) or _header_at(cells, j, lex) is not None:
                 break
-            j += 1
-            continue
+            nxt = cells[j + 1] if j + 1 < len(cells) else None
+            if nxt is None or _value(nxt.text) is None or _value(nxt.text).number is None:
+                j += 1
+                continue
+            label = (cell.text, "")  # any row label followed by amounts: 基本支出, 项目支出, 合计
         name, rest = label
         values: list[Value] = []
         k = j + 1
@@ -408,7 +423,32 @@ def _read_funds(
                 )
             )
         j = k
+    _table_compositions(out.executions[first_row:], unit, out)
     return j
+
+
+def _table_compositions(rows: Sequence[Execution], unit: str, out: FormFigures) -> None:
+    """A funds table whose rows add up in a 合计 row: each amount column is a total and parts."""
+    totals = [r for r in rows if fold_label(r.label) in ("合计", "总计", "小计")]
+    parts = [r for r in rows if r not in totals and not fold_label(r.label).startswith("其中")]
+    if len(totals) != 1 or len(parts) < 2:
+        return
+    total = totals[0]
+    for column, word in (("budget", "预算数"), ("executed", "执行数")):
+        whole: Money | None = getattr(total, column)
+        if whole is None:
+            continue
+        out.compositions.append(
+            Composition(
+                label=f"{word}{total.label}",
+                total=whole,
+                parts=tuple(
+                    Part(name=r.label, category=None, amount=getattr(r, column), share_pct=None)
+                    for r in parts
+                ),
+                evidence=total.evidence,
+            )
+        )
 
 
 def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:

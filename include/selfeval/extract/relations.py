@@ -24,6 +24,8 @@ from selfeval.extract.lexicon import lexicon
 from selfeval.extract.quantities import Quantity, find_quantities
 from selfeval.record import (
     Change,
+    Direction,
+    Indicator,
     Composition,
     Evidence,
     Execution,
@@ -388,7 +390,7 @@ def find_section_scores(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
 
 def _score_name(context: str) -> str | None:
     text = re.sub(r"(?:满分|总分为?|分值为?|得分?为?|自评分为?|自评得分为?)\s*$", "", context)
-    text = re.sub(r"[(（]\s*$", "", text).rstrip()
+    text = re.sub(r"[(（]\s*$", "", text).rstrip(" :：,，")
     cut = max(text.rfind(ch) for ch in "，,；;：:。、")
     text = text[cut + 1 :]
     m = _NAME.search(text)
@@ -439,3 +441,65 @@ def find_total_score(paragraphs: Sequence[Paragraph]) -> TotalScore | None:
             if best is None or (rank, order) < best[:2]:
                 best = (rank, order, found)
     return best[2] if best else None
+
+
+# --- indicators stated in sentences -------------------------------------------------------------
+
+_TARGET_CUE = re.compile(
+    r"(?P<name>[^，,；;。:：]*?)(?:[:：])?\s*(?:年初|年度|全年)?(?:绩效)?目标(?:值)?(?:为|是)?\s*"
+    r"(?P<op>[≥≤<>=]|不低于|不少于|不超过|不高于|达到)?\s*$"
+)
+_NAME_LEAD = re.compile(r"^(?:\d+[.、]|[(（]?[一二三四五六七八九十\d]+[)）、.]|其中|[^，,]*指标[。:：])+")
+
+
+def find_indicators(paragraphs: Sequence[Paragraph]) -> list[Indicator]:
+    """`X目标≥90%，实际达到95.6%` and its kin: a target and the actual that follows it."""
+    out: list[Indicator] = []
+    for para in paragraphs:
+        qs = [x for x in _quantities(para) if x.q.kind not in ("year", "money", "score")]
+        for k, item in enumerate(qs):
+            m = _TARGET_CUE.search(item.context)
+            if m is None:
+                continue
+            name = _NAME_LEAD.sub("", m.group("name").strip()).strip(" :：")
+            name = re.sub(r"^.*[。]", "", name)
+            if len(name) < 2:
+                continue
+            actual = qs[k + 1] if k + 1 < len(qs) else None
+            if actual is not None and (
+                actual.sentence != item.sentence
+                or any(ch in actual.context for ch in "；;")
+                or _TARGET_CUE.search(actual.context)
+            ):
+                actual = None
+            op = m.group("op")
+            canon = {"不低于": "≥", "不少于": "≥", "达到": "≥", "不超过": "≤", "不高于": "≤"}
+            op = canon.get(op or "", op)
+            target_text = (op or "") + item.q.raw
+            unit = item.q.unit if item.q.kind in ("pct", "count") else None
+            direction: Direction | None = (
+                "higher" if op in ("≥", ">") else "lower" if op in ("≤", "<") else
+                "equal" if op == "=" else None
+            )
+            end = actual.q.end if actual else item.q.end
+            out.append(
+                Indicator(
+                    level1=None,
+                    level2=None,
+                    name=name,
+                    target=target_text,
+                    actual=actual.q.raw if actual else None,
+                    completion=None,
+                    target_op=op,
+                    target_num=item.q.value,
+                    actual_op=None,
+                    actual_num=actual.q.value if actual else None,
+                    completion_pct=None,
+                    evidence=_evidence(para, item.q.start - len(m.group(0)), end),
+                    target_value=item.q.value,
+                    actual_value=actual.q.value if actual else None,
+                    unit=unit,
+                    direction=direction,
+                )
+            )
+    return out
