@@ -23,6 +23,7 @@ from selfeval.extract.grids import html_rows
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, normalize_line
 from selfeval.extract.quantities import read_measure, to_money
+from selfeval.extract.segment import is_glued, segment
 from selfeval.record import (
     Composition,
     Direction,
@@ -93,6 +94,9 @@ def split_row(raw: str) -> list[str]:
         roles = sum(1 for t in tokens if _role(lex, normalize_line(t)) is not None)
         if roles >= 2 and not _SENTENCE.search(line):
             return tokens
+    printed = as_printed(line)
+    if is_glued(printed):
+        return segment(printed)
     return [line]
 
 

@@ -36,6 +36,8 @@ class Lexicon:
     operators: tuple[tuple[str, str], ...]  # (word, canonical operator), longest first
     operator_suffixes: tuple[tuple[str, str], ...]
     narrative: dict[str, tuple[str, ...]]
+    measure_units: tuple[str, ...]  # units an indicator value may carry, longest first
+    vocabulary: tuple[str, ...]  # every table word (roles, levels, row labels), longest first
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (`budget`, `score`, …), or None."""
@@ -90,4 +92,17 @@ def lexicon() -> Lexicon:
         operators=tuple(operators),
         operator_suffixes=tuple(suffixes),
         narrative=narrative,
+        measure_units=tuple(sorted(raw["measure_units"], key=len, reverse=True)),
+        vocabulary=tuple(
+            sorted(
+                {w for w, _ in roles}
+                | set(raw["funds_rows"])
+                | set(raw["total_rows"])
+                | set(raw["subtotal_rows"])
+                | set(raw["indicator_levels"]["level1"])
+                | set(raw["indicator_levels"]["level2"]),
+                key=len,
+                reverse=True,
+            )
+        ),
     )
