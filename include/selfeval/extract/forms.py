@@ -385,6 +385,10 @@ def _read_funds(
         while not glued and k < len(cells):
             v = _value(cells[k].text)
             if v is None:
+                run = cells[k].text.replace(" ", "")
+                if not values and re.fullmatch(r"[\d.]+%[\d.]*", run):
+                    values = _glued_values(run, header.roles) or []
+                    k += 1
                 break
             values.append(v)
             k += 1

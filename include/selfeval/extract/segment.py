@@ -76,12 +76,32 @@ def segment(text: str) -> list[str]:
     for cell in cells:
         if not cell:
             continue
-        if merged and _DIGIT_RUN.match(cell) and _DIGIT_RUN.match(merged[-1]):
+        if (
+            merged
+            and _DIGIT_RUN.match(cell)
+            and _DIGIT_RUN.match(merged[-1])
+            and not merged[-1].endswith("%")
+        ):
             merged[-1] += cell  # digits run together stay one token for the arithmetic
         else:
             merged.append(cell)
-    return merged
+    return [piece for cell in merged for piece in _weight_and_score(cell)]
 
 
-_NAME_START = re.compile(r"指标\s*\d{1,2}\s*[:：]?")
+def _weight_and_score(cell: str) -> list[str]:
+    """`2018` at a row's end is 分值 20 run into 得分 18: split when one cut gives a maximum of
+    at most 100 and a score not above it; otherwise keep the digits as they are."""
+    if not re.fullmatch(r"\d{3,6}(?:\.\d{1,2})?", cell) or float(cell) <= 100:
+        return [cell]
+    found: list[list[str]] = []
+    for cut in range(1, len(cell)):
+        head, tail = cell[:cut], cell[cut:]
+        if "." in head or tail.startswith(".") or (len(tail) > 1 and tail[0] == "0" and tail[1] != "."):
+            continue
+        if int(head) <= 100 and float(tail) <= int(head) and not head.startswith("0"):
+            found.append([head, tail])
+    return found[0] if len(found) == 1 else [cell]
+
+
+_NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])\s*[:：]?")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
