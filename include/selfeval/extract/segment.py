@@ -25,9 +25,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     units = "|".join(re.escape(u) for u in lex.measure_units)
     ops = "|".join(re.escape(w) for w, _ in lex.operators)
     vocab = re.compile(rf"(?:{words})(?:\s*[(（][^()（）]{{0,12}}[)）])*")
-    value = re.compile(
-        rf"(?:{ops})?\s*\d+(?:\.\d+)?\s*(?:{units})?(?:\s*(?:以上|以内|以下))?"
-    )
+    value = re.compile(rf"(?:{ops})?\s*\d+(?:\.\d+)?\s*(?:{units})?(?:\s*(?:以上|以内|以下))?")
     return vocab, value
 
 
@@ -96,7 +94,11 @@ def _weight_and_score(cell: str) -> list[str]:
     found: list[list[str]] = []
     for cut in range(1, len(cell)):
         head, tail = cell[:cut], cell[cut:]
-        if "." in head or tail.startswith(".") or (len(tail) > 1 and tail[0] == "0" and tail[1] != "."):
+        if (
+            "." in head
+            or tail.startswith(".")
+            or (len(tail) > 1 and tail[0] == "0" and tail[1] != ".")
+        ):
             continue
         if int(head) <= 100 and float(tail) <= int(head) and not head.startswith("0"):
             found.append([head, tail])
