@@ -400,8 +400,8 @@ def _read_funds(
                 break
             if lex.is_level(cell.text) or _header_at(cells, j, lex) is not None:
                 break
-            nxt = cells[j + 1] if j + 1 < len(cells) else None
-            if nxt is None or _value(nxt.text) is None or _value(nxt.text).number is None:
+            nxt = _value(cells[j + 1].text) if j + 1 < len(cells) else None
+            if nxt is None or nxt.number is None:
                 j += 1
                 continue
             label = (cell.text, "")  # any row label followed by amounts: 基本支出, 项目支出, 合计
@@ -608,11 +608,11 @@ def _read_indicators(
                 level1, level2 = _take_level(cell.text, level1, level2, lex, group)
             j += 1
             continue
-        name_at, roles, _ = best
+        name_at, assigned, _ = best
         seen = set(group)
         for k in range(j, name_at):
             level1, level2 = _take_level(cells[k].text, level1, level2, lex, group)
-        count = len(roles)
+        count = len(assigned)
         vals = cells[name_at + 1 : name_at + 1 + count]
         if header.kind == "scores":
             for new_group in [g for g in group if g not in seen]:
@@ -628,7 +628,7 @@ def _read_indicators(
                     )
                 )
                 group[new_group] = None  # emitted in its place
-            got = {r: _num(c.text) for r, c in zip(roles, vals, strict=True)}
+            got = {r: _num(c.text) for r, c in zip(assigned, vals, strict=True)}
             item = cells[name_at].text
             if fold_label(_strip_parens(item)) in lex.level1:
                 level1 = re.sub(r"\s+", "", _strip_parens(item))
@@ -665,7 +665,7 @@ def _read_indicators(
             _indicator(
                 cells[name_at],
                 vals,
-                roles,
+                assigned,
                 level1,
                 level2,
                 out.warnings,

@@ -24,11 +24,11 @@ from selfeval.extract.lexicon import lexicon
 from selfeval.extract.quantities import Quantity, find_quantities
 from selfeval.record import (
     Change,
-    Direction,
-    Indicator,
     Composition,
+    Direction,
     Evidence,
     Execution,
+    Indicator,
     Money,
     Part,
     SectionScore,
@@ -104,8 +104,7 @@ def _is_change(item: _Q) -> bool:
         or "相比" in ctx
         or "各" in ctx
         or "分别" in ctx
-        or item.q.kind == "pct"
-        and not _has(ctx, "share_cues")
+        or (item.q.kind == "pct" and not _has(ctx, "share_cues"))
     )
 
 
@@ -157,7 +156,7 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
     item = qs[i]
     if item.q.kind != "money":
         return None
-    if _names(item.label, "budget") or _names(item.label, "executed") and "执行" in item.label:
+    if _names(item.label, "budget") or (_names(item.label, "executed") and "执行" in item.label):
         return None  # 其中财政拨款调整后预算…执行数…: a budget line, not a part
     by = _BY_CLASS.search(item.context)
     if by is not None:
@@ -396,10 +395,9 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
             amounts = _zipped(qs, k) if item.q.kind == "money" else []
             k += len(amounts)
             rates: list[_Q] = []
-            if k < len(qs) and qs[k].q.kind == "pct" and _is_change(qs[k]):
-                rates = _zipped(qs, k)
-                k += len(rates)
-            elif item.q.kind == "pct":
+            if (
+                k < len(qs) and qs[k].q.kind == "pct" and _is_change(qs[k])
+            ) or item.q.kind == "pct":
                 rates = _zipped(qs, k)
                 k += len(rates)
             subject = subjects[-1] if subjects else []
