@@ -148,7 +148,7 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
     return out
 
 
-_BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分)(?=[,，:：])")
+_BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分类|分)(?=[,，:：])")
 
 
 def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
