@@ -29,7 +29,33 @@ from selfeval.extract.statements import (
 from selfeval.extract.tables import find_indicator_rows, find_score_rows
 from selfeval.record import Record, SectionScore, Source, TotalScore
 
-__all__ = ["DecodedReport", "decode_report", "extract_file", "extract_text", "read_report"]
+__all__ = [
+    "DecodedReport",
+    "clear_caches",
+    "decode_report",
+    "extract_file",
+    "extract_text",
+    "read_report",
+]
+
+
+def clear_caches() -> None:
+    """Forget the per-text caches (normalised lines, cell kinds, paragraph quantities).
+
+    They make text that recurs across reports (table headers, labels) cheap to read again; a
+    benchmark clears them to measure a report that shares nothing with the ones before it.
+    """
+    from selfeval.extract import forms, normalize, quantities, relations
+
+    for cached in (
+        normalize.normalize_line,
+        forms._value,
+        forms._cell_kind,
+        forms._role_of,
+        quantities.read_measure,
+        relations._quantities_of,
+    ):
+        cached.cache_clear()
 
 
 def extract_file(path: str | os.PathLike[str]) -> Record:

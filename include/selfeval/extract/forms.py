@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -203,6 +204,7 @@ class Value:
     text: str
 
 
+@lru_cache(maxsize=8192)
 def _value(token: str) -> Value | None:
     t = token.replace(" ", "").rstrip("分")
     if t in _BLANK:
@@ -311,6 +313,12 @@ def _strip_parens(text: str) -> str:
 
 
 def _role(lex: Lexicon, cell: str) -> str | None:
+    return _role_of(cell) if lex is lexicon() else None
+
+
+@lru_cache(maxsize=8192)
+def _role_of(cell: str) -> str | None:
+    lex = lexicon()
     base = _strip_parens(cell)
     if not fold_label(base):
         return None
@@ -535,6 +543,7 @@ def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
     return best[1] if best else None
 
 
+@lru_cache(maxsize=8192)
 def _cell_kind(text: str) -> str:
     if _value(text) is not None:
         return "number"

@@ -82,6 +82,7 @@ _PINYIN_GLOSS = re.compile(
 )  # 萬(wàn)元
 
 
+@lru_cache(maxsize=16384)
 def normalize_line(line: str) -> str:
     """Return `line` folded for extraction. Tabs (table cell separators) are kept."""
     text = fold_characters(line)

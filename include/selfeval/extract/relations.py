@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from selfeval.extract.figures import clip
@@ -67,8 +68,13 @@ def _label(context: str) -> str:
     return runs[-1] if runs else ""
 
 
-def _quantities(para: Paragraph) -> list[_Q]:
-    text = para.text
+def _quantities(para: Paragraph) -> tuple[_Q, ...]:
+    """The paragraph's quantities with their labels: found once, read by every relation."""
+    return _quantities_of(para.text)
+
+
+@lru_cache(maxsize=1024)
+def _quantities_of(text: str) -> tuple[_Q, ...]:
     out: list[_Q] = []
     prev_end = 0
     sentence = 0
@@ -77,7 +83,7 @@ def _quantities(para: Paragraph) -> list[_Q]:
         sentence += sum(context.count(ch) for ch in _SENTENCE_END)
         out.append(_Q(q, context, _label(context), sentence))
         prev_end = q.end
-    return out
+    return tuple(out)
 
 
 def _has(text: str, concept: str) -> str | None:
