@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
