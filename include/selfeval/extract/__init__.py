@@ -15,6 +15,7 @@ from selfeval.errors import encodable_name
 from selfeval.extract import relations
 from selfeval.extract.forms import read_forms
 from selfeval.extract.layout import build_layout
+from selfeval.extract.normalize import normalize_line
 from selfeval.extract.narrative import find_narrative_indicators
 from selfeval.extract.reading import DecodedReport, decode_report, read_report
 from selfeval.extract.statements import (
@@ -78,7 +79,8 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
     paragraphs = layout.paragraphs
     warnings: list[str] = []
     forms = read_forms(enumerate(text.split("\n"), start=1))
-    fiscal_year = find_fiscal_year(paragraphs)
+    lines = [normalize_line(line) for line in text.split("\n")]
+    fiscal_year = relations.find_fiscal_year(lines) or find_fiscal_year(paragraphs)
     # A kind the new reader (relations, forms) finds nothing of falls back to the older
     # finders, which still own layouts it does not read yet (seed 001's transposed score table).
     scores = forms.scores if any(s.kind != "subtotal" for s in forms.scores) else []

@@ -640,3 +640,33 @@ def _shared_words(a: str, b: str) -> str:
     for word in (*lexicon().words("budget"), *lexicon().words("executed")):
         best = best.replace(word, "") if len(best) > len(word) + 1 else best
     return best
+
+
+# --- the fiscal year ----------------------------------------------------------------------------
+
+_EVALUATED_YEAR = re.compile(r"评价年度\s*[:：]?\s*(20\d{2})")
+_YEAR_OF_REPORT = re.compile(r"(20\d{2})\s*年度")
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年(?![\d月])")
+_TITLE_WORDS = ("绩效", "自评", "决算", "评价")
+
+
+def find_fiscal_year(lines: Sequence[str]) -> int | None:
+    """The year evaluated: 评价年度, else the first `20xx年度` near the top, else the year of a
+    title line; never a date the form was filled in (填报日期 2024年3月)."""
+    head = [x for x in (line.strip() for line in lines[:60]) if x][:40]
+    for line in head:
+        m = _EVALUATED_YEAR.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head[:12]:
+        if "日期" in line or "时间" in line:
+            continue
+        m = _YEAR_OF_REPORT.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head[:12]:
+        if any(w in line for w in _TITLE_WORDS) and "日期" not in line:
+            m = _YEAR_IN_TITLE.search(line)
+            if m:
+                return int(m.group(1))
+    return None
