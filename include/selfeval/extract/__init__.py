@@ -15,8 +15,8 @@ from selfeval.errors import encodable_name
 from selfeval.extract import relations
 from selfeval.extract.forms import read_forms
 from selfeval.extract.layout import build_layout
-from selfeval.extract.normalize import normalize_line
 from selfeval.extract.narrative import find_narrative_indicators
+from selfeval.extract.normalize import normalize_line
 from selfeval.extract.reading import DecodedReport, decode_report, read_report
 from selfeval.extract.statements import (
     find_carryovers,
@@ -75,10 +75,16 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
     if source is None:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         source = Source(path="<text>", sha256=digest, format="txt", encoding="utf-8")
-    layout = build_layout(text)
+    raw_lines = text.split("\n")
+    forms = read_forms(enumerate(raw_lines, start=1))
+    # Lines the form reader read as table cells are not sentences: the sentence readers do not
+    # see them (line numbers stay as they are).
+    prose = "\n".join(
+        "" if no in forms.table_lines else line for no, line in enumerate(raw_lines, start=1)
+    )
+    layout = build_layout(prose)
     paragraphs = layout.paragraphs
     warnings: list[str] = []
-    forms = read_forms(enumerate(text.split("\n"), start=1))
     lines = [normalize_line(line) for line in text.split("\n")]
     fiscal_year = relations.find_fiscal_year(lines) or find_fiscal_year(paragraphs)
     # A kind the new reader (relations, forms) finds nothing of falls back to the older

@@ -74,6 +74,7 @@ class FormFigures:
     executions: list[Execution] = field(default_factory=list)
     compositions: list[Composition] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    table_lines: set[int] = field(default_factory=set)  # lines read as a form's cells
     indicators: list[Indicator] = field(default_factory=list)
     scores: list[Score] = field(default_factory=list)
     total: TotalScore | None = None
@@ -257,7 +258,7 @@ def _plausibility(a: dict[str, Value]) -> float | None:
     budget, executed, rate = num.get("budget"), num.get("executed"), num.get("rate")
     if budget is not None and executed is not None and rate is not None and budget:
         computed = executed / budget * 100
-        score += 3.0 if _near(rate, computed, max(1, _places(rate))) else -1.0
+        score += 3.0 if _near(rate, computed, _places(rate)) else -1.0
     mx, sc = num.get("max"), num.get("score")
     if mx is not None:
         score += 0.5 if mx <= 100 and mx == mx.to_integral_value() else -2.0
@@ -438,11 +439,20 @@ def _read_funds(
             values = _glued_values(glued, header.roles) or []
         while not glued and k < len(cells):
             v = _value(cells[k].text)
-            if v is None:
-                run = cells[k].text.replace(" ", "")
-                if not values and re.fullmatch(r"[\d.]+%[\d.]*", run):
-                    values = _glued_values(run, header.roles) or []
+            run = cells[k].text.replace(" ", "")
+            if (
+                not values
+                and re.fullmatch(r"[\d.]+%[\d.]*", run)
+                and (v is None or (v.number or 0) > 1000)
+            ):
+                # cells run together (`310.2154.741050%` `5`): the split the arithmetic admits
+                k += 1
+                if k < len(cells) and _NUMBER.match(cells[k].text.replace(" ", "")):
+                    run += cells[k].text.replace(" ", "")
                     k += 1
+                values = _glued_values(run, header.roles) or []
+                break
+            if v is None:
                 break
             values.append(v)
             k += 1
@@ -938,12 +948,31 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
             i += 1
             continue
         header, after = found
+        before = _sizes(out)
+        start = i
         if header.kind == "funds":
             unit_here = _unit_near(cells, i, money_unit)
             i = _read_funds(cells, after, header, unit_here, out, lex)
         else:
             i = max(after, _read_indicators(cells, after, header, out, lex))
+        read = _new_lines(out, before)
+        if read:
+            out.table_lines.update(range(cells[start].line, max(read) + 1))
     return out
+
+
+def _sizes(out: FormFigures) -> tuple[int, int, int]:
+    return len(out.executions), len(out.indicators), len(out.scores)
+
+
+def _new_lines(out: FormFigures, before: tuple[int, int, int]) -> list[int]:
+    """The lines of the rows read since `before`: where the table just read ends."""
+    e, i, s = before
+    return [
+        *(x.evidence.line for x in out.executions[e:]),
+        *(x.evidence.line for x in out.indicators[i:]),
+        *(x.evidence.line for x in out.scores[s:]),
+    ]
 
 
 def _unit_near(cells: Sequence[Cell], i: int, default: str) -> str:

@@ -128,7 +128,7 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 i += 1
                 continue
             head, first = head_at
-            parts, end = _parts(qs, first)
+            parts, end = _parts(qs, first, qs[head].label if head is not None else "")
             if len(parts) >= 1 and head is not None:
                 h = qs[head]
                 label = lexicon().canonical_total(h.label) if h.label else "合计"
@@ -194,7 +194,7 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
     return None
 
 
-def _parts(qs: Sequence[_Q], first: int) -> tuple[list[Part], int]:
+def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
     parts: list[Part] = []
     k = first
     start_sentence = qs[first].sentence
@@ -220,6 +220,8 @@ def _parts(qs: Sequence[_Q], first: int) -> tuple[list[Part], int]:
             share = nxt.q.value
             step = 2
         name = item.label or "其他"
+        if whole and name.startswith(whole + "中"):
+            name = name[len(whole) + 1 :]  # 基本支出中人员经费 → 人员经费
         parts.append(
             Part(
                 name=name,
@@ -459,7 +461,7 @@ def _zipped(qs: Sequence[_Q], k: int) -> list[_Q]:
 
 _MAX_CUE = re.compile(r"(?:满分|总分为?|分值为?|权重为?|[(（])\s*$")
 _SCORE_CUE = re.compile(r"(?:得分?为?|自评分为?|自评得分为?|评分为?|实得)\s*$")
-_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:指标)?(?:部分|情况|方面)?\s*[(（]?\s*$")
+_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:部分|情况|方面)?\s*[(（]?\s*$")
 
 
 def find_section_scores(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
