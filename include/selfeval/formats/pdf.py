@@ -10,6 +10,7 @@ installed, else the file is refused. Nothing in a PDF is ever run: no JavaScript
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -18,7 +19,7 @@ from selfeval import settings
 from selfeval.document import Document, Grid, Paragraph, Place
 from selfeval.errors import UnreadableReport
 
-_WRAP_SLACK_CHARS = 1.5  # a line ending within this many characters of the right edge wraps
+_WRAP_SLACK_CHARS = 1.0  # room left at a line's end beyond its next word: then it is a break
 
 
 @dataclass
@@ -52,7 +53,8 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
         raise UnreadableReport(path, "is a PDF without pages")
     blocks: list[Paragraph | Grid] = []
     scans: list[int] = []
-    pending: tuple[str, Place] | None = None  # a paragraph that may continue
+    # The paragraph being built: its text, place, last line and that page's right text edge.
+    pending: tuple[str, Place, _Line, float] | None = None
     tables = 0
     try:
         opened = pdfplumber.open(io.BytesIO(data))
@@ -64,7 +66,7 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
             if visible < settings.PDF_SCAN_MIN_CHARS:
                 scans.append(number)
                 if pending:
-                    blocks.append(Paragraph(*pending))
+                    blocks.append(Paragraph(*pending[:2]))
                     pending = None
                 if ocr:
                     from selfeval.formats.ocr import ocr_page_lines
@@ -92,20 +94,19 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
                         continue
                     tables += 1
                     if pending:
-                        blocks.append(Paragraph(*pending))
+                        blocks.append(Paragraph(*pending[:2]))
                         pending = None
                     blocks.append(grid)
                     continue
                 line_no += 1
+                if pending and _wraps(pending[2], pending[3], item):
+                    pending = (_join(pending[0], item.text), pending[1], item, right)
+                    continue
                 if pending:
-                    pending = (_join(pending[0], item.text), pending[1])
-                else:
-                    pending = (item.text, Place(page=number, line=line_no))
-                if item.x1 < right - _WRAP_SLACK_CHARS * item.char_width:
-                    blocks.append(Paragraph(*pending))
-                    pending = None
+                    blocks.append(Paragraph(*pending[:2]))
+                pending = (item.text, Place(page=number, line=line_no), item, right)
     if pending:
-        blocks.append(Paragraph(*pending))
+        blocks.append(Paragraph(*pending[:2]))
     if scans and not ocr:
         which = "every page" if len(scans) == pages else f"pages {_ranges(scans)} of {pages}"
         raise UnreadableReport(
@@ -118,6 +119,15 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
             path, f"is a scanned PDF of {len(scans)} pages (OCR limit {settings.OCR_MAX_PAGES})"
         )
     return Document(blocks=tuple(blocks), format="pdf", ocr=bool(scans))
+
+
+def _wraps(line: _Line, right: float, following: _Line) -> bool:
+    """Whether `following` continues `line`: its first word would not have fitted on `line`."""
+    word = re.match(r"[A-Za-z0-9.,%()（）\-+/]+|\S", following.text.lstrip())
+    if word is None:
+        return False
+    width = sum(line.char_width * (0.55 if ch.isascii() else 1.0) for ch in word.group(0))
+    return right - line.x1 < width + _WRAP_SLACK_CHARS * line.char_width
 
 
 def _grid(cells: list[list[str | None]], page: int, number: int) -> Grid | None:

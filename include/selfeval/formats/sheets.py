@@ -163,7 +163,7 @@ def _number(value: float, number_format: str) -> str:
 
 
 def _decimals(section: str) -> int | None:
-    digits = re.search(r"[0#?]+(?:\.([0#?]*))?", section)
+    digits = re.search(r"[0#?,]*[0#?](?:\.([0#?]*))?", section)
     if digits is None:
         return None
     return len(digits.group(1) or "")

@@ -1,0 +1,214 @@
+"""Reports as units send them (.docx, .pdf, .xlsx, .xls, .doc, scans) give the .txt seeds' figures."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import makers
+import pytest
+from makers import has_cjk_font, has_soffice, soffice_convert
+
+from selfeval import jsonio
+from selfeval.document import Grid, Paragraph
+from selfeval.errors import UnreadableReport
+from selfeval.extract import extract_document, extract_file
+from selfeval.formats import read_document
+from selfeval.formats.ocr import ocr_available
+
+pytestmark = pytest.mark.unit
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _figures(path: Path) -> dict[str, Any]:
+    """The record without source and evidence; warnings without their line numbers."""
+    data = json.loads(jsonio.dumps(extract_file(path).to_dict()))
+    data.pop("source")
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "evidence"}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    data = strip(data)
+    data["warnings"] = [re.sub(r"^line \d+: ", "", w) for w in data["warnings"]]
+    return data
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+@pytest.mark.parametrize("seed", ["seed_000", "seed_001"])
+def test_seed_as_sent_gives_the_text_seeds_figures(
+    kind: str, seed: str, request: pytest.FixtureRequest, seed_files: dict[str, dict[str, Path]]
+) -> None:
+    original: Path = request.getfixturevalue(seed)
+    made = seed_files[kind][original.stem]
+    assert _figures(made) == _figures(original)
+    record = extract_file(made)
+    assert record.source.format == kind and record.source.encoding == "binary"
+
+
+def test_docx_tables_are_word_tables_in_body_order(
+    seed_001: Path, seed_files: dict[str, dict[str, Path]]
+) -> None:
+    document, source = read_document(seed_files["docx"][seed_001.stem])
+    grids = [b for b in document.blocks if isinstance(b, Grid)]
+    assert len(grids) == 1 and grids[0].width == 10
+    assert grids[0].rows[3][:3] == ("自评得 分情况", "49.88", "3")
+    before = document.blocks[document.blocks.index(grids[0]) - 1]
+    assert isinstance(before, Paragraph) and before.text == ""
+    assert source.format == "docx"
+
+
+def test_pdf_joins_lines_wrapped_at_the_line_end(
+    seed_001: Path, seed_files: dict[str, dict[str, Path]]
+) -> None:
+    document, _ = read_document(seed_files["pdf"][seed_001.stem])
+    texts = ["".join(b.text.split()) for b in document.blocks if isinstance(b, Paragraph)]
+    line = next(t for t in seed_001.read_text("utf-8").split("\n") if "11,661.19" in t)
+    # A 3-line paragraph comes back as one, though "152.56" moved whole to its last line
+    # (a space at a line end is not in the text layer).
+    assert "".join(line.split()) in texts
+    grid = next(b for b in document.blocks if isinstance(b, Grid))
+    assert grid.place.page == 1 and grid.rows[3][-1] == "97.38"
+
+
+def _docx_with_body_xml(path: Path, extra: str) -> Path:
+    """A .docx whose body starts with `extra` (raw WordprocessingML)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("placeholder")
+    document.save(str(path))
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    xml = re.sub(r"<w:body>", "<w:body>" + extra, xml, count=1)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, xml.encode("utf-8") if name == "word/document.xml" else data)
+    return path
+
+
+def _p(text: str) -> str:
+    return f"<w:p><w:r><w:t xml:space='preserve'>{text}</w:t></w:r></w:p>"
+
+
+def _tc(inner: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{inner or '<w:p/>'}</w:tc>"
+
+
+def test_docx_merges_nested_tables_tracked_changes_and_content_controls(tmp_path: Path) -> None:
+    tracked = (
+        "<w:p><w:r><w:t xml:space='preserve'>自评得分 </w:t></w:r>"
+        "<w:del w:id='1' w:author='a'><w:r><w:delText>95</w:delText></w:r></w:del>"
+        "<w:ins w:id='2' w:author='a'><w:r><w:t>97.38</w:t></w:r></w:ins>"
+        "<w:r><w:t>分</w:t></w:r></w:p>"
+    )
+    control = f"<w:sdt><w:sdtPr/><w:sdtContent>{_p('单位：白鹤洞街道')}</w:sdtContent></w:sdt>"
+    nested = f"<w:tbl><w:tr>{_tc(_p('n1'))}{_tc(_p('n2'))}</w:tr></w:tbl>"
+    span, restart, cont = "<w:gridSpan w:val='2'/>", "<w:vMerge w:val='restart'/>", "<w:vMerge/>"
+    table = (
+        "<w:tbl>"
+        f"<w:tr>{_tc(_p('一级'))}{_tc(_p('管理效能'), span)}</w:tr>"
+        f"<w:tr>{_tc(_p('合并'), restart)}{_tc(_p('x1'))}{_tc(_p('y1') + nested)}</w:tr>"
+        f"<w:tr>{_tc('', cont)}{_tc(_p('x2'))}{_tc(_p('y2'))}</w:tr>"
+        "</w:tbl>"
+    )
+    path = _docx_with_body_xml(tmp_path / "features.docm", tracked + control + table)
+    document, source = read_document(path)
+    assert source.format == "docx"
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    assert texts[:2] == ["自评得分 97.38分", "单位：白鹤洞街道"]
+    outer, inner = (b for b in document.blocks if isinstance(b, Grid))
+    assert outer.rows == (("一级", "管理效能", ""), ("合并", "x1", "y1"), ("", "x2", "y2"))
+    assert inner.rows == (("n1", "n2"),)
+    assert (outer.place.table, inner.place.table) == (1, 2)
+    assert outer.row_places[2].describe() == "表1 第3行"
+
+
+def _score_workbook(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "自评表"
+    sheet["A1"] = "2024年度广州市荔湾区人民政府白鹤洞街道办事处部门整体支出绩效自评表"
+    sheet.merge_cells("A1:J1")
+    rows = [line.split("\t") for line in makers.SCORE_PAGE_001.split("\n")[2:]]
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            if value:
+                sheet.cell(r, c, float(value) if re.fullmatch(r"[\d.]+", value) else value)
+    sheet.merge_cells("C2:I2")  # 管理效能 (50分) over its seven second-level columns
+    sheet.merge_cells("J2:J3")
+    rates = book.create_sheet("指标")
+    rates.append(["指标", "年度目标值", "实际完成值"])
+    rates.append(["部门预算资金支出率", 0.95, 0.9703])
+    rates.append(["三公经费", 3.07, 3.07])
+    rates["B2"].number_format = rates["C2"].number_format = "0.00%"
+    rates["B3"].number_format = rates["C3"].number_format = "#,##0.00"
+    book.save(path)
+    return path
+
+
+def test_xlsx_self_evaluation_table_with_merged_cells(tmp_path: Path, seed_001: Path) -> None:
+    path = _score_workbook(tmp_path / "自评表.xlsx")
+    document, source = read_document(path)
+    assert source.format == "xlsx"
+    scores, rates = document.blocks
+    assert isinstance(scores, Grid) and isinstance(rates, Grid)
+    assert scores.place.sheet == "自评表" and scores.width == 10
+    assert scores.rows[1][:4] == ("一级 指标", "履职效能 (50分)", "管理效能 (50分)", "")
+    assert scores.rows[2][9] == ""  # covered by 合计 above it
+    assert scores.rows[4][1:4] == ("49.88", "3", "3.5")
+    assert rates.rows[1] == ("部门预算资金支出率", "95.00%", "97.03%")
+    assert rates.rows[2][1] == "3.07"
+    record = extract_file(path)
+    expected = extract_file(seed_001)
+    strip = [(s.kind, s.group, s.name, s.max, s.score) for s in expected.scores]
+    assert [(s.kind, s.group, s.name, s.max, s.score) for s in record.scores] == strip
+
+
+@pytest.mark.skipif(not has_soffice(), reason="LibreOffice (soffice) is not installed")
+def test_xls_and_doc_read_like_xlsx_and_docx(
+    tmp_path: Path, seed_001: Path, seed_files: dict[str, dict[str, Path]]
+) -> None:
+    xlsx = _score_workbook(tmp_path / "score.xlsx")
+    xls = soffice_convert(xlsx, "xls", tmp_path)
+    from_xls, source = read_document(xls)
+    assert source.format == "xls"
+    assert from_xls.blocks == read_document(xlsx)[0].blocks
+    doc = soffice_convert(seed_files["docx"][seed_001.stem], "doc", tmp_path)
+    wps = doc.with_suffix(".wps")
+    doc.rename(wps)
+    assert _figures(wps) == _figures(seed_001)
+    assert extract_file(wps).source.format == "wps"
+
+
+@pytest.mark.skipif(not has_cjk_font(), reason="no CJK font to render the page (fonts-noto-cjk)")
+def test_scanned_pdf_is_read_by_ocr_or_refused(tmp_path: Path) -> None:
+    page = makers.make_pdf(makers.SCORE_PAGE_001, tmp_path / "page.pdf")
+    scan = makers.make_scan(page, tmp_path / "scan.pdf")
+    if not ocr_available():
+        with pytest.raises(UnreadableReport, match=r"scanned PDF.*send the Word file"):
+            read_document(scan)
+        return
+    record = extract_file(scan)
+    assert record.source.encoding == "ocr"
+    assert record.total_score is not None and str(record.total_score.score) == "97.38"
+    document, _ = read_document(scan)
+    assert document.ocr
+    text = "\n".join(b.text for b in document.blocks if isinstance(b, Paragraph))
+    assert all(n in text for n in ("49.88", "3.5", "97.38"))
+
+
+def test_extract_document_renders_grids_as_tab_rows(seed_001: Path) -> None:
+    document, source = read_document(seed_001)
+    assert extract_document(document, source=source) == extract_file(seed_001)
