@@ -10,7 +10,10 @@ from selfeval.record import Money, Record
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", help="a report file (.txt or .md)")
+    parser.add_argument(
+        "path",
+        help="a report file: .txt/.md, .docx, .pdf (scans by OCR), .xlsx/.xls, .doc/.wps/.et",
+    )
     parser.add_argument(
         "--format",
         choices=("table", "json"),

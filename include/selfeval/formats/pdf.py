@@ -9,15 +9,14 @@ installed, else the file is refused. Nothing in a PDF is ever run: no JavaScript
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from selfeval import settings
 from selfeval.document import Document, Grid, Paragraph, Place
 from selfeval.errors import UnreadableReport
+from selfeval.formats.pdf_tables import Box, find_tables
 
 _WRAP_SLACK_CHARS = 1.0  # room left at a line's end beyond its next word: then it is a break
 
@@ -33,7 +32,6 @@ class _Line:
 
 def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
     """The PDF's pages as paragraphs (joined lines) and grids; scans by OCR when `ocr`."""
-    import pdfplumber
     import pypdfium2 as pdfium
 
     try:
@@ -56,55 +54,50 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
     # The paragraph being built: its text, place, last line and that page's right text edge.
     pending: tuple[str, Place, _Line, float] | None = None
     tables = 0
-    try:
-        opened = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:
-        raise UnreadableReport(path, f"is a PDF that cannot be read ({exc})") from exc
-    with opened as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            visible = sum(1 for ch in page.chars if not str(ch.get("text", "")).isspace())
-            if visible < settings.PDF_SCAN_MIN_CHARS:
-                scans.append(number)
+    for number in range(1, pages + 1):
+        page = rendered[number - 1]
+        chars = _chars(page)
+        if sum(1 for c in chars if not c.text.isspace()) < settings.PDF_SCAN_MIN_CHARS:
+            scans.append(number)
+            if pending:
+                blocks.append(Paragraph(*pending[:2]))
+                pending = None
+            if ocr:
+                from selfeval.formats.ocr import ocr_page_lines
+
+                blocks.extend(
+                    Paragraph(text, Place(page=number, line=i))
+                    for i, text in enumerate(ocr_page_lines(page), start=1)
+                )
+            continue
+        found = find_tables(page)
+        boxes = [box for box, _ in found]
+        items: list[tuple[float, _Line | list[list[str]]]] = [
+            (box[1], _cell_texts(matrix, chars)) for box, matrix in found
+        ]
+        lines = _lines([c for c in chars if not _inside(c, boxes)])
+        right = max((ln.x1 for ln in lines), default=0.0)
+        items.extend((ln.top, ln) for ln in lines)
+        items.sort(key=lambda item: item[0])
+        line_no = 0
+        for _, item in items:
+            if not isinstance(item, _Line):
+                grid = _grid(item, number, tables + 1)
+                if grid is None:
+                    continue
+                tables += 1
                 if pending:
                     blocks.append(Paragraph(*pending[:2]))
                     pending = None
-                if ocr:
-                    from selfeval.formats.ocr import ocr_page_lines
-
-                    blocks.extend(
-                        Paragraph(text, Place(page=number, line=i))
-                        for i, text in enumerate(ocr_page_lines(rendered[number - 1]), start=1)
-                    )
+                blocks.append(grid)
                 continue
-            found = page.find_tables() if page.edges else []
-            boxes = [t.bbox for t in found]
-            items: list[tuple[float, _Line | list[list[str | None]]]] = [
-                (t.bbox[1], t.extract()) for t in found
-            ]
-            text_page = page.filter(partial(_outside, boxes=boxes)) if boxes else page
-            lines = [_line(raw) for raw in text_page.extract_text_lines(return_chars=True)]
-            right = max((ln.x1 for ln in lines), default=0.0)
-            items.extend((ln.top, ln) for ln in lines)
-            items.sort(key=lambda item: item[0])
-            line_no = 0
-            for _, item in items:
-                if not isinstance(item, _Line):
-                    grid = _grid(item, number, tables + 1)
-                    if grid is None:
-                        continue
-                    tables += 1
-                    if pending:
-                        blocks.append(Paragraph(*pending[:2]))
-                        pending = None
-                    blocks.append(grid)
-                    continue
-                line_no += 1
-                if pending and _wraps(pending[2], pending[3], item):
-                    pending = (_join(pending[0], item.text), pending[1], item, right)
-                    continue
-                if pending:
-                    blocks.append(Paragraph(*pending[:2]))
-                pending = (item.text, Place(page=number, line=line_no), item, right)
+            line_no += 1
+            if pending and _wraps(pending[2], pending[3], item):
+                pending = (_join(pending[0], item.text), pending[1], item, right)
+                continue
+            if pending:
+                blocks.append(Paragraph(*pending[:2]))
+            pending = (item.text, Place(page=number, line=line_no), item, right)
     if pending:
         blocks.append(Paragraph(*pending[:2]))
     if scans and not ocr:
@@ -130,7 +123,32 @@ def _wraps(line: _Line, right: float, following: _Line) -> bool:
     return right - line.x1 < width + _WRAP_SLACK_CHARS * line.char_width
 
 
-def _grid(cells: list[list[str | None]], page: int, number: int) -> Grid | None:
+def _cell_texts(matrix: list[list[Box | None]], chars: list[_Char]) -> list[list[str]]:
+    """Each cell's text: its characters in text-layer order, its lines joined again."""
+    texts: dict[tuple[int, int], list[str]] = {}
+    line = 0
+    last: dict[tuple[int, int], int] = {}
+    cells = [(r, c, box) for r, row in enumerate(matrix) for c, box in enumerate(row) if box]
+    for ch in chars:
+        if ch.text == "\n":
+            line += 1
+            continue
+        x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        for r, c, box in cells:
+            if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                parts = texts.setdefault((r, c), [""])
+                if (r, c) in last and last[(r, c)] != line:
+                    parts.append("")
+                parts[-1] += ch.text
+                last[(r, c)] = line
+                break
+    return [
+        [_cell("\n".join(p.strip() for p in texts.get((r, c), [""]))) for c in range(len(row))]
+        for r, row in enumerate(matrix)
+    ]
+
+
+def _grid(cells: list[list[str]], page: int, number: int) -> Grid | None:
     rows = [[_cell(c) for c in row] for row in cells]
     rows = [r for r in rows if any(r)]
     if not rows:
@@ -168,21 +186,65 @@ def _join(left: str, right: str) -> str:
     return left + right
 
 
-def _line(raw: dict[str, Any]) -> _Line:
-    chars = raw.get("chars") or []
-    widths = [float(c["x1"]) - float(c["x0"]) for c in chars if not str(c["text"]).isspace()]
-    widths.sort()
-    width = widths[len(widths) // 2] if widths else 10.0
-    return _Line(str(raw["text"]), float(raw["x0"]), float(raw["x1"]), float(raw["top"]), width)
+@dataclass(frozen=True, slots=True)
+class _Char:
+    text: str  # "\n" ends a line
+    x0: float
+    x1: float
+    top: float  # from the top of the page, as pdfplumber counts
+    bottom: float
 
 
-def _outside(obj: dict[str, Any], *, boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether a page object is kept for the text lines: chars inside a table are not."""
-    if obj.get("object_type") != "char":
-        return True
-    x = (float(obj["x0"]) + float(obj["x1"])) / 2
-    y = (float(obj["top"]) + float(obj["bottom"])) / 2
-    return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+def _chars(page: Any) -> list[_Char]:
+    """The page's characters in the text layer's order, with their boxes (pypdfium2)."""
+    height = float(page.get_height())
+    text_page = page.get_textpage()
+    count = text_page.count_chars()
+    text = text_page.get_text_range(0, count)
+    if len(text) != count:  # characters outside the BMP: no 1:1 mapping, read them one by one
+        text = "".join(text_page.get_text_range(i, 1) or " " for i in range(count))
+    chars: list[_Char] = []
+    for i, ch in enumerate(text):
+        if ch == "\r":
+            continue
+        if ch == "\n":
+            chars.append(_Char("\n", 0, 0, 0, 0))
+            continue
+        left, bottom, right, top = text_page.get_charbox(i)
+        chars.append(_Char(ch, left, right, height - top, height - bottom))
+    return chars
+
+
+def _lines(chars: list[_Char]) -> list[_Line]:
+    lines: list[_Line] = []
+    current: list[_Char] = []
+    for ch in [*chars, _Char("\n", 0, 0, 0, 0)]:
+        if ch.text != "\n":
+            current.append(ch)
+            continue
+        ink = [c for c in current if not c.text.isspace()]
+        if ink:
+            widths = sorted(c.x1 - c.x0 for c in ink)
+            lines.append(
+                _Line(
+                    text="".join(c.text for c in current).strip(),
+                    x0=min(c.x0 for c in ink),
+                    x1=max(c.x1 for c in ink),
+                    top=min(c.top for c in ink),
+                    char_width=max(widths[len(widths) // 2], 1.0),
+                )
+            )
+        current = []
+    return lines
+
+
+def _inside(ch: _Char, boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether a character sits in a table (its text is read from the table's cells)."""
+    if ch.text == "\n" or not boxes:
+        return False
+    x = (ch.x0 + ch.x1) / 2
+    y = (ch.top + ch.bottom) / 2
+    return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
 
 def _ranges(numbers: list[int]) -> str:
