@@ -209,6 +209,22 @@ def test_scanned_pdf_is_read_by_ocr_or_refused(tmp_path: Path) -> None:
     assert all(n in text for n in ("49.88", "3.5", "97.38"))
 
 
+@pytest.mark.skipif(not has_cjk_font(), reason="no CJK font to render the page (fonts-noto-cjk)")
+def test_a_photo_of_a_page_is_read_by_ocr_or_refused(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    page = makers.make_pdf(makers.SCORE_PAGE_001, tmp_path / "page.pdf")
+    photo = tmp_path / "photo.jpg"
+    pdfium.PdfDocument(str(page))[0].render(scale=2).to_pil().convert("RGB").save(photo)
+    if not ocr_available():
+        with pytest.raises(UnreadableReport, match=r"is an image \(a scan\)"):
+            read_document(photo)
+        return
+    record = extract_file(photo)
+    assert (record.source.format, record.source.encoding) == ("image", "ocr")
+    assert record.total_score is not None and str(record.total_score.score) == "97.38"
+
+
 def test_extract_document_renders_grids_as_tab_rows(seed_001: Path) -> None:
     document, source = read_document(seed_001)
     assert extract_document(document, source=source) == extract_file(seed_001)
