@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 Block = str | list[list[str]]
 
@@ -81,8 +82,14 @@ def make_pdf(text: str, path: Path, *, repeat: int = 1) -> Path:
             )
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
             story.extend([table, Spacer(1, 6)])
+    def footer(canvas: Any, document: Any) -> None:  # a page number, as Word prints one
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, 12 * mm, f"— {document.page} —")
+
     SimpleDocTemplate(str(path), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm).build(
-        story  # type: ignore[arg-type]
+        story,  # type: ignore[arg-type]
+        onFirstPage=footer,
+        onLaterPages=footer,
     )
     return path
 

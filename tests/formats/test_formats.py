@@ -228,3 +228,30 @@ def test_a_photo_of_a_page_is_read_by_ocr_or_refused(tmp_path: Path) -> None:
 def test_extract_document_renders_grids_as_tab_rows(seed_001: Path) -> None:
     document, source = read_document(seed_001)
     assert extract_document(document, source=source) == extract_file(seed_001)
+
+
+def test_pdf_joins_a_number_broken_by_a_page_break_over_the_page_number(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "broken.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    head = "白鹤洞街2024年预算数"
+    while pdfmetrics.stringWidth(head + "11,661.", "STSong-Light", 10.5) < 480:
+        head += "，"
+    for page, lines in enumerate(([head + "11,661."], ["19万元，执行数11,516.76万元。"]), 1):
+        c.setFont("STSong-Light", 10.5)
+        c.drawString(57, 780, "（二）部门整体收支情况" if page == 1 else lines[0])
+        if page == 1:
+            c.drawString(57, 760, lines[0])
+        c.setFont("STSong-Light", 9)
+        c.drawCentredString(A4[0] / 2, 30, f"— {page} —")
+        c.showPage()
+    c.save()
+    document, _ = read_document(path)
+    texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    assert head + "11,661.19万元，执行数11,516.76万元。" in texts
+    assert "— 1 —" in texts and "— 2 —" in texts

@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import warnings
 from typing import Any
 
 from selfeval.document import Document, Paragraph, Place
 from selfeval.errors import UnreadableReport
 
 _RENDER_SCALE = 2.0  # 144 dpi: small Chinese print stays legible
+_MAX_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 Mpx; an image beyond this is a bomb
 _engine: Any = None
 
 
@@ -30,11 +32,18 @@ def read_image(data: bytes, *, path: str) -> Document:
     """An image file (a scanned page) as OCR'd lines."""
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = 60_000_000  # an A4 page at 600 dpi is 35 Mpx; bigger is a bomb
+    Image.MAX_IMAGE_PIXELS = _MAX_PIXELS
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.load()
+    except (
+        OSError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        ValueError,
+    ) as exc:
         raise UnreadableReport(path, f"is an image that cannot be read ({exc})") from exc
     lines = _lines(image.convert("RGB"))
     return Document(
@@ -46,7 +55,10 @@ def read_image(data: bytes, *, path: str) -> Document:
 
 def ocr_page_lines(page: Any) -> list[str]:
     """The text lines of one pypdfium2 page, rendered and read by OCR."""
-    return _lines(page.render(scale=_RENDER_SCALE).to_pil().convert("RGB"))
+    width, height = page.get_size()
+    # A page drawn huge renders at a lower scale rather than into gigabytes of pixels.
+    scale = min(_RENDER_SCALE, (_MAX_PIXELS / max(1.0, width * height)) ** 0.5)
+    return _lines(page.render(scale=scale).to_pil().convert("RGB"))
 
 
 def _lines(image: Any) -> list[str]:

@@ -20,6 +20,11 @@ from selfeval.document import Document, Grid, Paragraph, Place
 from selfeval.errors import UnreadableReport
 from selfeval.formats.pdf_tables import Box, find_tables
 
+# "— 3 —", "- 3 -", "第 3 页", "第3页 共20页", "3/20", "Page 3 of 20": a header's or footer's page number.
+_PAGE_NUMBER = re.compile(
+    r"[\s—–\-－·]*(第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
+    r"[Pp]age\s*\d+(\s*of\s*\d+)?|\d+)[\s—–\-－·]*"
+)
 _WRAP_SLACK_CHARS = 1.0  # room left at a line's end beyond its next word: then it is a break
 
 
@@ -77,6 +82,7 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
                     for i, text in enumerate(ocr_page_lines(page), start=1)
                 )
             continue
+        height = float(page.get_height())
         found = find_tables(page)
         boxes = [box for box, _ in found]
         items: list[tuple[float, _Line | list[list[str]]]] = [
@@ -99,6 +105,11 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
                 blocks.append(grid)
                 continue
             line_no += 1
+            if _in_margin(item, height) and _PAGE_NUMBER.fullmatch(item.text):
+                # A page number sits between the two halves of a paragraph broken by the page:
+                # it stays a paragraph of its own and the halves still join.
+                blocks.append(Paragraph(item.text, Place(page=number, line=line_no)))
+                continue
             if pending and _wraps(pending[2], pending[3], item):
                 pending = (_join(pending[0], item.text), pending[1], item, right)
                 continue
@@ -115,6 +126,11 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
             "send the Word file, or a PDF saved from it",
         )
     return Document(blocks=tuple(blocks), format="pdf", ocr=bool(scans))
+
+
+def _in_margin(line: _Line, height: float) -> bool:
+    """Whether a line sits in the top or bottom tenth of the page, where headers and footers are."""
+    return line.top < 0.1 * height or line.top > 0.9 * height
 
 
 def _wraps(line: _Line, right: float, following: _Line) -> bool:

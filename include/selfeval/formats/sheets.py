@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -174,7 +173,3 @@ def _plain(number: Decimal) -> str:
         return str(number.quantize(Decimal(1)))
     text = format(number.normalize(), "f")
     return text
-
-
-def sheet_names(grids: Iterable[Grid]) -> list[str]:
-    return [g.place.sheet or "" for g in grids]
