@@ -82,6 +82,7 @@ def make_pdf(text: str, path: Path, *, repeat: int = 1) -> Path:
             )
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
             story.extend([table, Spacer(1, 6)])
+
     def footer(canvas: Any, document: Any) -> None:  # a page number, as Word prints one
         canvas.setFont("STSong-Light", 9)
         canvas.drawCentredString(A4[0] / 2, 12 * mm, f"— {document.page} —")
