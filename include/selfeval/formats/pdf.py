@@ -75,12 +75,10 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
                 blocks.append(Paragraph(*pending[:2]))
                 pending = None
             if ocr:
-                from selfeval.formats.ocr import ocr_page_lines
+                from selfeval.formats.ocr import ocr_pdf_page, page_blocks
 
-                blocks.extend(
-                    Paragraph(text, Place(page=number, line=i))
-                    for i, text in enumerate(ocr_page_lines(page), start=1)
-                )
+                read, tables = page_blocks(ocr_pdf_page(page), page=number, tables=tables)
+                blocks.extend(read)
             continue
         height = float(page.get_height())
         found = find_tables(page)
@@ -95,7 +93,7 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
         line_no = 0
         for _, item in items:
             if not isinstance(item, _Line):
-                grid = _grid(item, number, tables + 1)
+                grid = grid_of(item, number, tables + 1)
                 if grid is None:
                     continue
                 tables += 1
@@ -111,7 +109,7 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
                 blocks.append(Paragraph(item.text, Place(page=number, line=line_no)))
                 continue
             if pending and _wraps(pending[2], pending[3], item):
-                pending = (_join(pending[0], item.text), pending[1], item, right)
+                pending = (join_broken(pending[0], item.text), pending[1], item, right)
                 continue
             if pending:
                 blocks.append(Paragraph(*pending[:2]))
@@ -167,7 +165,8 @@ def _cell_texts(matrix: list[list[Box | None]], chars: list[_Char]) -> list[list
     ]
 
 
-def _grid(cells: list[list[str]], page: int, number: int) -> Grid | None:
+def grid_of(cells: list[list[str]], page: int, number: int) -> Grid | None:
+    """Rows of cell texts as table `number` of `page`; None when every cell is empty."""
     rows = [[_cell(c) for c in row] for row in cells]
     rows = [r for r in rows if any(r)]
     if not rows:
@@ -187,11 +186,11 @@ def _cell(value: str | None) -> str:
         return ""
     out = ""
     for part in value.split("\n"):
-        out = _join(out, part) if out else part
+        out = join_broken(out, part) if out else part
     return out
 
 
-def _join(left: str, right: str) -> str:
+def join_broken(left: str, right: str) -> str:
     """Join a line broken at the line end: Latin words keep a space, everything else none."""
     if (
         left

@@ -19,6 +19,24 @@ _THIN = 3.0  # a path thinner than this is a rule; pdfplumber's snap and join to
 def find_tables(page: Any) -> list[tuple[Box, list[list[Box | None]]]]:
     """Each ruled table on the page: its box and its cells as a row-by-column matrix."""
     import pypdfium2.raw as pdfium_c
+
+    height = float(page.get_height())
+    edges: list[dict[str, Any]] = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+        left, bottom, right, top = obj.get_bounds()
+        x0, x1, y0, y1 = float(left), float(right), height - float(top), height - float(bottom)
+        if y1 - y0 <= _THIN and x1 - x0 > _THIN:
+            edges.append(edge("h", x0, x1, (y0 + y1) / 2, (y0 + y1) / 2))
+        elif x1 - x0 <= _THIN and y1 - y0 > _THIN:
+            edges.append(edge("v", (x0 + x1) / 2, (x0 + x1) / 2, y0, y1))
+        elif x1 - x0 > _THIN and y1 - y0 > _THIN:  # a rectangle: its four sides
+            edges += [edge("h", x0, x1, y0, y0), edge("h", x0, x1, y1, y1),
+                      edge("v", x0, x0, y0, y1), edge("v", x1, x1, y0, y1)]  # fmt: skip
+    return tables_from_edges(edges)
+
+
+def tables_from_edges(edges: list[dict[str, Any]]) -> list[tuple[Box, list[list[Box | None]]]]:
+    """Tables from rule segments (pdfplumber edge dicts, top-down coordinates), top to bottom."""
     from pdfplumber.table import (
         cells_to_tables,
         edges_to_intersections,
@@ -27,18 +45,6 @@ def find_tables(page: Any) -> list[tuple[Box, list[list[Box | None]]]]:
     )
     from pdfplumber.utils.geometry import filter_edges
 
-    height = float(page.get_height())
-    edges: list[dict[str, Any]] = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
-        left, bottom, right, top = obj.get_bounds()
-        x0, x1, y0, y1 = float(left), float(right), height - float(top), height - float(bottom)
-        if y1 - y0 <= _THIN and x1 - x0 > _THIN:
-            edges.append(_edge("h", x0, x1, (y0 + y1) / 2, (y0 + y1) / 2))
-        elif x1 - x0 <= _THIN and y1 - y0 > _THIN:
-            edges.append(_edge("v", (x0 + x1) / 2, (x0 + x1) / 2, y0, y1))
-        elif x1 - x0 > _THIN and y1 - y0 > _THIN:  # a rectangle: its four sides
-            edges += [_edge("h", x0, x1, y0, y0), _edge("h", x0, x1, y1, y1),
-                      _edge("v", x0, x0, y0, y1), _edge("v", x1, x1, y0, y1)]  # fmt: skip
     if len(edges) < 4:
         return []
     merged = filter_edges(merge_edges(edges, _THIN, _THIN, _THIN, _THIN), min_length=_THIN)
@@ -73,7 +79,7 @@ def _positions(values: Any) -> list[float]:
     return out
 
 
-def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict[str, Any]:
+def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict[str, Any]:
     return {
         "x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,
         "height": bottom - top, "orientation": orientation, "object_type": "line",
