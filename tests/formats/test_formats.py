@@ -256,3 +256,47 @@ def test_pdf_joins_a_number_broken_by_a_page_break_over_the_page_number(tmp_path
     texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     assert head + "11,661.19万元，执行数11,516.76万元。" in texts
     assert "— 1 —" in texts and "— 2 —" in texts
+
+
+def _table_page(path: Path, *, ruled_as_one_path: bool) -> Path:
+    """The seed's score table drawn by hand: rules in one path, or no rules at all."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    rows = [line.split("\t") for line in makers.SCORE_PAGE_001.split("\n")[2:]]
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 10.5)
+    c.drawString(50, 800, makers.SCORE_PAGE_001.split("\n")[1][:40])
+    left, top, width, height = 30.0, 760.0, 55.0, 24.0
+    for r, row in enumerate(rows):
+        for col, text in enumerate(row):
+            c.setFont("STSong-Light", 6)
+            c.drawString(left + col * width + 3, top - (r + 1) * height + 8, text)
+    if ruled_as_one_path:
+        rules = c.beginPath()
+        for r in range(len(rows) + 1):
+            rules.moveTo(left, top - r * height)
+            rules.lineTo(left + 10 * width, top - r * height)
+        for col in range(11):
+            rules.moveTo(left + col * width, top)
+            rules.lineTo(left + col * width, top - len(rows) * height)
+        c.drawPath(rules)
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("ruled_as_one_path", [True, False], ids=["one path", "unruled"])
+def test_pdf_tables_drawn_as_one_path_or_unruled(tmp_path: Path, ruled_as_one_path: bool) -> None:
+    path = _table_page(tmp_path / "table.pdf", ruled_as_one_path=ruled_as_one_path)
+    document, _ = read_document(path)
+    grids = [b for b in document.blocks if isinstance(b, Grid)]
+    if ruled_as_one_path:  # found as a table, every cell in place
+        assert len(grids) == 1 and grids[0].rows[3][:4] == ("自评得 分情况", "49.88", "3", "3.5")
+    else:  # rows of tab-separated cells, empty cells kept by column, as the seeds were typed
+        texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+        assert not grids
+        assert texts[1:] == makers.SCORE_PAGE_001.split("\n")[2:]
+    figures = [(s.kind, s.name, s.max, s.score) for s in extract_file(path).scores]
+    assert ("item", "预算执行", Decimal("4"), Decimal("3.5")) in figures

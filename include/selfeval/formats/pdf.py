@@ -11,6 +11,7 @@ refused. Nothing in a PDF is ever run: no JavaScript, no actions, no embedded fi
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ _PAGE_NUMBER = re.compile(
     r"[\s—–\-－·]*(第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|"
     r"[Pp]age\s*\d+(\s*of\s*\d+)?|\d+)[\s—–\-－·]*"
 )
+_CELL_GAP_CHARS = 1.5  # a gap this many characters wide inside a line separates two cells
 _WRAP_SLACK_CHARS = 1.0  # room left at a line's end beyond its next word: then it is a break
 
 
@@ -35,6 +37,7 @@ class _Line:
     x1: float
     top: float
     char_width: float
+    cells: list[tuple[float, str]]  # where each tab-separated part starts, and its text
 
 
 def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
@@ -87,6 +90,7 @@ def read_pdf(data: bytes, *, path: str, ocr: bool) -> Document:
             (box[1], _cell_texts(matrix, chars)) for box, matrix in found
         ]
         lines = _lines([c for c in chars if not _inside(c, boxes)])
+        _align_columns(lines)
         right = max((ln.x1 for ln in lines), default=0.0)
         items.extend((ln.top, ln) for ln in lines)
         items.sort(key=lambda item: item[0])
@@ -133,6 +137,8 @@ def _in_margin(line: _Line, height: float) -> bool:
 
 def _wraps(line: _Line, right: float, following: _Line) -> bool:
     """Whether `following` continues `line`: its first word would not have fitted on `line`."""
+    if len(line.cells) > 1 or len(following.cells) > 1:
+        return False  # rows of an unruled table: each is a line of its own
     word = re.match(r"[A-Za-z0-9.,%()（）\-+/]+|\S", following.text.lstrip())
     if word is None:
         return False
@@ -228,7 +234,7 @@ def _chars(page: Any) -> list[_Char]:
         if ch == "\n":
             chars.append(_Char("\n", 0, 0, 0, 0))
             continue
-        left, bottom, right, top = text_page.get_charbox(i)
+        left, bottom, right, top = text_page.get_charbox(i, loose=True)  # advance, not ink
         chars.append(_Char(ch, left, right, height - top, height - bottom))
     return chars
 
@@ -243,17 +249,58 @@ def _lines(chars: list[_Char]) -> list[_Line]:
         ink = [c for c in current if not c.text.isspace()]
         if ink:
             widths = sorted(c.x1 - c.x0 for c in ink)
+            width = max(widths[len(widths) // 2], 1.0)
+            cells = _line_cells(current, width)
             lines.append(
                 _Line(
-                    text="".join(c.text for c in current).strip(),
+                    text="\t".join(text for _, text in cells),
                     x0=min(c.x0 for c in ink),
                     x1=max(c.x1 for c in ink),
                     top=min(c.top for c in ink),
-                    char_width=max(widths[len(widths) // 2], 1.0),
+                    char_width=width,
+                    cells=cells,
                 )
             )
         current = []
     return lines
+
+
+def _line_cells(chars: list[_Char], width: float) -> list[tuple[float, str]]:
+    """A line's text in parts: a gap wider than `_CELL_GAP_CHARS` characters (an unruled
+    table's column gap) starts a new part; each part with the x where it starts."""
+    cells: list[tuple[float, str]] = []
+    spaces = ""
+    last: _Char | None = None
+    for ch in chars:
+        if ch.text.isspace():
+            spaces += ch.text
+            continue
+        if last is None or ch.x0 - last.x1 > _CELL_GAP_CHARS * width:
+            cells.append((ch.x0, ch.text))
+        else:
+            cells[-1] = (cells[-1][0], cells[-1][1] + spaces + ch.text)
+        spaces = ""
+        last = ch
+    return cells
+
+
+def _align_columns(lines: list[_Line]) -> None:
+    """Rows of an unruled table (consecutive lines in parts) get their empty cells back: each
+    part goes to the column, taken from the row with the most parts, that it starts under."""
+    run: list[_Line] = []
+    for line in [*lines, None]:
+        if line is not None and len(line.cells) > 1:
+            run.append(line)
+            continue
+        if len(run) > 1:
+            columns = sorted(x for x, _ in max(run, key=lambda ln: len(ln.cells)).cells)
+            for row in run:
+                slots = [""] * len(columns)
+                for x, text in row.cells:
+                    at = max(0, bisect.bisect_right(columns, x + 2 * row.char_width) - 1)
+                    slots[at] = f"{slots[at]} {text}".strip()
+                row.text = "\t".join(slots)
+        run = []
 
 
 def _inside(ch: _Char, boxes: list[tuple[float, float, float, float]]) -> bool:

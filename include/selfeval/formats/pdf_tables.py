@@ -14,6 +14,7 @@ from typing import Any
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down, as pdfplumber)
 _THIN = 3.0  # a path thinner than this is a rule; pdfplumber's snap and join tolerances too
+_SIMPLE_PATH = 6  # a line or a rectangle; a path with more segments is read segment by segment
 
 
 def find_tables(page: Any) -> list[tuple[Box, list[list[Box | None]]]]:
@@ -23,6 +24,9 @@ def find_tables(page: Any) -> list[tuple[Box, list[list[Box | None]]]]:
     height = float(page.get_height())
     edges: list[dict[str, Any]] = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+        if pdfium_c.FPDFPath_CountSegments(obj) > _SIMPLE_PATH:
+            edges += _segment_edges(obj, height)  # a whole table's rules in one path
+            continue
         left, bottom, right, top = obj.get_bounds()
         x0, x1, y0, y1 = float(left), float(right), height - float(top), height - float(bottom)
         if y1 - y0 <= _THIN and x1 - x0 > _THIN:
@@ -33,6 +37,45 @@ def find_tables(page: Any) -> list[tuple[Box, list[list[Box | None]]]]:
             edges += [edge("h", x0, x1, y0, y0), edge("h", x0, x1, y1, y1),
                       edge("v", x0, x0, y0, y1), edge("v", x1, x1, y0, y1)]  # fmt: skip
     return tables_from_edges(edges)
+
+
+def _segment_edges(obj: Any, height: float) -> list[dict[str, Any]]:
+    """The straight horizontal and vertical strokes of a path with many segments."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    a, b, c, d, e, f = obj.get_matrix().get()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    points: list[tuple[float, float, int, bool]] = []
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        points.append((px, height - py, kind, bool(pdfium_c.FPDFPathSegment_GetClose(segment))))
+    found: list[dict[str, Any]] = []
+    start = previous = None
+    for px, py, kind, close in points:
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or previous is None:
+            start = previous = (px, py)
+            continue
+        if kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            found += _stroke(previous, (px, py))
+            if close and start is not None:
+                found += _stroke((px, py), start)
+        previous = (px, py)
+    return found
+
+
+def _stroke(p: tuple[float, float], q: tuple[float, float]) -> list[dict[str, Any]]:
+    (x0, y0), (x1, y1) = sorted([p, q])
+    if abs(y1 - y0) <= 0.5 and x1 - x0 > _THIN:
+        return [edge("h", x0, x1, y0, y0)]
+    (x0, y0), (x1, y1) = sorted([p, q], key=lambda point: point[1])
+    if abs(x1 - x0) <= 0.5 and y1 - y0 > _THIN:
+        return [edge("v", x0, x0, y0, y1)]
+    return []
 
 
 def tables_from_edges(edges: list[dict[str, Any]]) -> list[tuple[Box, list[list[Box | None]]]]:
