@@ -186,6 +186,10 @@ def test_xls_and_doc_read_like_xlsx_and_docx(
     from_xls, source = read_document(xls)
     assert source.format == "xls"
     assert from_xls.blocks == read_document(xlsx)[0].blocks
+    et = xls.with_suffix(".et")  # WPS Spreadsheets saves BIFF too: read alike, named as sent
+    et.write_bytes(xls.read_bytes())
+    from_et, source = read_document(et)
+    assert source.format == "et" and from_et.blocks == from_xls.blocks
     doc = soffice_convert(seed_files["docx"][seed_001.stem], "doc", tmp_path)
     wps = doc.with_suffix(".wps")
     doc.rename(wps)
