@@ -1,7 +1,8 @@
 """Extract every figure from a submitted report, with its evidence.
 
-`extract_file(path)` reads and decodes a file (raising `UnreadableReport` for what is not a
-report); `extract_text(text, source=...)` does the rest and never raises on odd content: what
+`extract_file(path)` reads a file in any accepted format (raising `UnreadableReport` for what is
+not a report); `extract_document(document, source=...)` and `extract_text(text, source=...)` do
+the rest and never raises on odd content: what
 looked like a figure but could not be read goes into `Record.warnings`.
 """
 
@@ -11,7 +12,7 @@ import hashlib
 import os
 from dataclasses import replace
 
-from selfeval.errors import encodable_name
+from selfeval.document import Document, Paragraph
 from selfeval.extract import relations
 from selfeval.extract.forms import read_forms
 from selfeval.extract.layout import build_layout
@@ -34,6 +35,7 @@ __all__ = [
     "DecodedReport",
     "clear_caches",
     "decode_report",
+    "extract_document",
     "extract_file",
     "extract_text",
     "read_report",
@@ -60,14 +62,22 @@ def clear_caches() -> None:
 
 
 def extract_file(path: str | os.PathLike[str]) -> Record:
-    """Read, decode and extract one report file."""
-    report = read_report(path)
-    # A name that is not UTF-8 on disk could not be stored or printed: its bytes become "\\xff".
-    shown = encodable_name(report.path)
-    source = Source(
-        path=shown, sha256=report.sha256, format=report.format, encoding=report.encoding
-    )
-    return extract_text(report.text, source=source)
+    """Read one report file in any accepted format (selfeval.formats) and extract it."""
+    from selfeval.formats import read_document
+
+    document, source = read_document(path)
+    return extract_document(document, source=source)
+
+
+def extract_document(document: Document, *, source: Source) -> Record:
+    """Extract a record from a Document: for now its text, one line per paragraph or grid row."""
+    lines: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        else:
+            lines.extend("\t".join(" ".join(c.split("\n")) for c in row) for row in block.rows)
+    return extract_text("\n".join(lines), source=source)
 
 
 def extract_text(text: str, *, source: Source | None = None) -> Record:
