@@ -111,18 +111,25 @@ def split_row(raw: str) -> list[str]:
     if len(wide) >= 3:
         return [c.strip() for c in wide]
     tokens = _with_units(_SPACE_SPLIT.split(line))
+    lex = lexicon()
+    candidates: list[list[str]] = []
     if len(tokens) >= 3 and not _PROSE.search(line) and not _HEADING.match(line):
         valueish = sum(1 for t in tokens[:8] if _looks_valueish(t))
-        if valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3])):
-            return tokens
-        lex = lexicon()
         roles = sum(1 for t in tokens if _role(lex, normalize_line(t)) is not None)
-        if roles >= 2 and not _SENTENCE.search(line):
-            return tokens
+        if (valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3]))) or (
+            roles >= 2 and not _SENTENCE.search(line)
+        ):
+            candidates.append(tokens)
     printed = as_printed(line)
     if is_glued(printed) and not _HEADING.match(printed) and not _is_prose(printed):
-        return segment(printed)
-    return [line]
+        candidates.append(segment(printed))
+    if not candidates:
+        return [line]
+    # a header printed with letter spacing (`绩 效 指 标一级指标…`) cuts better by its words
+    return max(
+        candidates,
+        key=lambda cells: sum(1 for c in cells if _role(lex, normalize_line(c)) is not None),
+    )
 
 
 def _join_pipe_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -248,7 +255,7 @@ def _fit_funds(values: Sequence[Value], roles: Sequence[str]) -> dict[str, Value
 
 
 def _plausibility(a: dict[str, Value]) -> float | None:
-    score = 0.0
+    score = 0.3 * sum(1 for v in a.values() if v.number is not None)  # more roles explained
     for role, v in a.items():
         if v.pct and role != "rate":
             return None
@@ -924,7 +931,8 @@ def _read_total(
     mx, sc = _max_score(nums, value_roles)
     ev = _evidence(cells[j])
     if mx is not None or sc is not None:
-        out.scores.append(Score(None, cells[j].text[:20], "total", None, mx, sc, ev))
+        name = re.sub(r"[\d.\s]+$", "", cells[j].text)[:20] or cells[j].text[:20]
+        out.scores.append(Score(None, name, "total", None, mx, sc, ev))
     if sc is not None and out.total is None:
         out.total = TotalScore(score=sc, max=mx, evidence=ev)
     return k

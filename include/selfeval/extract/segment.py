@@ -43,7 +43,10 @@ def is_glued(text: str) -> bool:
     vocab, _ = _patterns()
     hits = len(vocab.findall(folded))
     numbers = len(re.findall(r"\d+(?:\.\d+)?(?![\d.]*[年月日])", folded))  # dates are no values
-    return hits >= 3 or (hits >= 1 and numbers >= 2) or (hits >= 2 and numbers >= 1)
+    if hits >= 3 or (hits >= 1 and numbers >= 2) or (hits >= 2 and numbers >= 1):
+        return True
+    # a row without table words: a name, then two or more values run together to the end
+    return _TRAILING_VALUES.match(folded) is not None
 
 
 def segment(text: str) -> list[str]:
@@ -121,5 +124,8 @@ def _weight_and_score(cell: str) -> list[str]:
     return found[0] if len(found) == 1 else [cell]
 
 
+_TRAILING_VALUES = re.compile(
+    r"^[\u4e00-\u9fff“”\"()（）A-Za-z]{2,30}(?:[≥≤<>=]?\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?){2,}$"
+)
 _NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])\s*[:：]?")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
