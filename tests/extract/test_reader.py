@@ -337,3 +337,34 @@ def test_a_readable_text_with_nothing_recognisable_warns() -> None:
         "no figures recognised: this does not read like a 部门整体支出绩效自评 report "
         "(no scores, amounts, indicators or carry-overs found)",
     )
+
+
+def test_a_header_row_then_an_amount_row_nests_by_the_arithmetic() -> None:
+    cells = ["年度支出情况(万元)", "机构名称", "支出合计", "基本支出", "人员经费", "公用经费"]
+    cells += ["项目支出", "某某镇人民政府", "1000.00", "600.00", "500.00", "100.00", "400.00"]
+    r = extract_text("\n".join(cells) + "\n")
+    assert _compositions(r) == [
+        (
+            "支出合计",
+            D("1000.00"),
+            (("基本支出", D("600.00"), None), ("项目支出", D("400.00"), None)),
+        ),
+        (
+            "基本支出",
+            D("600.00"),
+            (("人员经费", D("500.00"), None), ("公用经费", D("100.00"), None)),
+        ),
+    ]
+
+
+def test_a_header_broken_over_lines_is_joined_to_match_the_amounts() -> None:
+    cells = ["年度收入情况(万元)", "收入合计", "其中:", "公共财", "政拨款", "其他"]
+    cells += ["120.00", "100.00", "20.00"]
+    r = extract_text("\n\n".join(cells) + "\n")
+    assert _compositions(r) == [
+        (
+            "收入合计",
+            D("120.00"),
+            (("公共财政拨款", D("100.00"), None), ("其他", D("20.00"), None)),
+        ),
+    ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from selfeval.extract.amount_tables import read_amount_tables
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
@@ -966,6 +967,9 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
         read = _new_lines(out, before)
         if read:
             out.table_lines.update(range(cells[start].line, max(read) + 1))
+    for composition in read_amount_tables([(c.line, c.text) for c in cells]):
+        out.compositions.append(composition)
+        out.table_lines.add(composition.evidence.line)
     return out
 
 
