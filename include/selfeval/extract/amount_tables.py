@@ -124,8 +124,14 @@ def _join_fragments(labels: list[str], count: int) -> list[str]:
     """Join a header broken over lines (`公共财` + `政拨款`) while there are more names than amounts."""
     labels = list(labels)
     while len(labels) > count:
-        k = next((n for n in range(len(labels) - 1) if min(map(len, labels[n : n + 2])) <= 3), None)
-        if k is None:
+        pairs = [
+            n
+            for n in range(len(labels) - 1)
+            if max(map(len, labels[n : n + 2])) <= 4
+            and not any(t in labels[n] or t in labels[n + 1] for t in _TOTALS)
+        ]
+        if not pairs:
             break
+        k = min(pairs, key=lambda n: len(labels[n]) + len(labels[n + 1]))
         labels[k : k + 2] = [labels[k] + labels[k + 1]]
     return labels
