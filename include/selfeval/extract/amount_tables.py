@@ -132,6 +132,6 @@ def _join_fragments(labels: list[str], count: int) -> list[str]:
         ]
         if not pairs:
             break
-        k = min(pairs, key=lambda n: len(labels[n]) + len(labels[n + 1]))
+        k = pairs[0]  # the first short pair: a name broken at a line end
         labels[k : k + 2] = [labels[k] + labels[k + 1]]
     return labels
