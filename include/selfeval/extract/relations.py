@@ -256,7 +256,9 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
         if item.q.kind != "money":
             break
         if k > first and (
-            item.sentence != start_sentence
+            _names(item.label, "executed")
+            or _names(item.label, "budget")
+            or item.sentence != start_sentence
             or _is_change(item)
             or any(w in item.context for w in ("此外", "另外", "另有"))
         ):
@@ -311,8 +313,17 @@ def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
 def _names(label: str, concept: str) -> bool:
     """`label` names the concept: one of its words ends or starts it (全年预算, 预算安排…)."""
     bare = re.sub(r"(?:为|是|共|达|计|总额|总数|数)+$", "", label) or label
-    return any(
+    if any(
         x.endswith(w) or x.startswith(w) for w in lexicon().words(concept) for x in (label, bare)
+    ):
+        return True
+    # 实际完成支出, 全年累计支出: 支出 with a word saying it is what was spent (not 基本支出)
+    return concept == "executed" and (
+        bare == "支出"
+        or (
+            bare.endswith("支出")
+            and any(q in bare[:-2] for q in lexicon().words("executed_qualifiers"))
+        )
     )
 
 
