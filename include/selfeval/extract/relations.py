@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -301,13 +301,30 @@ def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
         for item in qs:
             clause += sum(item.context.count(ch) for ch in "。！？!?；;")
             by_sentence.setdefault(clause, []).append(item)
+        previous: list[_Q] = []
         for items in by_sentence.values():
             found = _execution(para, items)
             if isinstance(found, list):
                 out.extend(found)
             elif found is not None:
-                out.append(found)
+                out.append(_budget_before(found, previous))
+            previous = items
     return out
+
+
+def _budget_before(found: Execution, previous: Sequence[_Q]) -> Execution:
+    """`全年预算数为X…；全年执行数为Y…，预算执行率为p%`: a rate and an executed amount whose budget
+    closed the clause before; taken when the arithmetic says so (Y ÷ X = p %)."""
+    if found.budget is not None or found.executed is None or found.rate_pct is None:
+        return found
+    for item in reversed(previous):
+        money = item.q.money
+        if money is None or not _names(item.label, "budget") or not money.wan:
+            continue
+        computed = found.executed.wan / money.wan * 100
+        if abs(computed - found.rate_pct) <= Decimal("0.51"):
+            return replace(found, budget=money, label=_execution_label([item]))
+    return found
 
 
 def _names(label: str, concept: str) -> bool:
