@@ -133,6 +133,29 @@ def split_row(raw: str) -> list[str]:
     )
 
 
+def _join_quoted_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A tab row saved from a spreadsheet with a cell broken over lines inside quotes
+    (`"预算编制` / `准确性"	5	5`): the lines of one quoted cell are one row."""
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    joined = 0
+    for no, raw in lines:
+        if pending is not None:
+            pending = (pending[0], pending[1] + raw)
+            joined += 1
+            if pending[1].count('"') % 2 == 0 or joined >= 5:  # a lone quote ends in 5 lines
+                out.append((pending[0], pending[1].replace('"', "")))
+                pending, joined = None, 0
+            continue
+        if "\t" in raw and raw.count('"') % 2 == 1:
+            pending = (no, raw)
+            continue
+        out.append((no, raw.replace('"', "") if "\t" in raw else raw))
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 def _join_pipe_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
     """A pipe table printed one cell per line, a cell broken over lines (`在职人员` / `控制率 |`):
     lines without a pipe between lines that end with one are the start of the next cell."""
@@ -164,7 +187,7 @@ def _join_pipe_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
 def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
     """Each line's cells; an HTML table's rows with their spans resolved."""
     pending: list[tuple[int, str]] = []
-    for no, raw in _join_pipe_cells(lines):
+    for no, raw in _join_pipe_cells(_join_quoted_cells(lines)):
         if pending or "<table" in raw.lower():
             pending.append((no, raw))
             if "</table>" not in raw.lower():
@@ -767,6 +790,8 @@ def _best_row(
         name = cells[name_at]
         if _cell_kind(name.text) != "text" or len(name.text) > 60 or _PROSE.search(name.text):
             break
+        if not stream and any(cells[k].row_start for k in range(j + 1, name_at + 1)):
+            break  # in a row format, a row's labels and its name share the row
         prefix = 0.0
         for k in range(j, name_at):
             if lex.is_level(cells[k].text) or _GROUP_MAX.search(cells[k].text):
@@ -782,8 +807,8 @@ def _best_row(
                 continue
             if not stream and any(c.row_start for c in vals):
                 continue
-            if count == 0 and not has_weight:
-                continue
+            if count == 0 and (not has_weight or lex.is_level(name.text)):
+                continue  # 产出指标(50分) alone is a group's heading, not an indicator
             numeric = sum(1 for c in vals if _cell_kind(c.text) != "text")
             after = name_at + 1 + count
             ends_row = after >= len(cells) or cells[after].row_start
