@@ -697,30 +697,20 @@ def _read_indicators(
                 group[new_group] = None  # emitted in its place
             got = {r: _num(c.text) for r, c in zip(assigned, vals, strict=True)}
             item = cells[name_at].text
-            if fold_label(_strip_parens(item)) in lex.level1:
+            is_group = fold_label(_strip_parens(item)) in lex.level1
+            if is_group:
+                # a 一级指标 row with its own figures is the group's subtotal
                 level1 = re.sub(r"\s+", "", _strip_parens(item))
                 last = out.scores[-1] if out.scores else None
                 if last is not None and last.kind == "subtotal" and last.group == level1:
                     out.scores.pop()  # its (50分) heading and its printed row are one subtotal
-                out.scores.append(
-                    Score(
-                        level1,
-                        None,
-                        "subtotal",
-                        dimension_of(level1),
-                        got.get("max"),
-                        got.get("score"),
-                        _evidence(cells[j]),
-                    )
-                )
-                j = name_at + 1 + count
-                continue
+            named = level1 if is_group else item
             out.scores.append(
                 Score(
                     level1,
-                    item,
-                    "item",
-                    dimension_of(item),
+                    None if is_group else item,
+                    "subtotal" if is_group else "item",
+                    dimension_of(named),
                     got.get("max"),
                     got.get("score"),
                     _evidence(cells[j]),
