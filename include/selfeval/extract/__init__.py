@@ -105,7 +105,7 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
             "no figures recognised: this does not read like a 部门整体支出绩效自评 report "
             "(no scores, amounts, indicators or carry-overs found)"
         )
-    return replace(record, warnings=tuple(warnings))
+    return replace(record, warnings=tuple(forms.warnings + warnings))
 
 
 def _merge_sections(first: list[SectionScore], second: list[SectionScore]) -> list[SectionScore]:

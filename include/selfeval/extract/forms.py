@@ -23,6 +23,7 @@ from selfeval.extract.grids import html_rows
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, normalize_line
 from selfeval.extract.quantities import read_measure, to_money
+from selfeval.extract.segment import is_glued, segment
 from selfeval.record import (
     Composition,
     Direction,
@@ -61,6 +62,7 @@ class Cell:
 class FormFigures:
     executions: list[Execution] = field(default_factory=list)
     compositions: list[Composition] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     scores: list[Score] = field(default_factory=list)
     total: TotalScore | None = None
@@ -93,6 +95,9 @@ def split_row(raw: str) -> list[str]:
         roles = sum(1 for t in tokens if _role(lex, normalize_line(t)) is not None)
         if roles >= 2 and not _SENTENCE.search(line):
             return tokens
+    printed = as_printed(line)
+    if is_glued(printed):
+        return segment(printed)
     return [line]
 
 
@@ -381,6 +386,10 @@ def _read_funds(
         while not glued and k < len(cells):
             v = _value(cells[k].text)
             if v is None:
+                run = cells[k].text.replace(" ", "")
+                if not values and re.fullmatch(r"[\d.]+%[\d.]*", run):
+                    values = _glued_values(run, header.roles) or []
+                    k += 1
                 break
             values.append(v)
             k += 1
@@ -493,7 +502,7 @@ def _cell_kind(text: str) -> str:
     return "text"
 
 
-def _role_fit(role: str, cell: Cell, lex: Lexicon) -> float | None:
+def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None:
     kind = _cell_kind(cell.text)
     v = _value(cell.text)
     if role in ("max", "score"):
@@ -505,7 +514,7 @@ def _role_fit(role: str, cell: Cell, lex: Lexicon) -> float | None:
     if role in ("target", "actual"):
         if kind in ("number", "measure"):
             return 2.0
-        if lex.is_level(cell.text) or len(cell.text) > 14:
+        if lex.is_level(cell.text) or len(cell.text) > (14 if stream else 40):
             return None
         return 0.3
     if role == "completion":
@@ -564,7 +573,12 @@ def _read_indicators(
         count = len(roles)
         out.indicators.append(
             _indicator(
-                cells[name_at], cells[name_at + 1 : name_at + 1 + count], roles, level1, level2
+                cells[name_at],
+                cells[name_at + 1 : name_at + 1 + count],
+                roles,
+                level1,
+                level2,
+                out.warnings,
             )
         )
         j = name_at + 1 + count
@@ -582,7 +596,7 @@ def _take_level(
     group: dict[str, Decimal | None],
 ) -> tuple[str | None, str | None]:
     m = _GROUP_MAX.search(text)
-    base = re.sub(r"\s+", "", _strip_parens(text)) or text
+    base = re.sub(r"[\s\-—–:：]+$", "", re.sub(r"\s+", "", _strip_parens(text))) or text
     folded = fold_label(base)
     if folded in lex.level2 and folded not in lex.level1:
         return level1, base
@@ -597,6 +611,8 @@ def _take_level(
             group.setdefault(base, Decimal(m.group(1)))
             return base, None
         return level1, base
+    if folded and len(folded) <= 12 and _cell_kind(text) == "text":
+        return level1, base  # a label before the row's name stands in the 二级指标 column
     return level1, level2
 
 
@@ -632,13 +648,14 @@ def _best_row(
             if count == 0 and not has_weight:
                 continue
             numeric = sum(1 for c in vals if _cell_kind(c.text) != "text")
-            if numeric == 0 and not has_weight:
-                continue
             after = name_at + 1 + count
             ends_row = after >= len(cells) or cells[after].row_start
+            whole_row = not stream and ends_row and count >= 2
+            if numeric == 0 and not has_weight and not whole_row:
+                continue  # text-only values only where the row's own line bounds it
             for chosen in itertools.combinations(range(len(value_roles)), count):
                 roles = tuple(value_roles[i] for i in chosen)
-                fits = [_role_fit(r, c, lex) for r, c in zip(roles, vals, strict=True)]
+                fits = [_role_fit(r, c, lex, stream) for r, c in zip(roles, vals, strict=True)]
                 if any(f is None for f in fits):
                     continue
                 if (
@@ -664,6 +681,7 @@ def _indicator(
     value_roles: Sequence[str],
     level1: str | None,
     level2: str | None,
+    warnings: list[str],
 ) -> Indicator:
     got = {r: c.text for r, c in zip(value_roles, vals, strict=True)}
     name = name_cell.printed
@@ -672,7 +690,8 @@ def _indicator(
     if weight is None and weight_in_name:
         weight = Decimal(weight_in_name.group(1))
         name = (name[: weight_in_name.start()] + name[weight_in_name.end() :]).strip()
-    target, actual = got.get("target"), got.get("actual")
+    target = _stray(got.get("target"), name_cell.line, warnings)
+    actual = _stray(got.get("actual"), name_cell.line, warnings)
     tm = read_measure(target) if target else None
     am = read_measure(actual) if actual else None
     direction: Direction | None = None
@@ -707,6 +726,21 @@ def _indicator(
         unit=(tm.unit if tm and tm.unit else (am.unit if am else None)),
         direction=direction,
     )
+
+
+_STRAY_PREFIX = re.compile(r"^\d{1,3}\.\s*(?=[\u4e00-\u9fff])")
+
+
+def _stray(cell: str | None, line: int, warnings: list[str]) -> str | None:
+    """A value cell that starts with a stray OCR number (`77. 符合上级有关规定`): drop it, say so."""
+    if not cell:
+        return None
+    m = _STRAY_PREFIX.match(cell)
+    if m is None:
+        return cell
+    rest = cell[m.end() :]
+    warnings.append(f"line {line}: ignored stray '{m.group(0).strip()}' before {rest}")
+    return rest
 
 
 def _num(text: str | None) -> Decimal | None:

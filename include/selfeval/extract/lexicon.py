@@ -36,6 +36,9 @@ class Lexicon:
     operators: tuple[tuple[str, str], ...]  # (word, canonical operator), longest first
     operator_suffixes: tuple[tuple[str, str], ...]
     narrative: dict[str, tuple[str, ...]]
+    measure_units: tuple[str, ...]  # units an indicator value may carry, longest first
+    part_categories: tuple[tuple[str, tuple[str, ...]], ...]  # (category, words), in order
+    vocabulary: tuple[str, ...]  # every table word (roles, levels, row labels), longest first
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (`budget`, `score`, …), or None."""
@@ -57,6 +60,24 @@ class Lexicon:
 
     def words(self, concept: str) -> tuple[str, ...]:
         return self.narrative[concept]
+
+    def category_of(self, part: str) -> str | None:
+        """The category of a composition's part (财政拨款, 其他, 基本支出, 项目支出), or None."""
+        for category, words in self.part_categories:
+            if category == "其他":
+                if any(part.startswith(w) or (w != "其他" and w in part) for w in words):
+                    return category
+            elif any(w in part for w in words):
+                return category
+        return None
+
+    def canonical_total(self, label: str) -> str:
+        """A total's label reduced to the concept it names: 部门年度决算收入 → 决算收入."""
+        for concept in ("income_total", "expenditure_total"):
+            for word in self.narrative[concept]:
+                if len(word) >= 3 and label.endswith(word):
+                    return word
+        return label
 
 
 @cache
@@ -90,4 +111,18 @@ def lexicon() -> Lexicon:
         operators=tuple(operators),
         operator_suffixes=tuple(suffixes),
         narrative=narrative,
+        measure_units=tuple(sorted(raw["measure_units"], key=len, reverse=True)),
+        part_categories=tuple((k, tuple(v)) for k, v in raw["part_categories"].items()),
+        vocabulary=tuple(
+            sorted(
+                {w for w, _ in roles}
+                | set(raw["funds_rows"])
+                | set(raw["total_rows"])
+                | set(raw["subtotal_rows"])
+                | set(raw["indicator_levels"]["level1"])
+                | set(raw["indicator_levels"]["level2"]),
+                key=len,
+                reverse=True,
+            )
+        ),
     )

@@ -134,4 +134,7 @@ def as_printed(text: str) -> str:
     stays traditional), only reading aids (pinyin glosses) and runs of spaces removed."""
     text = _GLOSS_ANY.sub("", text) if ("(" in text or "（" in text) else text
     text = _SPACES.sub(" ", text).strip()
-    return re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}])", "", text)
+    if " " in text:
+        text = _SPACE_TIGHT_AFTER.sub("", text)
+        text = _SPACE_TIGHT_BEFORE.sub("", text)
+    return text

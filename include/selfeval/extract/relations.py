@@ -128,7 +128,7 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 h = qs[head]
                 out.append(
                     Composition(
-                        label=h.label or "合计",
+                        label=lexicon().canonical_total(h.label) if h.label else "合计",
                         total=h.q.money,
                         parts=tuple(parts),
                         evidence=_evidence(para, h.q.start, qs[end - 1].q.end),
@@ -188,8 +188,14 @@ def _parts(qs: Sequence[_Q], first: int) -> tuple[list[Part], int]:
         ):
             share = nxt.q.value
             step = 2
+        name = item.label or "其他"
         parts.append(
-            Part(name=item.label or "其他", category=None, amount=item.q.money, share_pct=share)
+            Part(
+                name=name,
+                category=lexicon().category_of(name),
+                amount=item.q.money,
+                share_pct=share,
+            )
         )
         k += step
     return parts, k
@@ -203,16 +209,28 @@ def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
     for para in paragraphs:
         qs = _quantities(para)
         by_sentence: dict[int, list[_Q]] = {}
+        clause = 0
         for item in qs:
-            by_sentence.setdefault(item.sentence, []).append(item)
+            clause += sum(item.context.count(ch) for ch in "。！？!?；;")
+            by_sentence.setdefault(clause, []).append(item)
         for items in by_sentence.values():
             found = _execution(para, items)
-            if found is not None:
+            if isinstance(found, list):
+                out.extend(found)
+            elif found is not None:
                 out.append(found)
     return out
 
 
-def _execution(para: Paragraph, items: Sequence[_Q]) -> Execution | None:
+def _names(label: str, concept: str) -> bool:
+    """`label` names the concept: one of its words ends or starts it (全年预算, 预算安排…)."""
+    bare = re.sub(r"(?:为|是|共|达|计|总额|总数|数)+$", "", label) or label
+    return any(
+        x.endswith(w) or x.startswith(w) for w in lexicon().words(concept) for x in (label, bare)
+    )
+
+
+def _execution(para: Paragraph, items: Sequence[_Q]) -> Execution | list[Execution] | None:
     budgets: list[_Q] = []
     initial: list[_Q] = []
     executed: list[_Q] = []
@@ -220,18 +238,32 @@ def _execution(para: Paragraph, items: Sequence[_Q]) -> Execution | None:
     for item in items:
         ctx = item.context
         if item.q.kind == "pct" and _has(ctx[-12:], "rate"):
-            rates.append(item)
+            if not _TARGET_CUE.search(ctx):
+                rates.append(item)
         elif item.q.kind == "money" and not _is_change(item):
-            lab = item.label + ctx[-6:]
-            if _has(lab, "initial_budget"):
+            label = item.label
+            if re.search(r"预算(?:收入|支出)$", label):
+                (initial if "年初" in label else budgets).append(item)
+            elif _names(label, "initial_budget"):
                 initial.append(item)
-            elif _has(lab, "budget") and "预算" in lab:
+            elif _names(label, "budget"):
                 budgets.append(item)
-            elif _has(item.label, "executed") or "执行" in lab:
+            elif _names(label, "executed"):
                 executed.append(item)
-    if not rates and not (executed and (budgets or initial)):
-        return None
     if not (budgets or initial or executed):
+        if len(rates) == 1 and rates[0].label and _has(rates[0].label, "rate"):
+            only = rates[0]  # a rate stated on its own: 部门预算资金支出率98.76%
+            return Execution(
+                label=_rate_label(para.text, only),
+                budget=None,
+                executed=None,
+                rate_pct=only.q.value,
+                evidence=_evidence(para, only.q.start, only.q.end),
+            )
+        return None
+    if not rates and not executed:
+        return _budget_only(para, budgets + initial)
+    if not rates and not (executed and (budgets or initial)):
         return None
     rate = rates[0] if rates else None
     spent = executed[-1] if executed else None
@@ -261,11 +293,55 @@ def _execution(para: Paragraph, items: Sequence[_Q]) -> Execution | None:
     )
 
 
-def _execution_label(items: Sequence[_Q]) -> str:
+_SUBJECT_LEAD = re.compile(r"^(?:部门|单位|本部门|本单位|我[镇乡局街校院]|20\d{2}年度?)+")
+
+
+def _rate_label(text: str, rate: _Q) -> str:
+    """A lone rate's label: its own words (预算资金支出率), or, when those are only a rate word
+    (预算完成率), the subject that opens its sentence (财政拨款已完成…)."""
+    label = re.sub(r"^.*(?:得出|得到|计算|实现|部门|单位|我[镇乡局街校院])", "", rate.label)
+    if label not in lexicon().words("rate"):
+        return label
+    start = max((text.rfind(ch, 0, rate.q.start) for ch in _SENTENCE_END), default=-1) + 1
+    subject = re.match(r"[\u4e00-\u9fff]{2,8}?(?=已|的|,|，|预算|完成)", text[start:])
+    return subject.group(0) if subject else label
+
+
+def _budget_only(para: Paragraph, items: Sequence[_Q]) -> list[Execution] | None:
+    """年初预算收入X万元、年初预算支出Y万元: budgets stated alone, one per subject (收入 / 支出)."""
+    found: list[Execution] = []
     for item in items:
-        if item.label and len(item.label) >= 2:
-            return item.label
-    return "预算执行"
+        m = re.search(r"预算(收入|支出)$", item.label)
+        if m is None or item.q.money is None:
+            continue
+        found.append(
+            Execution(
+                label=m.group(1),
+                budget=item.q.money,
+                executed=None,
+                rate_pct=None,
+                evidence=_evidence(para, item.q.start, item.q.end),
+            )
+        )
+    return found or None
+
+
+def _execution_label(items: Sequence[_Q]) -> str:
+    """What was budgeted and spent: the words the budget's and the executed amount's labels
+    share (预算安排公用经费总额 / 实际支出公用经费总额 → 公用经费), else the budget's label less
+    the budget words (部门整体支出年初预算 → 部门整体支出), else 支出."""
+    labels = [i.label for i in items[:2] if i.label]
+    if len(labels) == 2:
+        shared = _shared_words(*labels)
+        if len(shared) >= 2:
+            return shared
+    label = items[0].label if items else ""
+    for concept in ("initial_budget", "budget"):
+        for word in lexicon().words(concept):
+            if word in label:
+                label = label.replace(word, "")
+    label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|年度|全年)+", "", label)
+    return label if len(label) >= 2 else "支出"
 
 
 # --- year-over-year changes ---------------------------------------------------------------------
@@ -449,7 +525,9 @@ _TARGET_CUE = re.compile(
     r"(?P<name>[^，,；;。:：]*?)(?:[:：])?\s*(?:年初|年度|全年)?(?:绩效)?目标(?:值)?(?:为|是)?\s*"
     r"(?P<op>[≥≤<>=]|不低于|不少于|不超过|不高于|达到)?\s*$"
 )
-_NAME_LEAD = re.compile(r"^(?:\d+[.、]|[(（]?[一二三四五六七八九十\d]+[)）、.]|其中|[^，,]*指标[。:：])+")
+_NAME_LEAD = re.compile(
+    r"^(?:\d+[.、]|[(（]?[一二三四五六七八九十\d]+[)）、.]|其中|[^，,]*指标[。:：])+"
+)
 
 
 def find_indicators(paragraphs: Sequence[Paragraph]) -> list[Indicator]:
@@ -478,8 +556,13 @@ def find_indicators(paragraphs: Sequence[Paragraph]) -> list[Indicator]:
             target_text = (op or "") + item.q.raw
             unit = item.q.unit if item.q.kind in ("pct", "count") else None
             direction: Direction | None = (
-                "higher" if op in ("≥", ">") else "lower" if op in ("≤", "<") else
-                "equal" if op == "=" else None
+                "higher"
+                if op in ("≥", ">")
+                else "lower"
+                if op in ("≤", "<")
+                else "equal"
+                if op == "="
+                else None
             )
             end = actual.q.end if actual else item.q.end
             out.append(
@@ -503,3 +586,20 @@ def find_indicators(paragraphs: Sequence[Paragraph]) -> list[Indicator]:
                 )
             )
     return out
+
+
+def _shared_words(a: str, b: str) -> str:
+    """The longest run of CJK characters both labels contain, less 总额/数 and quotes."""
+    a = re.sub(r"[“”\"'‘’]", "", a)
+    b = re.sub(r"[“”\"'‘’]", "", b)
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    best = re.sub(r"(?:总额|总数|数|的)+$", "", best)
+    for word in (*lexicon().words("budget"), *lexicon().words("executed")):
+        best = best.replace(word, "") if len(best) > len(word) + 1 else best
+    return best
