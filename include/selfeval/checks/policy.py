@@ -136,7 +136,9 @@ def read_suite(path: Path) -> SuiteSpec:
                 f"of table {table!r} are " + ", ".join(r.id for r in own)
             )
         if where != table:
-            raise SuiteError(f"{path}: check {check!r} runs on table {where!r}: set it in {where}.json")
+            raise SuiteError(
+                f"{path}: check {check!r} runs on table {where!r}: set it in {where}.json"
+            )
     absent = [r.id for r in own if r.id not in checks]
     if absent:
         raise SuiteError(f"{path}: no policy for check(s) {', '.join(absent)}")

@@ -101,7 +101,7 @@ def agree(observed: str, expected: str, below: str, above: str, measure: str = "
     """`observed` equals `expected`, allowed `below` under it and `above` over it (scaled)."""
     return Expect(
         AGREE,
-        {"column_list": [observed, expected, below, above]},
+        {"column_list": [observed, expected, below] + ([above] if above != below else [])},
         ("allowance_factor", "absolute_tolerance"),
         measure,
     )
@@ -156,4 +156,4 @@ def diff(c: Case) -> str:
 
 
 def wan(money: Any) -> Decimal | None:
-    return None if money is None else money.wan  # type: ignore[no-any-return]
+    return None if money is None else money.wan

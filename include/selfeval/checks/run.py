@@ -25,7 +25,17 @@ from selfeval.checks.policy import (
     load_suites,
     resolve_suites_dir,
 )
-from selfeval.checks.rule import AGREE, Case, Rendered, Row, Scope, num, terms_text, where_en, where_zh
+from selfeval.checks.rule import (
+    AGREE,
+    Case,
+    Rendered,
+    Row,
+    Scope,
+    num,
+    terms_text,
+    where_en,
+    where_zh,
+)
 from selfeval.checks.rules import CROSS_REPORT
 from selfeval.checks.tables import TABLES
 from selfeval.errors import SuiteError
@@ -47,15 +57,14 @@ def check_records(
     `only` restricts the run to those check ids.
     """
     suites = load_suites(resolve_suites_dir(suites_dir))
-    scopes = [
-        Scope(r, None if previous is None else previous[i]) for i, r in enumerate(records)
-    ]
+    scopes = [Scope(r, None if previous is None else previous[i]) for i, r in enumerate(records)]
     found: list[list[Finding]] = [[] for _ in records]
     for spec, suite in suites.values():
         planned = [
             p
             for p in spec.planned
-            if (only is None or p.check in only) and (previous is not None or p.check not in CROSS_REPORT)
+            if (only is None or p.check in only)
+            and (previous is not None or p.check not in CROSS_REPORT)
         ]
         if not planned:
             continue
@@ -71,9 +80,7 @@ def check_record(
     record: Record, *, suites_dir: Path | None = None, previous: Record | None = None
 ) -> tuple[Finding, ...]:
     """The findings of one record (one GX validation per table: prefer `check_records`)."""
-    return check_records(
-        [record], suites_dir, previous=None if previous is None else [previous]
-    )[0]
+    return check_records([record], suites_dir, previous=None if previous is None else [previous])[0]
 
 
 def check_across_years(

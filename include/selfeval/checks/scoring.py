@@ -92,7 +92,9 @@ def subtotals(record: Record) -> dict[str, Score]:
     if FUNDS not in chosen:
         funds = next((e for e in record.executions if e.max is not None), None)
         if funds is not None:
-            chosen[FUNDS] = Score(FUNDS, FUNDS, "subtotal", FUNDS, funds.max, funds.score, funds.evidence)
+            chosen[FUNDS] = Score(
+                FUNDS, FUNDS, "subtotal", FUNDS, funds.max, funds.score, funds.evidence
+            )
     return chosen
 
 

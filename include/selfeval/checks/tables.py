@@ -68,7 +68,11 @@ def _submissions(report_id: int, r: Record) -> Iterable[Row]:
 def _compositions(report_id: int, r: Record) -> Iterable[Row]:
     for i, c in enumerate(r.compositions):
         yield _row(
-            report_id, i, c.label, c, {"label": c.label, "total": wan(c.total), "parts": len(c.parts)}
+            report_id,
+            i,
+            c.label,
+            c,
+            {"label": c.label, "total": wan(c.total), "parts": len(c.parts)},
         )
 
 
@@ -213,7 +217,11 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "compositions",
             "total stated with its parts",
-            {"label": "决算收入, 支出按资金来源 …", "total": "the total (万元)", "parts": "how many parts"},
+            {
+                "label": "决算收入, 支出按资金来源 …",
+                "total": "the total (万元)",
+                "parts": "how many parts",
+            },
             _compositions,
         ),
         TableSpec(

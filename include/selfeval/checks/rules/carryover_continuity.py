@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from selfeval.checks.rule import Case, Derived, Rendered, Row, Rule, Scope, agree, diff, num, where_en, where_zh
+from selfeval.checks.rule import (
+    Case,
+    Derived,
+    Rendered,
+    Row,
+    Rule,
+    Scope,
+    agree,
+    diff,
+    num,
+    where_en,
+    where_zh,
+)
 from selfeval.checks.rules._carry import same_figure_allowance
 from selfeval.record import Carryover
 
@@ -17,7 +29,8 @@ def derive(row: Row, scope: Scope) -> Derived | None:
         (
             c
             for c in reversed(r.carryovers)
-            if c.position == "closing" and (c.year if c.year is not None else r.fiscal_year) == year - 1
+            if c.position == "closing"
+            and (c.year if c.year is not None else r.fiscal_year) == year - 1
         ),
         None,
     )

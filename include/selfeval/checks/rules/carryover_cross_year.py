@@ -5,8 +5,8 @@ Runs when the caller passes last year's record (the warehouse does, on loading e
 
 from __future__ import annotations
 
-from selfeval.checks.rule import Case, Derived, Rendered, Row, Rule, Scope, agree, diff, num
 from selfeval.checks.precision import half_unit
+from selfeval.checks.rule import Case, Derived, Rendered, Row, Rule, Scope, agree, diff, num
 from selfeval.record import Carryover
 
 

@@ -38,8 +38,10 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     expected = percent(change, prior)
     moved = ratio_moved(change, prior)
     if not printed:
-        moved += ratio_moved(change, prior) if c.current is None else percent(
-            abs(change) * half_unit(c.current.wan), prior * prior
+        moved += (
+            ratio_moved(change, prior)
+            if c.current is None
+            else percent(abs(change) * half_unit(c.current.wan), prior * prior)
         )
     return Derived(
         values={

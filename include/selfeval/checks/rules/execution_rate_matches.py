@@ -61,9 +61,10 @@ def derive(row: Row, scope: Scope) -> Derived | None:
             "rate_below": unit(rate) + moved / scale,
             "rate_above": half_unit(rate) + moved / scale,
         },
-        facts={"budget": e.budget.wan if e.budget else None, "executed": executed_of(
-            e, scope.record.compositions
-        )},
+        facts={
+            "budget": e.budget.wan if e.budget else None,
+            "executed": executed_of(e, scope.record.compositions),
+        },
         shown={"rate_from_amounts": shown_as(expected / scale, rate)},
     )
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from selfeval.checks.rule import Case, Derived, Rendered, Row, Rule, Scope, agree, num, where_en, where_zh
+from selfeval.checks.rule import (
+    Case,
+    Derived,
+    Rendered,
+    Row,
+    Rule,
+    Scope,
+    agree,
+    num,
+    where_en,
+    where_zh,
+)
 from selfeval.record import Execution
 
 

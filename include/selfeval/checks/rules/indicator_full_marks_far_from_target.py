@@ -12,7 +12,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from selfeval.checks.precision import percent
-from selfeval.checks.rule import Case, Derived, Expect, Rendered, Row, Rule, Scope, num, where_en, where_zh
+from selfeval.checks.rule import (
+    Case,
+    Derived,
+    Expect,
+    Rendered,
+    Row,
+    Rule,
+    Scope,
+    num,
+    where_en,
+    where_zh,
+)
 from selfeval.checks.rules._targets import figures
 from selfeval.record import Indicator
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from selfeval.checks.rule import Case, Derived, Expect, Rendered, Row, Rule, Scope, num, where_en, where_zh
+from selfeval.checks.rule import (
+    Case,
+    Derived,
+    Expect,
+    Rendered,
+    Row,
+    Rule,
+    Scope,
+    num,
+    where_en,
+    where_zh,
+)
 
 
 def derive(row: Row, scope: Scope) -> Derived | None:

@@ -2,7 +2,9 @@
 
 The dimensions are the section scores whose maxima add up to the total's maximum (100 when not
 stated); a section whose maximum is the sum of the sections right after it is their parent, and
-only the parent counts.
+only the parent counts. Where the report has a score table with its 总分, the headings are
+compared with the table (section_score.matches_table) and this check stands aside, so that one
+wrong heading is reported once.
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ def dimensions(record: Record, total_max: Decimal) -> list[SectionScore] | None:
 
 def derive(row: Row, scope: Scope) -> Derived | None:
     total = scope.record.total_score
-    if total is None:
-        return None
+    if total is None or any(s.kind == "total" for s in scope.record.scores):
+        return None  # a score table is the breakdown: headings are compared with it instead
     found = dimensions(scope.record, total.max or Decimal(100))
     if found is None:
         return None
@@ -97,6 +99,8 @@ RULE = Rule(
         "dimensions_above": "half a unit of the same, else 0",
     },
     derive=derive,
-    expectations=(agree("total_score", "dimensions_score", "dimensions_below", "dimensions_above"),),
+    expectations=(
+        agree("total_score", "dimensions_score", "dimensions_below", "dimensions_above"),
+    ),
     message=message,
 )

@@ -81,7 +81,13 @@ RULE = Rule(
     },
     derive=derive,
     expectations=(
-        agree("score", "group_items_score", "group_items_score_below", "group_items_score_above", "score"),
+        agree(
+            "score",
+            "group_items_score",
+            "group_items_score_below",
+            "group_items_score_above",
+            "score",
+        ),
         agree("max", "group_items_max", "group_items_max_below", "group_items_max_above", "max"),
     ),
     message=message,

@@ -76,7 +76,13 @@ RULE = Rule(
     },
     derive=derive,
     expectations=(
-        agree("score", "total_items_score", "total_items_score_below", "total_items_score_above", "score"),
+        agree(
+            "score",
+            "total_items_score",
+            "total_items_score_below",
+            "total_items_score_above",
+            "score",
+        ),
         agree("max", "total_items_max", "total_items_max_below", "total_items_max_above", "max"),
     ),
     message=message,

@@ -83,7 +83,9 @@ def message(c: Case) -> Rendered:
     what_zh, what_en = ("分值", "maximum") if is_max else ("得分", "score")
     if c.terms:
         table_zh = f"评分表中{dim}各项{what_zh}合计为{num(c.expected)}分{with_terms_zh(c)}"
-        table_en = f"the {dim} items of the score table add up to {num(c.expected)}{with_terms_en(c)}"
+        table_en = (
+            f"the {dim} items of the score table add up to {num(c.expected)}{with_terms_en(c)}"
+        )
     else:
         table_zh = f"评分表中{dim}{what_zh}为{num(c.expected)}分"
         table_en = f"the score table gives {dim} a {what_en} of {num(c.expected)}"
