@@ -24,6 +24,7 @@ from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, normalize_line
 from selfeval.extract.quantities import read_measure, to_money
 from selfeval.extract.segment import is_glued, segment
+from selfeval.extract.statements import dimension_of
 from selfeval.record import (
     Composition,
     Direction,
@@ -47,6 +48,7 @@ _VALUEISH = re.compile(r"^[≥≤<>=]?\s*-?\d|^\d|%$|^[≥≤<>=]")
 _SENTENCE = re.compile(r"[。；;]")
 _SPACE_SPLIT = re.compile(r"[ \u3000]+")
 _WIDE_SPLIT = re.compile(r"[ \u3000]{2,}")
+_RULE = re.compile(r"^:?-{2,}:?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +166,8 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
         first = True
         for part in parts:
             text = normalize_line(part)
-            if not text:
-                continue
+            if not text or _RULE.match(text):
+                continue  # a markdown rule under a header row is no cell
             out.append(Cell(text, as_printed(part), no, first, row_text))
             first = False
     return out
@@ -327,8 +329,11 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
     if len(roles) < 3:
         return None
     stream = sum(1 for c in cells[i:j] if c.row_start) >= max(3, (j - i) * 2 // 3)
-    if kinds & {"target", "actual", "name", "level1", "level2"}:
+    if kinds & {"target", "actual", "name"}:
         return _Header(roles, "indicators", stream), j
+    if kinds & {"level1", "level2"} and kinds & {"max", "score"}:
+        # 一级指标 | 二级指标 | 分值 | 得分: a score table whose rows are dimensions
+        return _Header(roles, "scores", stream), j
     if kinds & {"executed", "rate", "budget"} and len(kinds & set(FUNDS_ROLES)) >= 3:
         return _Header([r for r in roles if r in FUNDS_ROLES], "funds"), j
     return None
@@ -568,17 +573,49 @@ def _read_indicators(
             j += 1
             continue
         name_at, roles, _ = best
+        seen = set(group)
         for k in range(j, name_at):
             level1, level2 = _take_level(cells[k].text, level1, level2, lex, group)
         count = len(roles)
+        vals = cells[name_at + 1 : name_at + 1 + count]
+        if header.kind == "scores":
+            for new_group in [g for g in group if g not in seen]:
+                out.scores.append(
+                    Score(
+                        new_group,
+                        None,
+                        "subtotal",
+                        dimension_of(new_group),
+                        group[new_group],
+                        None,
+                        _evidence(cells[j]),
+                    )
+                )
+                group[new_group] = None  # emitted in its place
+            got = {r: _num(c.text) for r, c in zip(roles, vals, strict=True)}
+            item = cells[name_at].text
+            out.scores.append(
+                Score(
+                    level1,
+                    item,
+                    "item",
+                    dimension_of(item),
+                    got.get("max"),
+                    got.get("score"),
+                    _evidence(cells[j]),
+                )
+            )
+            j = name_at + 1 + count
+            continue
         out.indicators.append(
             _indicator(
                 cells[name_at],
-                cells[name_at + 1 : name_at + 1 + count],
+                vals,
                 roles,
                 level1,
                 level2,
                 out.warnings,
+                cells[j].line,
             )
         )
         j = name_at + 1 + count
@@ -682,9 +719,10 @@ def _indicator(
     level1: str | None,
     level2: str | None,
     warnings: list[str],
+    line: int,
 ) -> Indicator:
     got = {r: c.text for r, c in zip(value_roles, vals, strict=True)}
-    name = name_cell.printed
+    name = name_cell.text
     weight_in_name = _GROUP_MAX.search(name)
     weight = _num(got.get("max"))
     if weight is None and weight_in_name:
@@ -718,7 +756,7 @@ def _indicator(
         actual_op=am.op if am else None,
         actual_num=am.value if am else None,
         completion_pct=comp.number if comp and comp.pct else None,
-        evidence=_evidence(name_cell),
+        evidence=Evidence(line=line, text=clip(name_cell.row_text)),
         weight=weight,
         score=_num(got.get("score")),
         target_value=tm.value if tm else None,

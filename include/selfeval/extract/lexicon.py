@@ -72,11 +72,13 @@ class Lexicon:
         return None
 
     def canonical_total(self, label: str) -> str:
-        """A total's label reduced to the concept it names: 部门年度决算收入 → 决算收入."""
-        for concept in ("income_total", "expenditure_total"):
+        """A total's label as the concept it names: 部门年度决算收入, 本年收入合计 → 决算收入."""
+        if "总计" in label:
+            return label  # 收入总计 includes carry-overs: not the year's income
+        for concept, name in (("income_total", "决算收入"), ("expenditure_total", "决算支出")):
             for word in self.narrative[concept]:
-                if len(word) >= 3 and label.endswith(word):
-                    return word
+                if len(word) >= 2 and label.endswith(word):
+                    return name
         return label
 
 

@@ -41,7 +41,7 @@ _LABEL_TRIM = re.compile(
     r"^(?:其中|包括|分别为|分别是|分别|此外|另外|以及|及|和|与|为|是|共|达|计|合计为|总计为|"
     r"年度|全年|本年度|本年|当年|[、:：,，;；\s()（）])+"
 )
-_LABEL_TAIL = re.compile(r"(?:为|是|共|达到?|计|总额|金额|共计|合计为|的)+$")
+_LABEL_TAIL = re.compile(r"(?:为|是|共|达到?|总额|金额|共计|合计为|的)+$")
 _YEAR_PREFIX = re.compile(r"^(?:20\d{2}年度?|\d{4}年)")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff“”\"A-Za-z]+")
 
@@ -340,7 +340,7 @@ def _execution_label(items: Sequence[_Q]) -> str:
         for word in lexicon().words(concept):
             if word in label:
                 label = label.replace(word, "")
-    label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|年度|全年)+", "", label)
+    label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|部门|年度|全年)+", "", label)
     return label if len(label) >= 2 else "支出"
 
 
