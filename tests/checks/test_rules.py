@@ -152,6 +152,10 @@ CASES: dict[str, tuple[Record, list[Row]]] = {
         ),
         [("score.dimensions_sum_total", "error", D("93.5"), D("92.5"))],
     ),
+    "score.total_stated_alike": (
+        record(section_scores=(section("部门整体支出绩效评价情况", "总分", "100", "95.5", 15),)),
+        [("score.total_stated_alike", "error", D("95.5"), D("97"))],
+    ),
     "score.total_range": (
         replace(record(), total_score=TotalScore(D("100.48"), None, ev(15))),
         [("score.total_range", "error", D("100.48"), D("100"))],

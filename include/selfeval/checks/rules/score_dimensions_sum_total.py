@@ -38,6 +38,7 @@ def dimensions(record: Record, total_max: Decimal) -> list[SectionScore] | None:
         s
         for s in record.section_scores
         if s.max is not None
+        and s.score <= s.max  # a score above its own maximum is no dimension read right
         and s.max < total_max
         and (s.dimension or "") != "总分"
         and not any(n in s.name for n in _TOTAL_NAMES)
