@@ -70,7 +70,16 @@ def _without_sub_items(found: list[Item]) -> list[Item]:
 
 
 def in_use(record: Record, score: Score) -> bool:
-    """Whether a score-table row counts: items only where the items are the score rows."""
+    """Whether a score-table row counts: items only where the items are the score rows.
+
+    The funds block's subtotal on a funds row's own line is that row's 得分 and 分值, which
+    execution.score_within_max checks: it is not checked twice.
+    """
+    funds_rows = {
+        e.evidence.line for e in record.executions if e.max is not None or e.score is not None
+    }
+    if score.kind == "subtotal":
+        return score.evidence.line not in funds_rows
     if score.kind != "item":
         return True
     if any(i.weight is not None or i.score is not None for i in record.indicators):
