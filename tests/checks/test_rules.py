@@ -346,3 +346,19 @@ def test_an_excerpt_without_its_total_is_not_summed() -> None:
         score("subtotal", "过程", None, "30", None, line=16), scored("a", "8", "8", level1="过程")
     )
     assert [f for f in check_record(rec) if f.severity == "error"] == []
+
+
+def test_two_forms_in_one_file_are_summed_each_up_to_its_own_total() -> None:
+    rec = form(
+        funds("年度资金总额", "25", "25", "100", "10", "10", line=5),
+        scored("a", "20", "20", line=9),
+        scored("b", "80", "68", line=10),
+        score("total", None, "总分", "100", "98", line=14),  # 10 + 88 = 98 of 110
+        funds("年度资金总额", "36", "36", "100", "10", "10", line=17),
+        scored("c", "20", "20", line=21),
+        scored("d", "70", "66", line=22),
+        score("total", None, "总分", "100", "96", line=26),  # 10 + 86 = 96 of 100
+    )
+    assert findings(rec) == [("score.items_sum_total", "error", D("100"), D("110"))]
+    (f,) = check_record(rec)
+    assert f.evidence is not None and f.evidence.line == 14

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from selfeval.record import Record, Score
@@ -108,11 +108,45 @@ def subtotals(record: Record) -> dict[str, Score]:
 
 
 def totals(record: Record) -> list[Score]:
-    seen: list[Score] = []
+    """The 总分 rows, one per line (the fullest reading of a row read twice), in line order."""
+    by_line: dict[int, Score] = {}
     for s in record.scores:
-        if s.kind == "total" and not any((t.score, t.max) == (s.score, s.max) for t in seen):
-            seen.append(s)
-    return seen
+        if s.kind != "total":
+            continue
+        known = by_line.get(s.evidence.line)
+        if known is None or _filled(s) > _filled(known):
+            by_line[s.evidence.line] = s
+    return [by_line[line] for line in sorted(by_line)]
+
+
+def _filled(s: Score) -> int:
+    return (s.score is not None) + (s.max is not None)
+
+
+def form_of(record: Record, line: int) -> Record:
+    """The part of `record` that forms the table holding `line`.
+
+    A file may hold several forms (two projects), each closed by its 总分 row: a form is the
+    score rows, indicators and funds rows after the previous 总分 up to its own. With one 总分 the
+    whole record is the form.
+    """
+    closing = totals(record)
+    if len(closing) < 2:
+        return record
+    lines = [t.evidence.line for t in closing]
+    end = next((t for t in lines if line <= t), lines[-1])
+    start = max((t for t in lines if t < end), default=0)
+
+    def inside(evidence_line: int) -> bool:
+        return start < evidence_line <= end
+
+    return replace(
+        record,
+        scores=tuple(s for s in record.scores if inside(s.evidence.line)),
+        indicators=tuple(i for i in record.indicators if inside(i.evidence.line)),
+        executions=tuple(e for e in record.executions if inside(e.evidence.line)),
+        total_score=None,
+    )
 
 
 def complete(record: Record) -> bool:

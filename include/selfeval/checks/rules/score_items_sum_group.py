@@ -17,18 +17,19 @@ from selfeval.checks.rule import (
     with_terms_en,
     with_terms_zh,
 )
-from selfeval.checks.scoring import complete, group_items, group_key, subtotals, sum_known
+from selfeval.checks.scoring import complete, form_of, group_items, group_key, subtotals, sum_known
 from selfeval.record import Score
 
 
 def derive(row: Row, scope: Scope) -> Derived | None:
     s: Score = row.source
     key = group_key(s.group or s.name)
-    if s.kind != "subtotal" or not key or subtotals(scope.record).get(key) is not s:
+    if s.kind != "subtotal" or not key or not complete(scope.record):
         return None
-    if not complete(scope.record):
+    form = form_of(scope.record, s.evidence.line)
+    if subtotals(form).get(key) is not s:
         return None
-    members = group_items(scope.record, key)
+    members = group_items(form, key)
     if not members:
         return None
     values: dict[str, object] = {}

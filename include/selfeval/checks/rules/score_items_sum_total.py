@@ -17,17 +17,15 @@ from selfeval.checks.rule import (
     with_terms_en,
     with_terms_zh,
 )
-from selfeval.checks.scoring import total_figures, totals
+from selfeval.checks.scoring import form_of, total_figures, totals
 from selfeval.record import Score
 
 
 def derive(row: Row, scope: Scope) -> Derived | None:
     s: Score = row.source
-    found = totals(scope.record)
-    # two different totals: two projects in one file, whose groups cannot be told apart
-    if s.kind != "total" or len(found) != 1 or found[0] is not s:
-        return None
-    figures = total_figures(scope.record)
+    if s.kind != "total" or s not in totals(scope.record):
+        return None  # not a 总分 row, or a second reading of one
+    figures = total_figures(form_of(scope.record, s.evidence.line))
     values: dict[str, object] = {}
     terms = {}
     for attr, summed, parts in (
@@ -65,7 +63,7 @@ RULE = Rule(
     id="score.items_sum_total",
     table="scores",
     description="the level-1 groups — each its 小计 where stated, else the sum of its items — "
-    "and the funds block add up to the 总分: 得分 and 分值",
+    "and the funds block add up to the 总分: 得分 and 分值 (per form when a file holds several)",
     columns={
         "total_items_score": "Σ 得分 over the groups (null when one is unknowable)",
         "total_items_score_below": "a unit of the 总分 when printed more coarsely, else 0",
