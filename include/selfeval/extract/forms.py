@@ -49,6 +49,13 @@ _SENTENCE = re.compile(r"[。；;]")
 _SPACE_SPLIT = re.compile(r"[ \u3000]+")
 _WIDE_SPLIT = re.compile(r"[ \u3000]{2,}")
 _RULE = re.compile(r"^:?-{2,}:?$")
+_HEADING = re.compile(r"^(?:#+|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_PROSE = re.compile(r"[，。；！？]")
+
+
+def _is_prose(text: str) -> bool:
+    """Running text, not a cell: Chinese sentence punctuation in a line of some length."""
+    return len(text) > 16 and _PROSE.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +96,7 @@ def split_row(raw: str) -> list[str]:
     if len(wide) >= 3:
         return [c.strip() for c in wide]
     tokens = _SPACE_SPLIT.split(line)
-    if len(tokens) >= 3:
+    if len(tokens) >= 3 and not _PROSE.search(line) and not _HEADING.match(line):
         valueish = sum(1 for t in tokens[:8] if _looks_valueish(t))
         if valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3])):
             return tokens
@@ -98,7 +105,7 @@ def split_row(raw: str) -> list[str]:
         if roles >= 2 and not _SENTENCE.search(line):
             return tokens
     printed = as_printed(line)
-    if is_glued(printed):
+    if is_glued(printed) and not _HEADING.match(printed) and not _is_prose(printed):
         return segment(printed)
     return [line]
 
@@ -300,10 +307,22 @@ def _role(lex: Lexicon, cell: str) -> str | None:
 def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, int] | None:
     """A run of header cells starting at `i` (fragments such as 年初 + 预算数 joined)."""
     roles: list[str] = []
+    if _HEADING.match(cells[i].text):
+        return None  # (一)自评得分 is a heading, not a column
+    joined = cells[i].text + cells[i + 1].text if i + 1 < len(cells) else cells[i].text
+    if (
+        _role(lex, cells[i].text) is None
+        and _role(lex, joined) is None
+        and (i + 1 >= len(cells) or cells[i + 1].row_start or _role(lex, cells[i + 1].text) is None)
+    ):
+        return None  # a header may open with one unnamed column (评价维度) in its own row
     j = i
     end = i
     misses = 0
+    one_row = not (i + 1 >= len(cells) or cells[i + 1].row_start)
     while j < len(cells) and misses <= 2:
+        if one_row and j > i and cells[j].row_start:
+            break  # a header printed as one row ends with its row
         role = _role(lex, cells[j].text)
         step = 1
         if role is None and j + 1 < len(cells):
@@ -329,11 +348,15 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
     if len(roles) < 3:
         return None
     stream = sum(1 for c in cells[i:j] if c.row_start) >= max(3, (j - i) * 2 // 3)
-    if kinds & {"target", "actual", "name"}:
-        return _Header(roles, "indicators", stream), j
-    if kinds & {"level1", "level2"} and kinds & {"max", "score"}:
-        # 一级指标 | 二级指标 | 分值 | 得分: a score table whose rows are dimensions
+    labels = sum(1 for r in roles if r in ("level1", "level2", "name"))
+    depth = labels + (1 if _role(lex, cells[i].text) is None else 0)
+    measured = kinds & {"target", "actual", "completion"}
+    if labels and kinds & {"max", "score"} and not measured and depth <= 2:
+        # 一级指标 | 二级指标 | 分值 | 得分: a score table whose rows are dimensions, not
+        # indicators (those sit a level deeper, under 三级指标, or carry targets)
         return _Header(roles, "scores", stream), j
+    if kinds & {"target", "actual", "name"} or (labels and kinds & {"max", "score"}):
+        return _Header(roles, "indicators", stream), j
     if kinds & {"executed", "rate", "budget"} and len(kinds & set(FUNDS_ROLES)) >= 3:
         return _Header([r for r in roles if r in FUNDS_ROLES], "funds"), j
     return None
@@ -377,8 +400,8 @@ def _read_funds(
                 break
             if lex.is_level(cell.text) or _header_at(cells, j, lex) is not None:
                 break
-            nxt = cells[j + 1] if j + 1 < len(cells) else None
-            if nxt is None or _value(nxt.text) is None or _value(nxt.text).number is None:
+            nxt = _value(cells[j + 1].text) if j + 1 < len(cells) else None
+            if nxt is None or nxt.number is None:
                 j += 1
                 continue
             label = (cell.text, "")  # any row label followed by amounts: 基本支出, 项目支出, 合计
@@ -517,6 +540,8 @@ def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None
             return None
         return 2.0 if v.number is not None else 0.5
     if role in ("target", "actual"):
+        if _PROSE.search(cell.text):
+            return None
         if kind in ("number", "measure"):
             return 2.0
         if lex.is_level(cell.text) or len(cell.text) > (14 if stream else 40):
@@ -547,8 +572,9 @@ def _read_indicators(
     while j < len(cells):
         cell = cells[j]
         folded = fold_label(cell.text)
-        if cell.row_start and _SENTENCE.search(cell.text) and len(cell.text) > 40:
-            break
+        alone = cell.row_start and (j + 1 >= len(cells) or cells[j + 1].row_start)
+        if alone and (_is_prose(cell.text) or _HEADING.match(cell.text)):
+            break  # running text or a heading after the table
         total_word = next((w for w in lex.total_rows if folded.startswith(w)), None)
         if total_word is not None and len(folded) <= len(total_word) + 12:
             j = _read_total(cells, j, value_roles, out, lex, level1, group)
@@ -556,27 +582,37 @@ def _read_indicators(
         if any(folded.startswith(w) for w in lex.subtotal_rows):
             nums, k = _numbers_after(cells, j)
             mx, sc = _max_score(nums, value_roles)
-            out.scores.append(Score(level1, level1, "subtotal", level1, mx, sc, _evidence(cell)))
+            subtotal = Score(
+                level1, None, "subtotal", dimension_of(level1), mx, sc, _evidence(cell)
+            )
+            earlier = next(
+                (n for n, x in enumerate(out.scores) if x.kind == "subtotal" and x.group == level1),
+                None,
+            )
+            if earlier is not None and level1 is not None:
+                # the group's (50分) row and its 小计 row are one subtotal, where 小计 stands
+                was = out.scores.pop(earlier)
+                subtotal = Score(
+                    level1, None, "subtotal", was.dimension, mx or was.max, sc, subtotal.evidence
+                )
+            out.scores.append(subtotal)
             if level1 is not None:
                 group[level1] = None  # printed: no separate group row needed
             j = k
             continue
         if j > i and _header_at(cells, j, lex) is not None:
             break
-        if _funds_label(lex, cell.text) is not None and _value(cell.text) is None:
-            if _header_at(cells, j, lex) is None:
-                pass
         best = _best_row(cells, j, value_roles, lex, header.stream)
         if best is None:
             if lex.is_level(cell.text) or _GROUP_MAX.search(cell.text):
                 level1, level2 = _take_level(cell.text, level1, level2, lex, group)
             j += 1
             continue
-        name_at, roles, _ = best
+        name_at, assigned, _ = best
         seen = set(group)
         for k in range(j, name_at):
             level1, level2 = _take_level(cells[k].text, level1, level2, lex, group)
-        count = len(roles)
+        count = len(assigned)
         vals = cells[name_at + 1 : name_at + 1 + count]
         if header.kind == "scores":
             for new_group in [g for g in group if g not in seen]:
@@ -592,8 +628,26 @@ def _read_indicators(
                     )
                 )
                 group[new_group] = None  # emitted in its place
-            got = {r: _num(c.text) for r, c in zip(roles, vals, strict=True)}
+            got = {r: _num(c.text) for r, c in zip(assigned, vals, strict=True)}
             item = cells[name_at].text
+            if fold_label(_strip_parens(item)) in lex.level1:
+                level1 = re.sub(r"\s+", "", _strip_parens(item))
+                last = out.scores[-1] if out.scores else None
+                if last is not None and last.kind == "subtotal" and last.group == level1:
+                    out.scores.pop()  # its (50分) heading and its printed row are one subtotal
+                out.scores.append(
+                    Score(
+                        level1,
+                        None,
+                        "subtotal",
+                        dimension_of(level1),
+                        got.get("max"),
+                        got.get("score"),
+                        _evidence(cells[j]),
+                    )
+                )
+                j = name_at + 1 + count
+                continue
             out.scores.append(
                 Score(
                     level1,
@@ -611,7 +665,7 @@ def _read_indicators(
             _indicator(
                 cells[name_at],
                 vals,
-                roles,
+                assigned,
                 level1,
                 level2,
                 out.warnings,
@@ -621,7 +675,9 @@ def _read_indicators(
         j = name_at + 1 + count
     for name, mx in group.items():
         if mx is not None:
-            out.scores.append(Score(name, name, "subtotal", name, mx, None, _evidence(cells[i])))
+            out.scores.append(
+                Score(name, None, "subtotal", dimension_of(name), mx, None, _evidence(cells[i]))
+            )
     return j
 
 
@@ -665,7 +721,7 @@ def _best_row(
     best: tuple[int, tuple[str, ...], float] | None = None
     for name_at in range(j, min(j + 3, len(cells))):
         name = cells[name_at]
-        if _cell_kind(name.text) != "text" or len(name.text) > 60:
+        if _cell_kind(name.text) != "text" or len(name.text) > 60 or _PROSE.search(name.text):
             break
         prefix = 0.0
         for k in range(j, name_at):

@@ -49,9 +49,9 @@ class Lexicon:
             if folded == word:
                 return role
         for word, role in self.roles:
-            if len(word) >= 2 and (folded.startswith(word) or folded.endswith(word)):
-                if len(folded) - len(word) <= 4:
-                    return role
+            near = folded.startswith(word) or folded.endswith(word)
+            if len(word) >= 2 and near and len(folded) - len(word) <= 4:
+                return role
         return None
 
     def is_level(self, cell: str) -> bool:

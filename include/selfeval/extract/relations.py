@@ -24,11 +24,11 @@ from selfeval.extract.lexicon import lexicon
 from selfeval.extract.quantities import Quantity, find_quantities
 from selfeval.record import (
     Change,
-    Direction,
-    Indicator,
     Composition,
+    Direction,
     Evidence,
     Execution,
+    Indicator,
     Money,
     Part,
     SectionScore,
@@ -104,8 +104,7 @@ def _is_change(item: _Q) -> bool:
         or "相比" in ctx
         or "各" in ctx
         or "分别" in ctx
-        or item.q.kind == "pct"
-        and not _has(ctx, "share_cues")
+        or (item.q.kind == "pct" and not _has(ctx, "share_cues"))
     )
 
 
@@ -126,9 +125,20 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
             parts, end = _parts(qs, first)
             if len(parts) >= 1 and head is not None:
                 h = qs[head]
+                label = lexicon().canonical_total(h.label) if h.label else "合计"
+                by = _BY_CLASS.search(qs[first].context)
+                money = h.q.money
+                again = money is not None and any(
+                    c.total is not None and c.total.wan == money.wan for c in out
+                )
+                primary = all(p.category for p in parts)
+                if by is not None and (again or not primary):
+                    # 支出按经济分类: a breakdown other than the usual one (基本/项目 支出,
+                    # 财政拨款/其他 收入), or a total already broken down once
+                    label = label.removeprefix("决算") + "按" + by.group(1)
                 out.append(
                     Composition(
-                        label=lexicon().canonical_total(h.label) if h.label else "合计",
+                        label=label,
                         total=h.q.money,
                         parts=tuple(parts),
                         evidence=_evidence(para, h.q.start, qs[end - 1].q.end),
@@ -138,10 +148,25 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
     return out
 
 
+_BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分)(?=[,，:：])")
+
+
 def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
     """(index of the total, index of the first part) when a list of parts starts at `i`."""
     item = qs[i]
     if item.q.kind != "money":
+        return None
+    if _names(item.label, "budget") or (_names(item.label, "executed") and "执行" in item.label):
+        return None  # 其中财政拨款调整后预算…执行数…: a budget line, not a part
+    by = _BY_CLASS.search(item.context)
+    if by is not None:
+        # 按资金来源划分，A…、B…: the parts of the latest total, maybe a sentence back
+        for k in range(i - 1, max(-1, i - 13), -1):
+            cand = qs[k]
+            if cand.q.kind == "money" and any(
+                w in cand.label for w in (*lexicon().words("totals"), "决算")
+            ):
+                return k, i
         return None
     cue = any(w in item.context for w in lexicon().words("part_cues"))
     inner = re.search(r"([\u4e00-\u9fff]{2,12})中(?:[:：,，]|[\u4e00-\u9fff])", item.context)
@@ -335,13 +360,17 @@ def _execution_label(items: Sequence[_Q]) -> str:
         shared = _shared_words(*labels)
         if len(shared) >= 2:
             return shared
-    label = items[0].label if items else ""
-    for concept in ("initial_budget", "budget"):
-        for word in lexicon().words(concept):
-            if word in label:
-                label = label.replace(word, "")
-    label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|部门|年度|全年)+", "", label)
-    return label if len(label) >= 2 else "支出"
+    for item in items[:2]:
+        label = item.label
+        for concept in ("initial_budget", "budget", "executed"):
+            for word in lexicon().words(concept):
+                if word in label:
+                    label = label.replace(word, "")
+        label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|部门|年度|全年|累计)+", "", label)
+        label = re.sub(r"(?:总额|总数|累计)$", "", re.sub(r"[“”\"'‘’]", "", label))
+        if len(label) >= 2:
+            return label
+    return "支出"
 
 
 # --- year-over-year changes ---------------------------------------------------------------------
@@ -366,10 +395,9 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
             amounts = _zipped(qs, k) if item.q.kind == "money" else []
             k += len(amounts)
             rates: list[_Q] = []
-            if k < len(qs) and qs[k].q.kind == "pct" and _is_change(qs[k]):
-                rates = _zipped(qs, k)
-                k += len(rates)
-            elif item.q.kind == "pct":
+            if (
+                k < len(qs) and qs[k].q.kind == "pct" and _is_change(qs[k])
+            ) or item.q.kind == "pct":
                 rates = _zipped(qs, k)
                 k += len(rates)
             subject = subjects[-1] if subjects else []
@@ -448,7 +476,7 @@ def find_section_scores(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
                     k += 1
                     continue
                 name = _score_name(named.context)
-                if name:
+                if name and not _WHOLE_NAME.search(name):
                     out.append(
                         SectionScore(
                             name=name,
@@ -462,6 +490,9 @@ def find_section_scores(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
                     continue
             k += 1
     return out
+
+
+_WHOLE_NAME = re.compile(r"综合|整体|总体|总分|自评|我[镇乡局街校院]")
 
 
 def _score_name(context: str) -> str | None:

@@ -9,6 +9,7 @@ token here; the form reader splits them where the arithmetic admits it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
@@ -51,12 +52,12 @@ def segment(text: str) -> list[str]:
         cuts.add(m.start())  # 指标1 starts a name; the name goes on after it
     pos = 0
     while pos < len(folded):
-        m = value.search(folded, pos)
-        if m is None:
+        found = value.search(folded, pos)
+        if found is None:
             break
-        start, end = m.start(), m.end()
+        start, end = found.start(), found.end()
         inside_word = start > 0 and re.match(r"[A-Za-z]", folded[start - 1]) is not None
-        if not inside_word and m.group(0).strip():
+        if not inside_word and found.group(0).strip():
             cuts.update((start, end))
         pos = max(end, start + 1)
     # a value never starts inside a vocabulary word or a name's 指标1
@@ -69,7 +70,7 @@ def segment(text: str) -> list[str]:
             if m.start() < c <= m.end():
                 cuts.discard(c)
     ordered = sorted(cuts)
-    cells = [text[a:b].strip(" :：,，") for a, b in zip(ordered, ordered[1:], strict=False)]
+    cells = [text[a:b].strip(" :：,，") for a, b in itertools.pairwise(ordered)]
     merged: list[str] = []
     for cell in cells:
         if not cell:
