@@ -2,7 +2,8 @@
 
 Importing this module imports Great Expectations and registers the expectation and its metric
 under `expect_multicolumn_values_to_agree_within_rounding` / `selfeval.agree_within_rounding`, so
-suites in expectations/*.json can name it. Only `selfeval.checks.run` imports it, lazily.
+the rules and the suites can name it. Only `selfeval.checks` imports it, lazily (when it first
+builds the suites or words a finding).
 
 GX's own `expect_multicolumn_sum_to_equal` compares floats exactly (96.85 + 0.52 + 2.63 != 100).
 Here the sums are made beforehand with `Decimal` (by the rules in rules/), and this expectation

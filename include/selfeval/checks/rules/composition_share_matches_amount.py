@@ -13,7 +13,6 @@ from selfeval.checks.rule import (
     agree,
     num,
     tol_en,
-    tol_zh,
     where_en,
     where_zh,
 )
@@ -51,8 +50,6 @@ def message(c: Case) -> Rendered:
         "Correct the share or the amounts.",
     )
 
-
-_ = tol_zh  # the Chinese tolerance sits inside the parenthesis above
 
 RULE = Rule(
     id="composition.share_matches_amount",

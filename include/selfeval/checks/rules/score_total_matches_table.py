@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from selfeval.checks.precision import coarser
 from selfeval.checks.rule import (
     Case,
@@ -47,8 +45,6 @@ def message(c: Case) -> Rendered:
         f"(line {line}) is {num(c.expected)}{tol_en(c, ' points')}. Make them agree.",
     )
 
-
-_ = Decimal
 
 RULE = Rule(
     id="score.total_matches_table",
