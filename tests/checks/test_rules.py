@@ -362,3 +362,13 @@ def test_two_forms_in_one_file_are_summed_each_up_to_its_own_total() -> None:
     assert findings(rec) == [("score.items_sum_total", "error", D("100"), D("110"))]
     (f,) = check_record(rec)
     assert f.evidence is not None and f.evidence.line == 14
+
+
+def test_an_indicator_table_after_the_score_table_details_a_dimension() -> None:
+    rec = form(
+        score("item", "履职效能", "整体效能", "50", "47", line=35),
+        score("item", "管理效能", "预算编制", "50", "47.5", line=36),
+        score("total", None, "总分", "100", "94.5", line=43),
+        scored("群众满意度", "10", "9", line=55),  # the 履职效能 indicator table, after the 总分
+    )
+    assert findings(rec) == []

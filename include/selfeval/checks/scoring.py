@@ -82,7 +82,8 @@ def in_use(record: Record, score: Score) -> bool:
         return score.evidence.line not in funds_rows
     if score.kind != "item":
         return True
-    if any(i.weight is not None or i.score is not None for i in record.indicators):
+    form = form_of(record, score.evidence.line)
+    if any(i.weight is not None or i.score is not None for i in form.indicators):
         return False
     return score.evidence.line not in {e.evidence.line for e in record.executions}
 
@@ -126,16 +127,21 @@ def _filled(s: Score) -> int:
 def form_of(record: Record, line: int) -> Record:
     """The part of `record` that forms the table holding `line`.
 
-    A file may hold several forms (two projects), each closed by its 总分 row: a form is the
-    score rows, indicators and funds rows after the previous 总分 up to its own. With one 总分 the
-    whole record is the form.
+    A 总分 row closes its form: the score rows, indicators and funds rows after the previous
+    总分 up to its own. A file may hold several forms (two projects), and an indicator table
+    printed after the score table details a dimension rather than adding to the 总分. Rows
+    after the last 总分 form a table of their own, without a total.
     """
     closing = totals(record)
-    if len(closing) < 2:
+    if not closing:
         return record
     lines = [t.evidence.line for t in closing]
-    end = next((t for t in lines if line <= t), lines[-1])
-    start = max((t for t in lines if t < end), default=0)
+    later = [t for t in lines if line <= t]
+    if later:
+        end = later[0]
+        start = max((t for t in lines if t < end), default=0)
+    else:
+        start, end = lines[-1], 10**9
 
     def inside(evidence_line: int) -> bool:
         return start < evidence_line <= end
@@ -145,13 +151,19 @@ def form_of(record: Record, line: int) -> Record:
         scores=tuple(s for s in record.scores if inside(s.evidence.line)),
         indicators=tuple(i for i in record.indicators if inside(i.evidence.line)),
         executions=tuple(e for e in record.executions if inside(e.evidence.line)),
-        total_score=None,
+        total_score=record.total_score if len(closing) == 1 and later else None,
     )
 
 
-def complete(record: Record) -> bool:
+def score_form(record: Record) -> Record:
+    """The form of the report's one 总分 (the whole record when there is none or several)."""
+    closing = totals(record)
+    return form_of(record, closing[0].evidence.line) if len(closing) == 1 else record
+
+
+def complete(form: Record) -> bool:
     """A table is summed only when it is whole: it has its 总分 (an excerpt may be cut short)."""
-    return bool(totals(record)) or record.total_score is not None
+    return bool(totals(form))
 
 
 def sum_known(values: Sequence[Decimal | None]) -> Decimal | None:

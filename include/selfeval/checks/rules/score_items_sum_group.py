@@ -24,10 +24,10 @@ from selfeval.record import Score
 def derive(row: Row, scope: Scope) -> Derived | None:
     s: Score = row.source
     key = group_key(s.group or s.name)
-    if s.kind != "subtotal" or not key or not complete(scope.record):
+    if s.kind != "subtotal" or not key:
         return None
     form = form_of(scope.record, s.evidence.line)
-    if subtotals(form).get(key) is not s:
+    if not complete(form) or subtotals(form).get(key) is not s:
         return None
     members = group_items(form, key)
     if not members:

@@ -21,7 +21,7 @@ from selfeval.checks.rule import (
     with_terms_en,
     with_terms_zh,
 )
-from selfeval.checks.scoring import group_items, group_key, subtotals, sum_known
+from selfeval.checks.scoring import group_items, group_key, score_form, subtotals, sum_known
 from selfeval.record import Record, SectionScore
 
 
@@ -53,7 +53,7 @@ def table_figure(
 def derive(row: Row, scope: Scope) -> Derived | None:
     stated: SectionScore = row.source
     dimension = stated.dimension or stated.name
-    found = table_figure(scope.record, dimension)
+    found = table_figure(score_form(scope.record), dimension)
     if found is None:
         return None
     score, max_, s_terms, m_terms, kind = found
