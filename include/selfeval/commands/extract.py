@@ -1,16 +1,23 @@
-"""`selfeval extract PATH [--format json|table]`: print the record of one report."""
+"""`selfeval extract PATH... [--format json|table]`: print the record of each report.
+
+One path prints one record (a JSON object); several print a JSON array in the order given, or
+one table per report. A file that cannot be read is named on stderr with the reason, the others
+are still read, and the exit status is 2; in a JSON array it stands as {"path", "error"}.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from decimal import Decimal
+from typing import Any
 
+from selfeval.errors import display_name
 from selfeval.record import Money, Record
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", help="a report file (.txt or .md)")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="report files (.txt or .md)")
     parser.add_argument(
         "--format",
         choices=("table", "json"),
@@ -21,14 +28,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
+    from selfeval.errors import UnreadableReport
     from selfeval.extract import extract_file
 
-    record = extract_file(args.path)  # UnreadableReport → exit 2 in cli.main
+    if len(args.paths) == 1:
+        record = extract_file(args.paths[0])  # UnreadableReport → exit 2 in cli.main
+        if args.format == "json":
+            sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
+        else:
+            sys.stdout.write(render_table(record))
+        return 0
+    items: list[dict[str, Any]] = []
+    failed = False
+    for path in args.paths:
+        try:
+            record = extract_file(path)
+        except UnreadableReport as exc:
+            failed = True
+            print(f"selfeval: {exc}", file=sys.stderr)
+            items.append({"path": display_name(path), "error": exc.reason})
+            continue
+        if args.format == "json":
+            items.append(record.to_dict())
+        else:
+            sys.stdout.write(render_table(record) + "\n")
     if args.format == "json":
-        sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
-    else:
-        sys.stdout.write(render_table(record))
-    return 0
+        sys.stdout.write(jsonio.dumps(items) + "\n")
+    return 2 if failed else 0
 
 
 def _n(value: Decimal | None) -> str:
@@ -73,10 +99,34 @@ def render_table(record: Record) -> str:
     section(
         "预算执行 Executions",
         [
-            (e.label, _m(e.budget), _m(e.executed), _n(e.rate_pct), str(e.evidence.line))
+            (
+                e.label,
+                _m(e.initial_budget),
+                _m(e.budget),
+                _m(e.executed),
+                _n(e.rate_pct),
+                _n(e.max),
+                _n(e.score),
+                str(e.evidence.line),
+            )
             for e in record.executions
         ],
-        ("项目", "预算", "执行", "执行率%", "行"),
+        ("项目", "年初预算", "预算", "执行", "执行率%", "分值", "得分", "行"),
+    )
+    section(
+        "同比变化 Changes",
+        [
+            (
+                c.label,
+                _m(c.current),
+                _m(c.prior),
+                _m(c.change),
+                _n(c.growth_pct),
+                str(c.evidence.line),
+            )
+            for c in record.changes
+        ],
+        ("项目", "本年", "上年", "增减", "增长%", "行"),
     )
     section(
         "评分表 Score table",
@@ -104,11 +154,13 @@ def render_table(record: Record) -> str:
                 i.target or "",
                 i.actual or "",
                 i.completion or "",
+                _n(i.weight),
+                _n(i.score),
                 str(i.evidence.line),
             )
             for i in record.indicators
         ],
-        ("一级", "二级", "指标", "目标", "实际", "完成", "行"),
+        ("一级", "二级", "指标", "目标", "实际", "完成", "分值", "得分", "行"),
     )
     section(
         "结转结余 Carry-overs",

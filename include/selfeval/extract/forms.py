@@ -17,11 +17,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
-from selfeval.extract.normalize import as_printed, normalize_line
+from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
 from selfeval.extract.quantities import read_measure, to_money
 from selfeval.extract.segment import is_glued, segment
 from selfeval.extract.statements import dimension_of
@@ -38,6 +39,7 @@ from selfeval.record import (
 )
 
 _FUNDS_DIMENSION = "预算执行"
+_FUNDS_ROW = "年度资金总额"
 FUNDS_ROLES = ("initial_budget", "budget", "executed", "max", "rate", "score")
 VALUE_ROLES = ("target", "actual", "completion", "max", "score", "note")
 _NUMBER = re.compile(r"^[-+]?\d{1,15}(?:\.\d{1,10})?$")
@@ -84,9 +86,21 @@ def _looks_valueish(token: str) -> bool:
     return bool(_VALUEISH.search(token)) or token in _BLANK
 
 
+def _with_units(tokens: list[str]) -> list[str]:
+    """`≥60 篇` printed with a space: a unit on its own goes back to its number."""
+    units = set(lexicon().measure_units)
+    out: list[str] = []
+    for token in tokens:
+        if out and token in units and re.search(r"\d$", out[-1]):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
 def split_row(raw: str) -> list[str]:
     """Cells of one flattened line, before normalisation."""
-    line = raw.strip()
+    line = join_decimal_groups(raw.strip())
     if "\t" in line:
         return [c.strip() for c in line.split("\t")]
     if "|" in line:
@@ -95,7 +109,7 @@ def split_row(raw: str) -> list[str]:
     wide = _WIDE_SPLIT.split(line)
     if len(wide) >= 3:
         return [c.strip() for c in wide]
-    tokens = _SPACE_SPLIT.split(line)
+    tokens = _with_units(_SPACE_SPLIT.split(line))
     if len(tokens) >= 3 and not _PROSE.search(line) and not _HEADING.match(line):
         valueish = sum(1 for t in tokens[:8] if _looks_valueish(t))
         if valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3])):
@@ -190,6 +204,7 @@ class Value:
     text: str
 
 
+@lru_cache(maxsize=8192)
 def _value(token: str) -> Value | None:
     t = token.replace(" ", "").rstrip("分")
     if t in _BLANK:
@@ -298,6 +313,12 @@ def _strip_parens(text: str) -> str:
 
 
 def _role(lex: Lexicon, cell: str) -> str | None:
+    return _role_of(cell) if lex is lexicon() else None
+
+
+@lru_cache(maxsize=8192)
+def _role_of(cell: str) -> str | None:
+    lex = lexicon()
     base = _strip_parens(cell)
     if not fold_label(base):
         return None
@@ -392,6 +413,10 @@ def _read_funds(
     while j < len(cells):
         cell = cells[j]
         label = _funds_label(lex, cell.text)
+        if label is None and j == i and cell.row_start and _value(cell.text) is not None:
+            # values straight under the header: the block's one row, named by the block
+            label, j = (_FUNDS_ROW, ""), j - 1
+            cell = cells[i]
         if label is None:
             if _value(cell.text) is not None:
                 j += 1
@@ -518,6 +543,7 @@ def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
     return best[1] if best else None
 
 
+@lru_cache(maxsize=8192)
 def _cell_kind(text: str) -> str:
     if _value(text) is not None:
         return "number"

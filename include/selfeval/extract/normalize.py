@@ -42,6 +42,8 @@ _SPACE_TIGHT_AFTER = re.compile(rf"(?<=[{_TIGHT}]) +")
 _SPACE_TIGHT_BEFORE = re.compile(rf" +(?=[{_TIGHT}])")
 _SPACE_IN_DECIMAL = re.compile(r"(?<=\d)\. +(?=\d)|(?<=\d) +\.(?=\d)")
 _SPACE_BEFORE_PCT = re.compile(r"(?<=\d) +(?=%)")
+# PDF exports that space decimal digits in threes: "1046.372 6" is 1046.3726
+_SPACE_DECIMAL_GROUP = re.compile(r"(?<![\d.])(\d+\.\d{3}) (\d{1,3})(?![\d.%])")
 _SPACE_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})((?: \d{3})+)(?=\.\d)")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
 _WIDE_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:，\d{3})+(?=\.\d|\s*[万亿]?元)")
@@ -80,6 +82,7 @@ _PINYIN_GLOSS = re.compile(
 )  # 萬(wàn)元
 
 
+@lru_cache(maxsize=16384)
 def normalize_line(line: str) -> str:
     """Return `line` folded for extraction. Tabs (table cell separators) are kept."""
     text = fold_characters(line)
@@ -106,6 +109,7 @@ def _tighten(cell: str) -> str:
         cell = _decimal_spaces(cell)  # first: "10 245. 38" → "10 245.38" → "10245.38"
         cell = _SPACE_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), cell)
         cell = _SPACE_BEFORE_PCT.sub("", cell)
+        cell = _SPACE_DECIMAL_GROUP.sub(r"\1\2", cell)
     if "," in cell:
         cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)
     if " " in cell:
@@ -114,7 +118,7 @@ def _tighten(cell: str) -> str:
     return cell
 
 
-_LIST_START = re.compile(r"^(?:[-*•#]+ *)?\d+\. +\S")
+_LIST_START = re.compile(r"^(?:[-*•#]+ *)?\d{1,2}\. +\S")
 
 
 def _decimal_spaces(cell: str) -> str:
@@ -138,3 +142,8 @@ def as_printed(text: str) -> str:
         text = _SPACE_TIGHT_AFTER.sub("", text)
         text = _SPACE_TIGHT_BEFORE.sub("", text)
     return text
+
+
+def join_decimal_groups(text: str) -> str:
+    """Undo a PDF export's spacing of decimal digits in threes (`1046.372 6` → `1046.3726`)."""
+    return _SPACE_DECIMAL_GROUP.sub(r"\1\2", text) if " " in text else text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from selfeval.extract.lexicon import lexicon
@@ -102,6 +102,7 @@ class Measure:
 _MEASURE_NUM = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,10})?)(?!\d)")
 
 
+@lru_cache(maxsize=8192)
 def read_measure(cell: str) -> Measure:
     """Read an indicator value; text without a number keeps value None."""
     text = cell.replace(" ", "")

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from selfeval.extract.figures import clip
 from selfeval.extract.layout import Paragraph
@@ -67,8 +68,13 @@ def _label(context: str) -> str:
     return runs[-1] if runs else ""
 
 
-def _quantities(para: Paragraph) -> list[_Q]:
-    text = para.text
+def _quantities(para: Paragraph) -> tuple[_Q, ...]:
+    """The paragraph's quantities with their labels: found once, read by every relation."""
+    return _quantities_of(para.text)
+
+
+@lru_cache(maxsize=1024)
+def _quantities_of(text: str) -> tuple[_Q, ...]:
     out: list[_Q] = []
     prev_end = 0
     sentence = 0
@@ -77,7 +83,7 @@ def _quantities(para: Paragraph) -> list[_Q]:
         sentence += sum(context.count(ch) for ch in _SENTENCE_END)
         out.append(_Q(q, context, _label(context), sentence))
         prev_end = q.end
-    return out
+    return tuple(out)
 
 
 def _has(text: str, concept: str) -> str | None:
@@ -148,7 +154,7 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
     return out
 
 
-_BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分)(?=[,，:：])")
+_BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分类|分)(?=[,，:：])")
 
 
 def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
@@ -634,3 +640,33 @@ def _shared_words(a: str, b: str) -> str:
     for word in (*lexicon().words("budget"), *lexicon().words("executed")):
         best = best.replace(word, "") if len(best) > len(word) + 1 else best
     return best
+
+
+# --- the fiscal year ----------------------------------------------------------------------------
+
+_EVALUATED_YEAR = re.compile(r"评价年度\s*[:：]?\s*(20\d{2})")
+_YEAR_OF_REPORT = re.compile(r"(20\d{2})\s*年度")
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年(?![\d月])")
+_TITLE_WORDS = ("绩效", "自评", "决算", "评价")
+
+
+def find_fiscal_year(lines: Sequence[str]) -> int | None:
+    """The year evaluated: 评价年度, else the first `20xx年度` near the top, else the year of a
+    title line; never a date the form was filled in (填报日期 2024年3月)."""
+    head = [x for x in (line.strip() for line in lines[:60]) if x][:40]
+    for line in head:
+        m = _EVALUATED_YEAR.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head[:12]:
+        if "日期" in line or "时间" in line:
+            continue
+        m = _YEAR_OF_REPORT.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head[:12]:
+        if any(w in line for w in _TITLE_WORDS) and "日期" not in line:
+            m = _YEAR_IN_TITLE.search(line)
+            if m:
+                return int(m.group(1))
+    return None
