@@ -143,7 +143,7 @@ def test_group_subtotal_and_total_scores_and_maxima() -> None:
     ]
     group = next(f for f in found if f.check == "score.items_sum_group")
     assert group.message_zh == (
-        "第34行评分表中管理效能小计得分为46.5分，但其各项得分合计为47.5分"
+        "第34行“第34行的句子”中，评分表管理效能小计得分为46.5分，但其各项得分合计为47.5分"
         "（3+3.5+4+14+10+9+4）。请核对管理效能小计或各项得分，使两者一致。"
     )
 

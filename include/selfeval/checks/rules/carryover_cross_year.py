@@ -6,7 +6,19 @@ Runs when the caller passes last year's record (the warehouse does, on loading e
 from __future__ import annotations
 
 from selfeval.checks.precision import half_unit
-from selfeval.checks.rule import Case, Derived, Rendered, Row, Rule, Scope, agree, diff, num
+from selfeval.checks.rule import (
+    Case,
+    Derived,
+    Rendered,
+    Row,
+    Rule,
+    Scope,
+    agree,
+    diff,
+    num,
+    where_en,
+    where_zh,
+)
 from selfeval.record import Carryover
 
 
@@ -37,12 +49,11 @@ def derive(row: Row, scope: Scope) -> Derived | None:
 
 def message(c: Case) -> Rendered:
     year = int(c.row.values["year"])  # type: ignore[arg-type]
-    line = c.row.evidence.line if c.row.evidence is not None else "?"
     return (
-        f"第{line}行中，{year}年年初结转和结余为{num(c.observed)}万元，但{year - 1}年度报告"
+        f"{where_zh(c)}中，{year}年年初结转和结余为{num(c.observed)}万元，但{year - 1}年度报告"
         f"（第{c.row.facts['closing_line']}行）的年末结转和结余为{num(c.expected)}万元，相差"
         f"{diff(c)}万元。请核对两年的结转结余数。",
-        f"Line {line}: the opening carry-over of {year} ({num(c.observed)} 万元) differs from "
+        f"{where_en(c)}: the opening carry-over of {year} ({num(c.observed)} 万元) differs from "
         f"the closing carry-over in the {year - 1} report ({num(c.expected)} 万元) by "
         f"{diff(c)} 万元.",
     )

@@ -14,6 +14,8 @@ from selfeval.checks.rule import (
     num,
     tol_en,
     tol_zh,
+    where_en,
+    where_zh,
     with_terms_en,
     with_terms_zh,
 )
@@ -50,18 +52,14 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return Derived(values=values, terms=terms, facts={"group": key})  # type: ignore[arg-type]
 
 
-def _line(c: Case) -> str:
-    return "?" if c.row.evidence is None else str(c.row.evidence.line)
-
-
 def message(c: Case) -> Rendered:
     group = c.row.facts.get("group") or c.row.subject
     what_zh, what_en = ("分值", "maximum") if c.measure == "max" else ("得分", "score")
     return (
-        f"第{_line(c)}行评分表中{group}小计{what_zh}为{num(c.observed)}分，但其各项{what_zh}合计为"
+        f"{where_zh(c)}中，评分表{group}小计{what_zh}为{num(c.observed)}分，但其各项{what_zh}合计为"
         f"{num(c.expected)}分{with_terms_zh(c)}{tol_zh(c, '分')}。"
         f"请核对{group}小计或各项{what_zh}，使两者一致。",
-        f"Line {_line(c)}: the score table states a {what_en} of {num(c.observed)} for the "
+        f"{where_en(c)}: the score table states a {what_en} of {num(c.observed)} for the "
         f"{group} subtotal, but its items add up to {num(c.expected)}{with_terms_en(c)}"
         f"{tol_en(c, ' points')}. Make them agree.",
     )

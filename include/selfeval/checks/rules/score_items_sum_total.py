@@ -14,6 +14,8 @@ from selfeval.checks.rule import (
     num,
     tol_en,
     tol_zh,
+    where_en,
+    where_zh,
     with_terms_en,
     with_terms_zh,
 )
@@ -43,17 +45,13 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return Derived(values=values, terms=terms) if values else None  # type: ignore[arg-type]
 
 
-def _line(c: Case) -> str:
-    return "?" if c.row.evidence is None else str(c.row.evidence.line)
-
-
 def message(c: Case) -> Rendered:
     what_zh, what_en = ("分值", "maximum") if c.measure == "max" else ("得分", "score")
     return (
-        f"第{_line(c)}行评分表中总分{what_zh}为{num(c.observed)}分，但各部分{what_zh}合计为"
+        f"{where_zh(c)}中，评分表总分{what_zh}为{num(c.observed)}分，但各部分{what_zh}合计为"
         f"{num(c.expected)}分{with_terms_zh(c)}{tol_zh(c, '分')}。"
         f"请核对总分或各部分{what_zh}，使两者一致。",
-        f"Line {_line(c)}: the score table states a total {what_en} of {num(c.observed)}, but "
+        f"{where_en(c)}: the score table states a total {what_en} of {num(c.observed)}, but "
         f"its parts add up to {num(c.expected)}{with_terms_en(c)}{tol_en(c, ' points')}. "
         "Make them agree.",
     )

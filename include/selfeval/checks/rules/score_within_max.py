@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from selfeval.checks.rule import Case, Derived, Expect, Rendered, Row, Rule, Scope, num
+from selfeval.checks.rule import (
+    Case,
+    Derived,
+    Expect,
+    Rendered,
+    Row,
+    Rule,
+    Scope,
+    num,
+    where_en,
+    where_zh,
+)
 from selfeval.checks.scoring import in_use
 from selfeval.record import Score
 
@@ -14,23 +25,19 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return Derived(values={"counted_score": s.score, "counted_max": s.max})
 
 
-def _line(c: Case) -> str:
-    return "?" if c.row.evidence is None else str(c.row.evidence.line)
-
-
 def message(c: Case) -> Rendered:
     name = c.row.subject
     if c.measure == "min_bound":
         return (
-            f"第{_line(c)}行评分表中“{name}”得分为{num(c.observed)}分，不能低于"
+            f"{where_zh(c)}中，评分表“{name}”得分为{num(c.observed)}分，不能低于"
             f"{num(c.expected)}分。请核对得分。",
-            f"Line {_line(c)}: the score table gives “{name}” {num(c.observed)} points, "
+            f"{where_en(c)}: the score table gives “{name}” {num(c.observed)} points, "
             f"below {num(c.expected)}. Correct the score.",
         )
     return (
-        f"第{_line(c)}行评分表中“{name}”得分为{num(c.observed)}分，超过该项分值"
+        f"{where_zh(c)}中，评分表“{name}”得分为{num(c.observed)}分，超过该项分值"
         f"{num(c.expected)}分。请核对得分或分值。",
-        f"Line {_line(c)}: the score table gives “{name}” {num(c.observed)} points, more than "
+        f"{where_en(c)}: the score table gives “{name}” {num(c.observed)} points, more than "
         f"its maximum of {num(c.expected)}. Correct the score or the maximum.",
     )
 
