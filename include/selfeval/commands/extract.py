@@ -17,7 +17,12 @@ from selfeval.record import Money, Record
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="report files (.txt or .md)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="report files: .txt/.md, .docx, .pdf (scans by OCR), .xlsx/.xls, .doc/.wps/.et",
+    )
     parser.add_argument(
         "--format",
         choices=("table", "json"),

@@ -1,7 +1,8 @@
 """Extract every figure from a submitted report, with its evidence.
 
-`extract_file(path)` reads and decodes a file (raising `UnreadableReport` for what is not a
-report); `extract_text(text, source=...)` does the rest and never raises on odd content: what
+`extract_file(path)` reads a file in any accepted format (raising `UnreadableReport` for what is
+not a report); `extract_document(document, source=...)` and `extract_text(text, source=...)` do
+the rest and never raises on odd content: what
 looked like a figure but could not be read goes into `Record.warnings`.
 """
 
@@ -11,12 +12,12 @@ import hashlib
 import os
 from dataclasses import replace
 
-from selfeval.errors import encodable_name
+from selfeval.document import Document, Paragraph
 from selfeval.extract import relations
 from selfeval.extract.forms import read_forms
 from selfeval.extract.layout import build_layout
-from selfeval.extract.normalize import normalize_line
 from selfeval.extract.narrative import find_narrative_indicators
+from selfeval.extract.normalize import normalize_line
 from selfeval.extract.reading import DecodedReport, decode_report, read_report
 from selfeval.extract.statements import (
     find_carryovers,
@@ -34,6 +35,7 @@ __all__ = [
     "DecodedReport",
     "clear_caches",
     "decode_report",
+    "extract_document",
     "extract_file",
     "extract_text",
     "read_report",
@@ -60,14 +62,22 @@ def clear_caches() -> None:
 
 
 def extract_file(path: str | os.PathLike[str]) -> Record:
-    """Read, decode and extract one report file."""
-    report = read_report(path)
-    # A name that is not UTF-8 on disk could not be stored or printed: its bytes become "\\xff".
-    shown = encodable_name(report.path)
-    source = Source(
-        path=shown, sha256=report.sha256, format=report.format, encoding=report.encoding
-    )
-    return extract_text(report.text, source=source)
+    """Read one report file in any accepted format (selfeval.formats) and extract it."""
+    from selfeval.formats import read_document
+
+    document, source = read_document(path)
+    return extract_document(document, source=source)
+
+
+def extract_document(document: Document, *, source: Source) -> Record:
+    """Extract a record from a Document: for now its text, one line per paragraph or grid row."""
+    lines: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        else:
+            lines.extend("\t".join(" ".join(c.split("\n")) for c in row) for row in block.rows)
+    return extract_text("\n".join(lines), source=source)
 
 
 def extract_text(text: str, *, source: Source | None = None) -> Record:
@@ -75,10 +85,16 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
     if source is None:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         source = Source(path="<text>", sha256=digest, format="txt", encoding="utf-8")
-    layout = build_layout(text)
+    raw_lines = text.split("\n")
+    forms = read_forms(enumerate(raw_lines, start=1))
+    # Lines the form reader read as table cells are not sentences: the sentence readers do not
+    # see them (line numbers stay as they are).
+    prose = "\n".join(
+        "" if no in forms.table_lines else line for no, line in enumerate(raw_lines, start=1)
+    )
+    layout = build_layout(prose)
     paragraphs = layout.paragraphs
     warnings: list[str] = []
-    forms = read_forms(enumerate(text.split("\n"), start=1))
     lines = [normalize_line(line) for line in text.split("\n")]
     fiscal_year = relations.find_fiscal_year(lines) or find_fiscal_year(paragraphs)
     # A kind the new reader (relations, forms) finds nothing of falls back to the older

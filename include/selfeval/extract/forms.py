@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from selfeval.extract.amount_tables import read_amount_tables
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
@@ -74,6 +75,7 @@ class FormFigures:
     executions: list[Execution] = field(default_factory=list)
     compositions: list[Composition] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    table_lines: set[int] = field(default_factory=set)  # lines read as a form's cells
     indicators: list[Indicator] = field(default_factory=list)
     scores: list[Score] = field(default_factory=list)
     total: TotalScore | None = None
@@ -110,18 +112,25 @@ def split_row(raw: str) -> list[str]:
     if len(wide) >= 3:
         return [c.strip() for c in wide]
     tokens = _with_units(_SPACE_SPLIT.split(line))
+    lex = lexicon()
+    candidates: list[list[str]] = []
     if len(tokens) >= 3 and not _PROSE.search(line) and not _HEADING.match(line):
         valueish = sum(1 for t in tokens[:8] if _looks_valueish(t))
-        if valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3])):
-            return tokens
-        lex = lexicon()
         roles = sum(1 for t in tokens if _role(lex, normalize_line(t)) is not None)
-        if roles >= 2 and not _SENTENCE.search(line):
-            return tokens
+        if (valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3]))) or (
+            roles >= 2 and not _SENTENCE.search(line)
+        ):
+            candidates.append(tokens)
     printed = as_printed(line)
     if is_glued(printed) and not _HEADING.match(printed) and not _is_prose(printed):
-        return segment(printed)
-    return [line]
+        candidates.append(segment(printed))
+    if not candidates:
+        return [line]
+    # a header printed with letter spacing (`绩 效 指 标一级指标…`) cuts better by its words
+    return max(
+        candidates,
+        key=lambda cells: sum(1 for c in cells if _role(lex, normalize_line(c)) is not None),
+    )
 
 
 def _join_pipe_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -247,7 +256,7 @@ def _fit_funds(values: Sequence[Value], roles: Sequence[str]) -> dict[str, Value
 
 
 def _plausibility(a: dict[str, Value]) -> float | None:
-    score = 0.0
+    score = 0.3 * sum(1 for v in a.values() if v.number is not None)  # more roles explained
     for role, v in a.items():
         if v.pct and role != "rate":
             return None
@@ -257,7 +266,7 @@ def _plausibility(a: dict[str, Value]) -> float | None:
     budget, executed, rate = num.get("budget"), num.get("executed"), num.get("rate")
     if budget is not None and executed is not None and rate is not None and budget:
         computed = executed / budget * 100
-        score += 3.0 if _near(rate, computed, max(1, _places(rate))) else -1.0
+        score += 3.0 if _near(rate, computed, _places(rate)) else -1.0
     mx, sc = num.get("max"), num.get("score")
     if mx is not None:
         score += 0.5 if mx <= 100 and mx == mx.to_integral_value() else -2.0
@@ -438,11 +447,20 @@ def _read_funds(
             values = _glued_values(glued, header.roles) or []
         while not glued and k < len(cells):
             v = _value(cells[k].text)
-            if v is None:
-                run = cells[k].text.replace(" ", "")
-                if not values and re.fullmatch(r"[\d.]+%[\d.]*", run):
-                    values = _glued_values(run, header.roles) or []
+            run = cells[k].text.replace(" ", "")
+            if (
+                not values
+                and re.fullmatch(r"[\d.]+%[\d.]*", run)
+                and (v is None or (v.number or 0) > 1000)
+            ):
+                # cells run together (`310.2154.741050%` `5`): the split the arithmetic admits
+                k += 1
+                if k < len(cells) and _NUMBER.match(cells[k].text.replace(" ", "")):
+                    run += cells[k].text.replace(" ", "")
                     k += 1
+                values = _glued_values(run, header.roles) or []
+                break
+            if v is None:
                 break
             values.append(v)
             k += 1
@@ -914,7 +932,8 @@ def _read_total(
     mx, sc = _max_score(nums, value_roles)
     ev = _evidence(cells[j])
     if mx is not None or sc is not None:
-        out.scores.append(Score(None, cells[j].text[:20], "total", None, mx, sc, ev))
+        name = re.sub(r"[\d.\s]+$", "", cells[j].text)[:20] or cells[j].text[:20]
+        out.scores.append(Score(None, name, "total", None, mx, sc, ev))
     if sc is not None and out.total is None:
         out.total = TotalScore(score=sc, max=mx, evidence=ev)
     return k
@@ -938,12 +957,34 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
             i += 1
             continue
         header, after = found
+        before = _sizes(out)
+        start = i
         if header.kind == "funds":
             unit_here = _unit_near(cells, i, money_unit)
             i = _read_funds(cells, after, header, unit_here, out, lex)
         else:
             i = max(after, _read_indicators(cells, after, header, out, lex))
+        read = _new_lines(out, before)
+        if read:
+            out.table_lines.update(range(cells[start].line, max(read) + 1))
+    for composition in read_amount_tables([(c.line, c.text) for c in cells]):
+        out.compositions.append(composition)
+        out.table_lines.add(composition.evidence.line)
     return out
+
+
+def _sizes(out: FormFigures) -> tuple[int, int, int]:
+    return len(out.executions), len(out.indicators), len(out.scores)
+
+
+def _new_lines(out: FormFigures, before: tuple[int, int, int]) -> list[int]:
+    """The lines of the rows read since `before`: where the table just read ends."""
+    e, i, s = before
+    return [
+        *(x.evidence.line for x in out.executions[e:]),
+        *(x.evidence.line for x in out.indicators[i:]),
+        *(x.evidence.line for x in out.scores[s:]),
+    ]
 
 
 def _unit_near(cells: Sequence[Cell], i: int, default: str) -> str:

@@ -77,7 +77,8 @@ class Lexicon:
             return label  # 收入总计 includes carry-overs: not the year's income
         for concept, name in (("income_total", "决算收入"), ("expenditure_total", "决算支出")):
             for word in self.narrative[concept]:
-                if len(word) >= 2 and label.endswith(word):
+                whole = len(word) >= 3 or label == word or label.endswith("年度" + word)
+                if whole and label.endswith(word):
                     return name
         return label
 

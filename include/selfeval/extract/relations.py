@@ -128,7 +128,7 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 i += 1
                 continue
             head, first = head_at
-            parts, end = _parts(qs, first)
+            parts, end = _parts(qs, first, qs[head].label if head is not None else "")
             if len(parts) >= 1 and head is not None:
                 h = qs[head]
                 label = lexicon().canonical_total(h.label) if h.label else "合计"
@@ -151,6 +151,59 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                     )
                 )
             i = max(end, i + 1)
+    return out + _shares_of_named_totals(paragraphs, out)
+
+
+_SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?的?\s*$")
+_SHARE_OF_PRINTED = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?\s*$")
+
+
+def _shares_of_named_totals(
+    paragraphs: Sequence[Paragraph], found: Sequence[Composition]
+) -> list[Composition]:
+    """`涉及资金7.85亿元，占项目支出总额的89.3%`: a part and its share of a total named there and
+    stated earlier in the report (项目支出 8.79亿元), when no breakdown holds that part already."""
+    known: dict[str, _Q] = {}
+    held = {p.amount.wan for c in found for p in c.parts if p.amount is not None}
+    out: list[Composition] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k, item in enumerate(qs):
+            if item.q.kind == "money" and item.label and not _is_change(item):
+                known.setdefault(item.label, item)
+            m = _SHARE_OF.search(item.context) if item.q.kind == "pct" else None
+            part = qs[k - 1] if k > 0 else None
+            whole: _Q | None = None
+            inner = _SHARE_OF_PRINTED.search(qs[k - 1].context) if k > 1 else None
+            if item.q.kind == "pct" and item.context.strip() == "的" and inner is not None:
+                # 占项目支出总额3104.52万元的88.14%: the total printed inside the clause
+                m, whole, part = inner, qs[k - 1], qs[k - 2]
+            if m is None or part is None or part.q.money is None or part.q.kind != "money":
+                continue
+            if part.q.money.wan in held:
+                continue
+            whole = (
+                whole
+                or known.get(m.group(1))
+                or next((q for name, q in known.items() if name.endswith(m.group(1))), None)
+            )
+            if whole is None or whole is part or whole.q.money is None:
+                continue
+            out.append(
+                Composition(
+                    label=f"{part.label or '其中'}占{m.group(1)}",
+                    total=whole.q.money,
+                    parts=(
+                        Part(
+                            name=part.label or "其中",
+                            category=lexicon().category_of(part.label),
+                            amount=part.q.money,
+                            share_pct=item.q.value,
+                        ),
+                    ),
+                    evidence=_evidence(para, part.q.start, item.q.end),
+                )
+            )
     return out
 
 
@@ -194,7 +247,7 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
     return None
 
 
-def _parts(qs: Sequence[_Q], first: int) -> tuple[list[Part], int]:
+def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
     parts: list[Part] = []
     k = first
     start_sentence = qs[first].sentence
@@ -220,6 +273,8 @@ def _parts(qs: Sequence[_Q], first: int) -> tuple[list[Part], int]:
             share = nxt.q.value
             step = 2
         name = item.label or "其他"
+        if whole and name.startswith(whole + "中"):
+            name = name[len(whole) + 1 :]  # 基本支出中人员经费 → 人员经费
         parts.append(
             Part(
                 name=name,
@@ -459,7 +514,7 @@ def _zipped(qs: Sequence[_Q], k: int) -> list[_Q]:
 
 _MAX_CUE = re.compile(r"(?:满分|总分为?|分值为?|权重为?|[(（])\s*$")
 _SCORE_CUE = re.compile(r"(?:得分?为?|自评分为?|自评得分为?|评分为?|实得)\s*$")
-_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:指标)?(?:部分|情况|方面)?\s*[(（]?\s*$")
+_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:部分|情况|方面)?\s*[(（]?\s*$")
 
 
 def find_section_scores(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:

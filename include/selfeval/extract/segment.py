@@ -22,7 +22,12 @@ _CJK = "\u4e00-\u9fff"
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lex = lexicon()
-    words = "|".join(re.escape(w) for w in lex.vocabulary if len(w) >= 3)
+    # two-character words cut only where they name a column or a total (分值, 得分, 合计):
+    # 效益 or 产出 inside a longer name must not cut it
+    short = {w for w, _ in lex.roles} | set(lex.total_rows) | set(lex.subtotal_rows)
+    words = "|".join(
+        re.escape(w) for w in lex.vocabulary if len(w) >= 3 or (len(w) == 2 and w in short)
+    )
     units = "|".join(re.escape(u) for u in lex.measure_units)
     ops = "|".join(re.escape(w) for w, _ in lex.operators)
     vocab = re.compile(rf"(?:{words})(?:\s*[(（][^()（）]{{0,12}}[)）])*")
@@ -37,8 +42,11 @@ def is_glued(text: str) -> bool:
     folded = fold_characters(text)
     vocab, _ = _patterns()
     hits = len(vocab.findall(folded))
-    numbers = len(re.findall(r"\d+(?:\.\d+)?", folded))
-    return hits >= 3 or (hits >= 1 and numbers >= 2) or (hits >= 2 and numbers >= 1)
+    numbers = len(re.findall(r"\d+(?:\.\d+)?(?![\d.]*[年月日])", folded))  # dates are no values
+    if hits >= 3 or (hits >= 1 and numbers >= 2) or (hits >= 2 and numbers >= 1):
+        return True
+    # a row without table words: a name, then two or more values run together to the end
+    return _TRAILING_VALUES.match(folded) is not None
 
 
 def segment(text: str) -> list[str]:
@@ -46,7 +54,17 @@ def segment(text: str) -> list[str]:
     folded = fold_characters(text)
     vocab, value = _patterns()
     cuts: set[int] = {0, len(text)}
+    levels = lexicon().level1 | lexicon().level2
     for m in vocab.finditer(folded):
+        word = re.sub(r"[(（].*$", "", m.group(0)).strip()
+        ends_a_name = (
+            word in levels
+            and m.start() > 0
+            and m.start() not in cuts
+            and re.match(f"[{_CJK}]", folded[m.start() - 1]) is not None
+        )
+        if ends_a_name:
+            continue  # 群众满意度: a level's word at the end of a name is part of the name
         cuts.update((m.start(), m.end()))
     for m in _NAME_START.finditer(folded):
         cuts.add(m.start())  # 指标1 starts a name; the name goes on after it
@@ -106,5 +124,8 @@ def _weight_and_score(cell: str) -> list[str]:
     return found[0] if len(found) == 1 else [cell]
 
 
+_TRAILING_VALUES = re.compile(
+    r"^[\u4e00-\u9fff“”\"()（）A-Za-z]{2,30}(?:[≥≤<>=]?\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?){2,}$"
+)
 _NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])\s*[:：]?")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
