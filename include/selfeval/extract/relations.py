@@ -607,10 +607,38 @@ _NOT_TOTAL = re.compile(r"平均|最高|最低|扣|满分|上限|以上|以下|�
 def find_total_score(paragraphs: Sequence[Paragraph]) -> TotalScore | None:
     """The report's total score: a score whose cue says it is the whole (综合得分, 自评总得分 …).
 
-    A sentence outranks a heading when both state one (the sentence is the statement; the
-    heading's figure is kept as a section score by the section reader, so a check can compare).
+    A sentence outranks a heading when both state one (the sentence is the statement).
     """
-    best: tuple[int, int, TotalScore] | None = None
+    found = _total_scores(paragraphs)
+    return found[0] if found else None
+
+
+TOTAL_DIMENSION = "总分"
+
+
+def restated_totals(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
+    """The total stated again elsewhere with another figure (a heading's 自评得分95.5分 against the
+    sentence's 94.5分): kept as section scores of the dimension 总分, so a check can compare."""
+    found = _total_scores(paragraphs)
+    if not found:
+        return []
+    chosen = found[0].score
+    return [
+        SectionScore(
+            name=TOTAL_DIMENSION,
+            dimension=TOTAL_DIMENSION,
+            max=None,
+            score=t.score,
+            evidence=t.evidence,
+        )
+        for t in found[1:]
+        if t.score != chosen
+    ]
+
+
+def _total_scores(paragraphs: Sequence[Paragraph]) -> list[TotalScore]:
+    """Every statement of the whole report's score, the one to take first."""
+    ranked: list[tuple[int, int, TotalScore]] = []
     order = 0
     for para in paragraphs:
         _after_score = False  # a score right after another is the second of a (max, score) pair
@@ -631,12 +659,11 @@ def find_total_score(paragraphs: Sequence[Paragraph]) -> TotalScore | None:
             if cue in ("得分", "总分", "评分") and not _WHOLE.search(before):
                 continue
             rank = 1 if para.heading else 0
-            found = TotalScore(
+            total = TotalScore(
                 score=item.q.value, max=None, evidence=_evidence(para, item.q.start, item.q.end)
             )
-            if best is None or (rank, order) < best[:2]:
-                best = (rank, order, found)
-    return best[2] if best else None
+            ranked.append((rank, order, total))
+    return [t for _, _, t in sorted(ranked, key=lambda x: x[:2])]
 
 
 # --- indicators stated in sentences -------------------------------------------------------------
