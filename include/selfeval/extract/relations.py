@@ -129,6 +129,16 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 continue
             head, first = head_at
             parts, end = _parts(qs, first, qs[head].label if head is not None else "")
+            named = _NAMED_TOTAL.search(qs[first].context) if head is None else None
+            if parts and named is not None:
+                out.append(
+                    Composition(
+                        label=named.group(1),
+                        total=None,
+                        parts=tuple(parts),
+                        evidence=_evidence(para, qs[first].q.start, qs[end - 1].q.end),
+                    )
+                )
             if len(parts) >= 1 and head is not None:
                 h = qs[head]
                 label = lexicon().canonical_total(h.label) if h.label else "合计"
@@ -210,6 +220,9 @@ def _shares_of_named_totals(
 _BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分类|分)(?=[,，:：])")
 
 
+_NAMED_TOTAL = re.compile(r"(?:^|[，,；;。])\s*([\u4e00-\u9fff]{0,6}(?:总计|合计|总额))(?:包括|由)")
+
+
 def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
     """(index of the total, index of the first part) when a list of parts starts at `i`."""
     item = qs[i]
@@ -227,6 +240,9 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
             ):
                 return k, i
         return None
+    named = _NAMED_TOTAL.search(item.context)
+    if named is not None:
+        return None, i  # 收入总计包括A和B: the total is named, not printed
     cue = any(w in item.context for w in lexicon().words("part_cues"))
     inner = re.search(r"([\u4e00-\u9fff]{2,12})中(?:[:：,，]|[\u4e00-\u9fff])", item.context)
     if not cue and inner is None:
@@ -251,8 +267,18 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
     parts: list[Part] = []
     k = first
     start_sentence = qs[first].sentence
+    # (其中建安工程…): parts opened inside brackets end where the bracket closes
+    bracketed = re.search(r"[(（][^)）]*$", qs[first].context) is not None
     while k < len(qs):
         item = qs[k]
+        if item.q.kind == "pct" and "分别" in item.context and parts:
+            # A…、B…，分别占p%、q%: shares zipped onto the parts in order
+            zipped = _zipped(qs, k)
+            for n, share_item in enumerate(zipped[-len(parts) :]):
+                at = len(parts) - min(len(zipped), len(parts)) + n
+                parts[at] = replace(parts[at], share_pct=share_item.q.value)
+            k += len(zipped)
+            break
         if item.q.kind != "money":
             break
         if k > first and (
@@ -261,6 +287,8 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
             or item.sentence != start_sentence
             or _is_change(item)
             or any(w in item.context for w in ("此外", "另外", "另有"))
+            or (bracketed and re.search(r"[)）]", item.context))
+            or (_has(item.context, "part_cues") and re.search("[;；]", item.context))
         ):
             break
         share: Decimal | None = None
@@ -270,11 +298,12 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
             nxt is not None
             and nxt.q.kind == "pct"
             and nxt.sentence == item.sentence
+            and "分别" not in nxt.context
             and (_has(nxt.context, "share_cues") or nxt.context.strip(" ,，(（") == "")
         ):
             share = nxt.q.value
             step = 2
-        name = item.label or "其他"
+        name = re.sub(r"^.*(?:包括|由)", "", item.label or "") or "其他"
         if whole and name.startswith(whole + "中"):
             name = name[len(whole) + 1 :]  # 基本支出中人员经费 → 人员经费
         parts.append(
@@ -490,6 +519,13 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                 rates = _zipped(qs, k)
                 k += len(rates)
             subject = subjects[-1] if subjects else []
+            named = _changed_subject(item.context)
+            if (
+                named
+                and width_one(amounts, rates)
+                and not any(named in (s.label or "") or (s.label or "") in named for s in subject)
+            ):
+                subject = []  # 与上年相比，本年收入合计增加…: it names what changed; no amount here
             width = max(len(amounts), len(rates))
             if width > 1 and len(subject) != width:
                 subject = (subject * width)[:width] if len(subject) == 1 else []
@@ -508,7 +544,7 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                 )
                 out.append(
                     Change(
-                        label=(cur.label if cur else first.label) or "",
+                        label=(cur.label if cur else (named or first.label)) or "",
                         current=cur.q.money if cur else None,
                         prior=None,
                         change=_signed_money(amt, negative) if amt else None,
@@ -517,6 +553,21 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                     )
                 )
     return out
+
+
+_NAMED_CHANGE = re.compile(
+    r"(?:相比|同比)[，,]\s*([\u4e00-\u9fff、]{2,12}?)(?:各|分别|均)?(?:增加|减少|增长|下降|上升|降低)了?\s*$"
+)
+
+
+def _changed_subject(context: str) -> str | None:
+    """`与上年相比，本年收入合计增加…`: the words naming what changed, after the comparison."""
+    m = _NAMED_CHANGE.search(context)
+    return m.group(1) if m else None
+
+
+def width_one(amounts: Sequence[_Q], rates: Sequence[_Q]) -> bool:
+    return max(len(amounts), len(rates)) <= 1
 
 
 def _signed_money(item: _Q, negative: bool) -> Money | None:
@@ -622,7 +673,8 @@ def restated_totals(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
     found = _total_scores(paragraphs)
     if not found:
         return []
-    chosen = found[0].score
+    chosen = found[0]
+    project = "项目" in chosen.evidence.text
     return [
         SectionScore(
             name=TOTAL_DIMENSION,
@@ -632,7 +684,7 @@ def restated_totals(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
             evidence=t.evidence,
         )
         for t in found[1:]
-        if t.score != chosen
+        if t.score != chosen.score and ("项目" in t.evidence.text) == project
     ]
 
 
