@@ -161,7 +161,50 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                     )
                 )
             i = max(end, i + 1)
+    out += _totals_after_parts(paragraphs, out)
     return out + _shares_of_named_totals(paragraphs, out)
+
+
+def _totals_after_parts(
+    paragraphs: Sequence[Paragraph], found: Sequence[Composition]
+) -> list[Composition]:
+    """`A x万元，B y万元，C z万元，合计T万元`: parts listed first, the total after them — taken
+    only when the parts add up to the total as printed (the arithmetic decides what belongs)."""
+    out: list[Composition] = []
+    totals = {c.total.wan for c in found if c.total is not None}
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k, item in enumerate(qs):
+            money = item.q.money
+            if money is None or money.wan in totals or not item.label:
+                continue
+            if not any(w in item.label for w in ("合计", "总计")):
+                continue
+            before = [
+                (q, q.q.money)
+                for q in qs[:k]
+                if q.q.money is not None
+                and q.sentence == item.sentence
+                and not re.search(r"[(（][^)）]*$", q.context)  # not inside (其中…)
+                and not _is_change(q)
+            ]
+            for start in range(len(before) - 1):
+                run = before[start:]
+                if sum(m.wan for _, m in run) != money.wan:
+                    continue
+                out.append(
+                    Composition(
+                        label=item.label,
+                        total=money,
+                        parts=tuple(
+                            Part(q.label or "其他", lexicon().category_of(q.label), m, None)
+                            for q, m in run
+                        ),
+                        evidence=_evidence(para, run[0][0].q.start, item.q.end),
+                    )
+                )
+                break
+    return out
 
 
 _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?的?\s*$")
@@ -523,7 +566,7 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
             if (
                 named
                 and width_one(amounts, rates)
-                and not any(named in (s.label or "") or (s.label or "") in named for s in subject)
+                and not any(len(_cjk(named) & _cjk(s.label)) >= 2 for s in subject)
             ):
                 subject = []  # 与上年相比，本年收入合计增加…: it names what changed; no amount here
             width = max(len(amounts), len(rates))
@@ -564,6 +607,10 @@ def _changed_subject(context: str) -> str | None:
     """`与上年相比，本年收入合计增加…`: the words naming what changed, after the comparison."""
     m = _NAMED_CHANGE.search(context)
     return m.group(1) if m else None
+
+
+def _cjk(text: str | None) -> set[str]:
+    return {ch for ch in text or "" if "\u4e00" <= ch <= "\u9fff"}
 
 
 def width_one(amounts: Sequence[_Q], rates: Sequence[_Q]) -> bool:
