@@ -624,7 +624,7 @@ def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None
     if role == "completion":
         return 2.0 if v is not None and v.pct else (0.5 if kind == "text" else None)
     if role == "note":
-        return 0.2 if kind == "text" else None
+        return 0.2 if kind == "text" and not lex.is_level(cell.text) else None
     return None
 
 
@@ -803,6 +803,12 @@ def _best_row(
             if len(vals) < count:
                 continue
             wrapped = not stream and bool(vals) and vals[0].row_start
+            if wrapped and (
+                lex.is_level(name.text)
+                or lex.is_level(vals[0].text)
+                or all(_cell_kind(c.text) == "text" for c in vals)
+            ):
+                continue  # only values wrap to the next line, not the next row's labels
             if not stream and any(c.row_start for c in (vals[1:] if wrapped else vals)):
                 continue  # a row's values share its line, or all wrap to the next one
             if count == 0 and (not has_weight or lex.is_level(name.text)):
