@@ -57,14 +57,16 @@ def segment(text: str) -> list[str]:
     levels = lexicon().level1 | lexicon().level2
     for m in vocab.finditer(folded):
         word = re.sub(r"[(（].*$", "", m.group(0)).strip()
-        ends_a_name = (
-            word in levels
-            and m.start() > 0
+        after_words = (
+            m.start() > 0
             and m.start() not in cuts
             and re.match(f"[{_CJK}]", folded[m.start() - 1]) is not None
         )
-        if ends_a_name:
-            continue  # 群众满意度: a level's word at the end of a name is part of the name
+        value_next = re.match(r"\s*[≥≤<>=\d]", folded[m.end() :]) is not None
+        if after_words and (word in levels or value_next):
+            # 群众满意度, 制度执行率100%: a table word ending a name (a value follows it, or it
+            # names a level) is part of the name, not a column of its own
+            continue
         cuts.update((m.start(), m.end()))
     for m in _NAME_START.finditer(folded):
         cuts.add(m.start())  # 指标1 starts a name; the name goes on after it
