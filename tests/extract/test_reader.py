@@ -414,3 +414,17 @@ def test_a_heading_total_that_disagrees_is_kept_for_the_checks() -> None:
     assert [(s.name, s.dimension, s.score) for s in r.section_scores] == [
         ("总分", "总分", D("95.5"))
     ]
+
+
+def test_class_by_class_executions_that_add_up_make_a_breakdown() -> None:
+    r = extract_text(
+        "一般公共预算财政拨款支出年初预算为1000.00万元，支出决算为1200.00万元，完成年初预算的120.00%。\n"
+        "1.一般公共服务支出(类):年初预算为600.00万元，支出决算为700.00万元，完成年初预算的116.67%。\n"
+        "2.农林水支出(类):年初预算为400.00万元，支出决算为500.00万元，完成年初预算的125.00%。\n"
+    )
+    assert [
+        (c.label[-3:], _w(c.total), [_w(p.amount) for p in c.parts]) for c in r.compositions
+    ] == [
+        ("预算数", D("1000.00"), [D("600.00"), D("400.00")]),
+        ("执行数", D("1200.00"), [D("700.00"), D("500.00")]),
+    ]

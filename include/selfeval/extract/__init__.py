@@ -111,6 +111,7 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
         total = TotalScore(
             score=table_total.score, max=table_total.max, evidence=table_total.evidence
         )
+    executions = relations.find_executions(paragraphs) or find_executions(paragraphs)
     record = Record(
         source=source,
         unit=find_unit(paragraphs),
@@ -119,11 +120,9 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
         compositions=tuple(
             (relations.find_compositions(paragraphs) or find_compositions(paragraphs))
             + forms.compositions
+            + relations.executions_summing(executions)
         ),
-        executions=tuple(
-            (relations.find_executions(paragraphs) or find_executions(paragraphs))
-            + forms.executions
-        ),
+        executions=tuple(executions + forms.executions),
         changes=tuple(relations.find_changes(paragraphs)),
         scores=tuple(scores),
         section_scores=tuple(

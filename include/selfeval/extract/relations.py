@@ -879,3 +879,35 @@ def find_fiscal_year(lines: Sequence[str]) -> int | None:
             if m:
                 return int(m.group(1))
     return None
+
+
+# --- breakdowns the executions spell out --------------------------------------------------------
+
+
+def executions_summing(executions: Sequence[Execution]) -> list[Composition]:
+    """A department's budget or spending stated as a whole, then class by class (一般公共服务支出(类):
+    年初预算…，支出决算…): when the later rows' amounts add up exactly to an earlier row's, that
+    row is their total — the arithmetic, not the wording, decides."""
+    out: list[Composition] = []
+    for column, word in (("budget", "预算数"), ("executed", "执行数")):
+        amounts = [(e, getattr(e, column)) for e in executions]
+        for k, (whole, total) in enumerate(amounts):
+            if total is None:
+                continue
+            later = [(e, m) for e, m in amounts[k + 1 :] if m is not None]
+            for end in range(2, len(later) + 1):
+                run = later[:end]
+                if sum(m.wan for _, m in run) == total.wan:
+                    out.append(
+                        Composition(
+                            label=f"{whole.label}{word}",
+                            total=total,
+                            parts=tuple(
+                                Part(e.label, lexicon().category_of(e.label), m, None)
+                                for e, m in run
+                            ),
+                            evidence=whole.evidence,
+                        )
+                    )
+                    break
+    return out
