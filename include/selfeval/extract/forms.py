@@ -16,7 +16,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from selfeval.extract.amount_tables import read_amount_tables
@@ -1022,10 +1022,3 @@ def _unit_near(cells: Sequence[Cell], i: int, default: str) -> str:
         if m:
             return m.group(1)
     return default
-
-
-def _dec(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
