@@ -428,3 +428,15 @@ def test_class_by_class_executions_that_add_up_make_a_breakdown() -> None:
         ("预算数", D("1000.00"), [D("600.00"), D("400.00")]),
         ("执行数", D("1200.00"), [D("700.00"), D("500.00")]),
     ]
+
+
+def test_a_target_over_three_cells_and_two_header_rows_printed_as_one() -> None:
+    r = extract_text(
+        "| 年度指标值 | 实际完成值 | 分值 | 得分 | 一级指标 | 二级指标 | 三级指标 | 指标性质 |\n"
+        "| 产出指标 | 数量指标 | 受助学生人数 | ≧ | 1146 | 人 | 1146人 | 10 | 10 |\n"
+        "| 质量指标 | 营养膳食供应覆盖率 | ≧ | 100 | % | 100% | 10 | 8 |\n"
+    )
+    assert _indicators(r) == [
+        ("受助学生人数", D("1146"), D("1146"), D("10"), D("10"), "higher"),
+        ("营养膳食供应覆盖率", D("100"), D("100"), D("10"), D("8"), "higher"),
+    ]

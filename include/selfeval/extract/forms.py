@@ -218,7 +218,8 @@ def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
 def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
     """The stream of non-empty cells of every line, in reading order."""
     out: list[Cell] = []
-    for no, parts in _rows(lines):
+    for no, row in _rows(lines):
+        parts = _join_split_measures(row)
         row_text = " | ".join(p for p in (normalize_line(x) for x in parts) if p)
         first = True
         for part in parts:
@@ -227,6 +228,31 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
                 continue  # a markdown rule under a header row is no cell
             out.append(Cell(text, as_printed(part), no, first, row_text))
             first = False
+    return out
+
+
+_OPERATOR_CELL = re.compile(r"^[≥≤<>=≧≦﹦＝═]$")
+
+
+def _join_split_measures(parts: list[str]) -> list[str]:
+    """A target printed over three cells, operator | value | unit (`≧ | 100 | %`), is one cell."""
+    units = set(lexicon().measure_units)
+    out: list[str] = []
+    k = 0
+    while k < len(parts):
+        cell = parts[k].strip()
+        nxt = parts[k + 1].strip() if k + 1 < len(parts) else ""
+        if _OPERATOR_CELL.match(normalize_line(cell)) and _NUMBER.match(nxt):
+            unit = parts[k + 2].strip() if k + 2 < len(parts) else ""
+            if unit in units:
+                out.append(cell + nxt + unit)
+                k += 3
+                continue
+            out.append(cell + nxt)
+            k += 2
+            continue
+        out.append(parts[k])
+        k += 1
     return out
 
 
@@ -637,6 +663,9 @@ def _read_indicators(
         (k for k, r in enumerate(roles) if r in ("name", "level1", "level2")), default=-1
     )
     value_roles = [r for r in roles[last_label + 1 :] if r in VALUE_ROLES]
+    if not value_roles and {"target", "actual"} <= set(roles):
+        # two header rows printed as one, value columns first: keep their order
+        value_roles = [r for r in roles if r in VALUE_ROLES]
     if not value_roles:
         return i
     level1: str | None = None
