@@ -317,6 +317,8 @@ def _plausibility(a: dict[str, Value]) -> float | None:
             score -= 1.0
     num = {k: v.number for k, v in a.items() if v.number is not None}
     budget, executed, rate = num.get("budget"), num.get("executed"), num.get("rate")
+    if rate is not None and rate > 300:
+        score -= 3.0  # an execution rate over 300 % is a misreading, not a report
     if budget is not None and executed is not None and rate is not None and budget:
         computed = executed / budget * 100
         score += 3.0 if _near(rate, computed, _places(rate)) else -1.0
