@@ -92,6 +92,12 @@ def _looks_valueish(token: str) -> bool:
     return bool(_VALUEISH.search(token)) or token in _BLANK
 
 
+def _head_of(pieces: list[str]) -> str:
+    """The cells up to the last value: a note after the values may be a sentence."""
+    last = max((k for k, p in enumerate(pieces) if _looks_valueish(p)), default=len(pieces) - 1)
+    return " ".join(pieces[: last + 1])
+
+
 def _with_units(tokens: list[str]) -> list[str]:
     """`≥60 篇` printed with a space: a unit on its own goes back to its number."""
     units = set(lexicon().measure_units)
@@ -128,6 +134,16 @@ def split_row(raw: str) -> list[str]:
     printed = as_printed(line)
     if is_glued(printed) and not _HEADING.match(printed) and not _is_prose(printed):
         candidates.append(segment(printed))
+    if len(tokens) >= 3 and not _HEADING.match(line):
+        # a run-together header and its values apart by spaces, a note after them
+        pieces = [
+            piece
+            for token in tokens
+            for piece in (segment(as_printed(token)) if is_glued(as_printed(token)) else [token])
+        ]
+        header = sum(1 for p in pieces if _role(lex, normalize_line(p)) is not None) >= 3
+        if header and len(pieces) > len(tokens) and not _PROSE.search(_head_of(pieces)):
+            candidates.append(pieces)
     if not candidates:
         return [line]
     # a header printed with letter spacing (`绩 效 指 标一级指标…`) cuts better by its words
