@@ -88,3 +88,31 @@ GX_QUIET_LOGGERS = ("great_expectations",)
 # The annual DAG's fiscal_year param must lie in this range (a typo like 224 fails validation).
 FISCAL_YEAR_MIN = 2000
 FISCAL_YEAR_MAX = 2100
+
+# --- what a figure may be (selfeval.numbers_policy; issue 12) ------------------------------------
+# The warehouse keeps amounts as NUMERIC(18, 6), points as NUMERIC(10, 4) and percentages as
+# NUMERIC(12, 4); SQLite keeps all three as 8-byte floats, which hold 15 significant digits
+# exactly. A record with a figure beyond these is rejected before it is checked or loaded, so
+# both warehouses store the same exact values and none refuses a row half-way.
+FIGURE_MAX_SIGNIFICANT_DIGITS = 15
+# (integer digits, decimal places) per kind of figure
+AMOUNT_LIMITS = (12, 6)
+POINTS_LIMITS = (6, 4)
+PERCENT_LIMITS = (8, 4)
+# Whole numbers in a record (years, line numbers) are 32-bit integers in the warehouse.
+RECORD_INT_MAX = 2**31 - 1
+
+# --- limits on reading one untrusted file (selfeval.limits) ---------------------------------------
+# A report of 5 MB reads in well under a second; these bound a hostile one. The memory limit is
+# added to what the (forked) process already maps.
+PARSE_CPU_SECONDS = 20
+PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+# A file named like an upload or editor file in progress (.x, ~x, x.part …) is left alone this
+# long, then rejected with a reason instead of being skipped forever.
+TRANSIENT_GRACE_SECONDS = 6 * 3600
+# A run claims each file it scanned (<share>/.claims/<sha256>) until the file is loaded or
+# rejected; a claim older than this is from a run that died and is taken over.
+CLAIMS_DIR = ".claims"
+CLAIM_STALE_SECONDS = 3 * 3600
+# Every DAG task gets this execution_timeout: a run never hangs on one task.
+TASK_TIMEOUT_SECONDS = 30 * 60

@@ -38,7 +38,7 @@ from selfeval.alerts.render import (
     reminder_open_errors,
 )
 from selfeval.alerts.senders import Send
-from selfeval.errors import AlertError
+from selfeval.errors import AlertError, display_name
 from selfeval.findings import Finding
 from selfeval.record import Evidence
 
@@ -129,7 +129,8 @@ def submission_summary(
         district=row.district or row.reported_district,
         fiscal_year=row.fiscal_year,
         version=row.version,
-        file_name=row.file_name,
+        # Submitters name files: control and bidi characters are shown escaped in messages.
+        file_name=display_name(row.file_name),
         sha256=row.sha256,
         received_at=received,
     )
@@ -239,43 +240,71 @@ def _queue_alerts(
     return tuple(new_ids)
 
 
-def queue_feedback(
-    engine: Engine, share: Share, submission_id: int, *, now: datetime | None = None
+def queue_feedback_in(
+    conn: Connection, submission_id: int, *, now: datetime | None = None
 ) -> Queued:
-    """Render one submission's feedback, write it to feedback/<unit>/, queue one alert per contact.
+    """Queue one submission's feedback, one alert per contact, in the caller's transaction.
 
-    A submission matched to no registry unit has its files written to the unmatched folder and
-    queues no alert.
-
-    Safe to re-run: files are rewritten with the same content, existing alerts are kept as they
-    are (a sent alert is never queued again).
+    Called inside the load's (or the rejection's) transaction, so a committed submission always
+    has its feedback queued. Idempotent: an alert already queued is kept as it is. Writes no
+    files (`write_feedback_files`, after the commit).
     """
-    when = now or _now()
-    with engine.begin() as conn:
-        summary, unit_id = submission_summary(conn, submission_id)
-        findings = submission_findings(conn, submission_id)
-        rendered = feedback_for_submission(summary, findings)
-        # The folder is named after the registry unit only: a name the report states but the
-        # registry does not know goes to the unmatched folder, never to a folder of its own.
-        folder_unit = summary.unit_name if unit_id is not None else None
-        files = write_feedback(share, folder_unit, _feedback_stem(summary), rendered)
-        recipients = unit_recipients(conn, unit_id)
-        new_ids = _queue_alerts(
-            conn,
-            kind="feedback",
-            submission_id=submission_id,
-            unit_id=unit_id,
-            fiscal_year=summary.fiscal_year,
-            recipients=recipients,
-            rendered=rendered,
-            now=when,
-        )
+    summary, unit_id = submission_summary(conn, submission_id)
+    findings = submission_findings(conn, submission_id)
+    rendered = feedback_for_submission(summary, findings)
+    recipients = unit_recipients(conn, unit_id)
+    new_ids = _queue_alerts(
+        conn,
+        kind="feedback",
+        submission_id=submission_id,
+        unit_id=unit_id,
+        fiscal_year=summary.fiscal_year,
+        recipients=recipients,
+        rendered=rendered,
+        now=now or _now(),
+    )
     return Queued(
         submission_id=submission_id,
         unit_name=summary.unit_name,
         recipients=recipients,
         new_alert_ids=new_ids,
-        feedback_files=tuple(str(p) for p in files),
+        feedback_files=(),
+    )
+
+
+def write_feedback_files(engine: Engine, share: Share, submission_id: int) -> tuple[str, ...]:
+    """Write feedback/<unit>/ for one submission from what the warehouse holds (idempotent).
+
+    A submission matched to no registry unit has its files in the unmatched folder.
+    """
+    with engine.connect() as conn:
+        summary, unit_id = submission_summary(conn, submission_id)
+        rendered = feedback_for_submission(summary, submission_findings(conn, submission_id))
+    # The folder is named after the registry unit only: a name the report states but the
+    # registry does not know goes to the unmatched folder, never to a folder of its own.
+    folder_unit = summary.unit_name if unit_id is not None else None
+    return tuple(
+        str(p) for p in write_feedback(share, folder_unit, _feedback_stem(summary), rendered)
+    )
+
+
+def queue_feedback(
+    engine: Engine, share: Share, submission_id: int, *, now: datetime | None = None
+) -> Queued:
+    """Queue one submission's feedback (one transaction), then write it to feedback/<unit>/.
+
+    Safe to re-run: files are rewritten with the same content, existing alerts are kept as they
+    are (a sent alert is never queued again).
+    """
+    with engine.begin() as conn:
+        queued = queue_feedback_in(conn, submission_id, now=now)
+    files = write_feedback_files(engine, share, submission_id)
+    return Queued(
+        submission_id=queued.submission_id,
+        unit_name=queued.unit_name,
+        recipients=queued.recipients,
+        new_alert_ids=queued.new_alert_ids,
+        feedback_files=files,
     )
 
 

@@ -21,9 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
-    from selfeval.extract import extract_file
+    from selfeval.pipeline import read_record
 
-    record = extract_file(args.path)  # UnreadableReport → exit 2 in cli.main
+    # UnreadableReport (a crash or a figure beyond the numbers policy too) → exit 2 in cli.main
+    record = read_record(args.path)
     if args.format == "json":
         sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
     else:
