@@ -279,7 +279,8 @@ def load(share_root: str, checked: dict[str, Any]) -> dict[str, Any]:
 
 @task(trigger_rule="all_done")
 def deliver(share_root: str) -> dict[str, Any]:
-    """Send every pending alert once; an SMTP outage leaves them pending for the next run."""
+    """Send every due alert once; an SMTP outage leaves them pending for the next run, and an
+    alert out of attempts is marked failed and fails this task (the data team sees it)."""
     from selfeval.alerts import deliver_pending
     from selfeval.share import open_share
 
@@ -293,8 +294,22 @@ def deliver(share_root: str) -> dict[str, Any]:
             result.pending,
             result.failed[-1][1],
         )
-    log.info("delivered %d alert(s)", len(result.sent))
-    return {"sent": len(result.sent), "failed": len(result.failed), "pending": result.pending}
+    log.info("delivered %d alert(s); %d waiting to be retried", len(result.sent), result.waiting)
+    if result.gave_up:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        # Out of attempts: marked failed in alert_outbox; the run shows it, nothing retries it.
+        raise AirflowFailException(
+            f"{len(result.gave_up)} alert(s) given up after {settings.ALERT_MAX_ATTEMPTS} "
+            f"attempts and marked failed in alert_outbox (ids "
+            f"{', '.join(map(str, result.gave_up))}); last error: {result.failed[-1][1]}"
+        )
+    return {
+        "sent": len(result.sent),
+        "failed": len(result.failed),
+        "pending": result.pending,
+        "waiting": result.waiting,
+    }
 
 
 @task(trigger_rule="one_failed")

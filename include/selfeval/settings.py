@@ -116,3 +116,10 @@ CLAIMS_DIR = ".claims"
 CLAIM_STALE_SECONDS = 3 * 3600
 # Every DAG task gets this execution_timeout: a run never hangs on one task.
 TASK_TIMEOUT_SECONDS = 30 * 60
+
+# --- delivering alerts ---------------------------------------------------------------------------
+# An alert is tried at most this many times (the first retry at the next run, then after 30 min,
+# 1 h, 2 h …, at most 6 h apart), then marked failed; the deliver task then fails the run.
+ALERT_MAX_ATTEMPTS = 6
+ALERT_RETRY_BASE_SECONDS = 30 * 60
+ALERT_RETRY_MAX_SECONDS = 6 * 3600

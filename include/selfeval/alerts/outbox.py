@@ -23,7 +23,7 @@ import smtplib
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
@@ -71,12 +71,30 @@ class Queued:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """What one delivery run did; `pending` counts alerts still waiting afterwards."""
+    """What one delivery run did; `pending` counts alerts still waiting afterwards.
+
+    `gave_up` lists the alerts this run marked `failed` (out of attempts): the data team must see
+    them. `waiting` counts pending alerts not tried because their retry delay has not passed.
+    """
 
     sent: tuple[int, ...]
     failed: tuple[tuple[int, str], ...]
     pending: int
     stopped_early: bool
+    gave_up: tuple[int, ...] = ()
+    waiting: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its last attempt an alert that failed `attempts` times is tried again.
+
+    The first retry is at the next run; then the delay doubles from
+    `settings.ALERT_RETRY_BASE_SECONDS`, capped at `settings.ALERT_RETRY_MAX_SECONDS`.
+    """
+    if attempts <= 1:
+        return timedelta(0)
+    seconds = settings.ALERT_RETRY_BASE_SECONDS * 2 ** (attempts - 2)
+    return timedelta(seconds=min(seconds, settings.ALERT_RETRY_MAX_SECONDS))
 
 
 def _now() -> datetime:
@@ -350,20 +368,24 @@ def deliver_pending(
     sender: str = settings.ALERT_SENDER,
     now: Callable[[], datetime] = _now,
 ) -> Delivery:
-    """Send every pending alert once through `send`; record attempts, errors and sent time."""
+    """Send every pending alert that is due once through `send`; record attempts, errors and
+    sent time. An alert is tried at most `settings.ALERT_MAX_ATTEMPTS` times, with a growing
+    delay between tries (`retry_delay`); then it is marked `failed` and listed in `gave_up`."""
     from sqlalchemy import select, update
 
     from selfeval.warehouse.schema import alert_outbox
 
     sent: list[int] = []
     failed: list[tuple[int, str]] = []
+    gave_up: list[int] = []
     stopped = False
-    for alert_id in pending_alert_ids(engine):
+    due, waiting = _due_alert_ids(engine, now())
+    for alert_id in due:
         with engine.begin() as conn:
             claimed = conn.execute(
                 update(alert_outbox)
                 .where(alert_outbox.c.alert_id == alert_id, alert_outbox.c.status == "pending")
-                .values(attempts=alert_outbox.c.attempts + 1)
+                .values(attempts=alert_outbox.c.attempts + 1, last_attempt_at=now())
             ).rowcount
             if claimed != 1:
                 continue  # another run sent it meanwhile
@@ -374,12 +396,15 @@ def deliver_pending(
                 send(build_message(row, sender=sender, now=now()))
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX_CHARS]
+                out_of_attempts = row.attempts >= settings.ALERT_MAX_ATTEMPTS
                 conn.execute(
                     update(alert_outbox)
                     .where(alert_outbox.c.alert_id == alert_id)
-                    .values(last_error=error)
+                    .values(last_error=error, status="failed" if out_of_attempts else "pending")
                 )
                 failed.append((alert_id, error))
+                if out_of_attempts:
+                    gave_up.append(alert_id)
                 if isinstance(exc, _UNREACHABLE):
                     stopped = True
             else:
@@ -396,7 +421,31 @@ def deliver_pending(
         failed=tuple(failed),
         pending=len(pending_alert_ids(engine)),
         stopped_early=stopped,
+        gave_up=tuple(gave_up),
+        waiting=waiting,
     )
+
+
+def _due_alert_ids(engine: Engine, now: datetime) -> tuple[list[int], int]:
+    """Pending alerts whose retry delay has passed, in order; and how many are still waiting."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import alert_outbox
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(alert_outbox.c.alert_id, alert_outbox.c.attempts, alert_outbox.c.last_attempt_at)
+            .where(alert_outbox.c.status == "pending")
+            .order_by(alert_outbox.c.alert_id)
+        ).all()
+    due: list[int] = []
+    for r in rows:
+        last = r.last_attempt_at
+        if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+            last = last.replace(tzinfo=UTC)
+        if last is None or last + retry_delay(r.attempts) <= now:
+            due.append(r.alert_id)
+    return due, len(rows) - len(due)
 
 
 # --- reminders -----------------------------------------------------------------------------------
