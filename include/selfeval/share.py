@@ -849,3 +849,47 @@ def _rewrite_feedback(engine: Any, share: Share, submission_id: int) -> None:
     from selfeval.alerts.outbox import write_feedback_files
 
     write_feedback_files(engine, share, submission_id)
+
+
+# --- one intake, in one process -------------------------------------------------------------
+
+
+def intake_once(
+    engine: Any,
+    share: Share,
+    *,
+    owner: str,
+    suites_dir: Path | None = None,
+    scanned_at: datetime | None = None,
+) -> list[IntakeResult]:
+    """What one run of the intake DAG does, in one process: scan and claim the inbox, settle
+    refused files and copies, read each new file, check the readable ones in one batch (a
+    report the checks crash on is rejected alone), load or reject each. One result per new
+    file this run claimed, in scan order; the DAG runs the same steps as separate tasks."""
+    from selfeval.pipeline import check_isolated
+
+    when = scanned_at or datetime.now(UTC)
+    done = processed_hashes(engine)
+    found = claim_scan(share, scan_inbox(share, processed=done), owner=owner)
+    settle_scan(share, found, processed=done, engine=engine)
+    results: dict[int, IntakeResult] = {}
+    readable: list[tuple[int, InboxFile, Record]] = []
+    for i, item in enumerate(found.new):
+        read = read_inbox_file(engine, share, item, received_at=item.arrived_at(when))
+        if isinstance(read, IntakeResult):
+            results[i] = read
+        else:
+            readable.append((i, item, read))
+    checked = check_isolated([record for _, _, record in readable], suites_dir)
+    for (i, item, record), findings in zip(readable, checked, strict=True):
+        received_at = item.arrived_at(when)
+        if isinstance(findings, str):
+            results[i] = reject_inbox_file(
+                engine, share, item, findings, received_at=received_at, record=record
+            )
+        else:
+            checked_findings: Sequence[Finding] = findings
+            results[i] = load_inbox_file(
+                engine, share, item, record, checked_findings, received_at=received_at
+            )
+    return [results[i] for i in range(len(found.new))]
