@@ -515,7 +515,8 @@ class IntakeResult:
 
 
 # A test seam: the kill-at-each-step test sets this to stop the process at a step boundary
-# ("loaded", "feedback-written", "archived", "rejection-recorded"). None in production.
+# ("queued" inside the load's transaction, "loaded", "feedback-written", "archived",
+# "rejection-recorded"). None in production.
 CHECKPOINT: Callable[[str], None] | None = None
 
 
@@ -703,7 +704,10 @@ def _load_inbox_file(
             findings,
             received_at=received_at,
             file_name=shown,
-            within=lambda conn, sid: queued.append(queue_feedback_in(conn, sid)),
+            within=lambda conn, sid: (
+                queued.append(queue_feedback_in(conn, sid)),
+                _checkpoint("queued"),  # inside the transaction, before the commit
+            ),
         )
     except RejectedReport as exc:
         return reject_inbox_file(
