@@ -74,9 +74,10 @@ def read_record(path: str | os.PathLike[str]) -> Record:
     from selfeval.extract import extract_file
     from selfeval.limits import run_limited
     from selfeval.numbers_policy import check_record
-    from selfeval.share import reader_failure
+    from selfeval.share import reader_failure, warm_reader
 
     name = os.fspath(path)
+    warm_reader()
     try:
         record = run_limited(name, extract_file, name)
     except UnreadableReport:
