@@ -68,6 +68,6 @@ def write_hostile_files(inbox: Path, seed_000: Path, outside: Path) -> dict[str,
     day_ago = time.time() - 24 * 3600
     os.utime(stale, (day_ago, day_ago))
     kinds["~$旧文件.txt"] = "stale-temporary"
-    (inbox / "\u202etxt.exe.txt").write_bytes(b"")  # an RTL override in the name, empty
-    kinds["\u202etxt.exe.txt"] = "rtl-empty"
+    (inbox / "\u202etxt.exe.txt").write_bytes(bytes(range(32)) * 4)  # RTL in the name, binary
+    kinds["\u202etxt.exe.txt"] = "rtl-binary"
     return kinds

@@ -70,7 +70,7 @@ def test_every_file_reaches_a_final_state_in_one_run(
             "NUL字符.txt", "rejected", "钟村街道",
             "line 316: contains a NUL character (\\x00): the file is not plain text", ZHONGCUN,
         ),
-        ("\u202etxt.exe.txt", "rejected", None, "is empty (0 bytes)", 0),
+        ("\u202etxt.exe.txt", "rejected", None, "is binary (contains NUL bytes), not a text report", 0),
         ("千分位.txt", "loaded", None, None, 0),
         ("白鹤洞.txt", "loaded", "白鹤洞街道", None, BAIHEDONG),
         (
