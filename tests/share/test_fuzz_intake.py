@@ -122,15 +122,13 @@ def _write_corpus_inputs(folder: Path, seeds: list[Path], rng: random.Random) ->
 
 
 @pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fuzz inputs (written once per session; the corpus part only when it exists)."""
-    from conftest import SEED_000, SEED_001
-
+def inputs(tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path]) -> Path:
+    """The fuzz inputs (written once per module; the corpus part only when it exists)."""
     folder = tmp_path_factory.mktemp("fuzz")
     rng = random.Random(SEED)
-    _write_inputs(folder, [SEED_000, SEED_001], rng)
+    _write_inputs(folder, seed_paths, rng)
     if CORPUS.is_dir() and any(CORPUS.glob("*.txt")):
-        _write_corpus_inputs(folder, [SEED_000, SEED_001], rng)
+        _write_corpus_inputs(folder, seed_paths, rng)
     return folder
 
 
