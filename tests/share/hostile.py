@@ -21,35 +21,52 @@ def _seed_variant(seed_000: Path, old: str, new: str) -> bytes:
     return text.replace(old, new, 1).encode("utf-8")
 
 
-def hostile_reports(seed_000: Path) -> dict[str, bytes]:
+# The issue's literal inputs. Whether they are hostile depends on the reader (being rewritten):
+# today's reader crashes on the 40-digit amount and reads the 40-digit percentage (which the
+# numbers policy refuses); a reader that skips such figures loads the report. Tests require a
+# final state for these, and a fixed outcome only for the other reproducers.
+READER_DEPENDENT = ("百分比40位.txt", "金额40位.txt", "千分位.txt")
+
+
+def hostile_reports(seed_000: Path, *, reader_dependent: bool = True) -> dict[str, bytes]:
     """Readable-looking reports whose content used to stop or stall the intake, by name."""
     padding = ("绩效自评报告正文。" * 40 + "\n") * 200  # > 64 KiB before the NUL
     text = seed_000.read_text(encoding="utf-8")
-    return {
-        # 40 significant digits in a percentage: crashed the batched check (flatten.shown_as)
-        "百分比40位.txt": _seed_variant(
-            seed_000, SEED_PERCENT, "占本年收入的 99." + "9" * 38 + "%"
-        ),
-        # 40 digits in an amount: crashed extraction (figures.py, decimal precision)
-        "金额40位.txt": _seed_variant(seed_000, SEED_AMOUNT, "1" * 40 + " 万元"),
+    reports = {
+        # more decimals than the warehouse keeps: rounded by PostgreSQL, a float on SQLite
+        "百分比过精.txt": _seed_variant(seed_000, SEED_PERCENT, "占本年收入的 99.123456%"),
         # 13 integer digits: overflowed PostgreSQL NUMERIC(18, 6), loaded inexactly on SQLite
         "金额13位.txt": _seed_variant(seed_000, SEED_AMOUNT, "1234567890123.5 万元"),
         # a NUL after the first 64 KiB: passed the binary test, refused by PostgreSQL
         "NUL字符.txt": (padding + text.replace(SEED_AMOUNT, SEED_AMOUNT + "\x00", 1)).encode(
             "utf-8"
         ),
-        # the quadratic normalisation line (64 KB): 13.7 s before the fix; readable, loaded
-        "千分位.txt": ("1" + " 234" * 16_000 + "\n").encode("utf-8"),
     }
+    if reader_dependent:
+        reports.update(
+            {
+                # 40 significant digits in a percentage: crashed the batched check
+                "百分比40位.txt": _seed_variant(
+                    seed_000, SEED_PERCENT, "占本年收入的 99." + "9" * 38 + "%"
+                ),
+                # 40 digits in an amount: crashed extraction (figures.py, decimal precision)
+                "金额40位.txt": _seed_variant(seed_000, SEED_AMOUNT, "1" * 40 + " 万元"),
+                # the quadratic normalisation line (64 KB): 13.7 s before the fix
+                "千分位.txt": ("1" + " 234" * 16_000 + "\n").encode("utf-8"),
+            }
+        )
+    return reports
 
 
-def write_hostile_files(inbox: Path, seed_000: Path, outside: Path) -> dict[str, str]:
+def write_hostile_files(
+    inbox: Path, seed_000: Path, outside: Path, *, reader_dependent: bool = True
+) -> dict[str, str]:
     """Write every hostile kind into `inbox`; returns {relative name: kind}.
 
     `outside` is a folder beside the share for link targets.
     """
     kinds: dict[str, str] = {}
-    for name, data in hostile_reports(seed_000).items():
+    for name, data in hostile_reports(seed_000, reader_dependent=reader_dependent).items():
         (inbox / name).write_bytes(data)
         kinds[name] = "content"
     outside.mkdir(parents=True, exist_ok=True)
