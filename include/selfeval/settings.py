@@ -107,6 +107,8 @@ RECORD_INT_MAX = 2**31 - 1
 # added to what the (forked) process already maps.
 PARSE_CPU_SECONDS = 20
 PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+
+# --- files and runs in the intake (selfeval.share; docs/reliability.md) --------------------------
 # A file named like an upload or editor file in progress (.x, ~x, x.part …) is left alone this
 # long, then rejected with a reason instead of being skipped forever.
 TRANSIENT_GRACE_SECONDS = 6 * 3600
