@@ -837,7 +837,9 @@ def settle_scan(
                     _rewrite_feedback(engine, share, state[0])
                 archive_file(share, duplicate)
                 done.append(f"archived copy of a loaded file {encodable_name(duplicate.relative)}")
-        release_claim(share, duplicate.sha256)
+        if duplicate.sha256 in processed:
+            # A copy of a file new in this scan shares that file's claim: it is kept.
+            release_claim(share, duplicate.sha256)
     return done
 
 

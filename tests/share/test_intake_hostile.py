@@ -264,3 +264,20 @@ def test_versions_follow_arrival_not_load_order(
     assert [tuple(r) for r in rows] == [
         ("b_first.txt", 1, "superseded"), ("a_second.txt", 2, "accepted"),
     ]  # fmt: skip
+
+
+def test_a_second_copy_keeps_the_first_ones_claim(tmp_path: Path, seed_000: Path) -> None:
+    """Settling the scan must not release the claim of a file new in that scan because a
+    second copy of it was found: the other DAG would then take the file."""
+    from selfeval.share import claim_scan, settle_scan
+
+    share = open_share(tmp_path / "share")
+    shutil.copy(seed_000, share.inbox / "a.txt")
+    shutil.copy(seed_000, share.inbox / "b.txt")
+    found = claim_scan(share, scan_inbox(share), owner="selfeval_intake/run1")
+    assert ([f.relative for f in found.new], [f.relative for f in found.duplicates]) == (
+        ["a.txt"],
+        ["b.txt"],
+    )
+    settle_scan(share, found, processed=set())
+    assert not claim(share, found.new[0].sha256, owner="selfeval_annual_consolidation/run1")
