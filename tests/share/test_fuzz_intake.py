@@ -11,6 +11,7 @@ import os
 import random
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -25,7 +26,7 @@ from selfeval.errors import UnreadableReport
 from selfeval.limits import run_limited
 from selfeval.share import file_sha256, intake_once, open_share, read_scanned, scan_inbox
 from selfeval.warehouse import connect, load_units, upgrade
-from share.hostile import hostile_reports
+from share.hostile import hostile_reports, write_hostile_files
 
 pytestmark = pytest.mark.unit
 
@@ -141,12 +142,27 @@ def test_the_corpus_part_runs_or_says_why_not(inputs: Path) -> None:
 # --- the properties ------------------------------------------------------------------------------
 
 
-def test_every_input_reaches_a_final_state_in_one_intake(inputs: Path, tmp_path: Path) -> None:
+def test_every_input_reaches_a_final_state_in_one_intake(
+    inputs: Path, tmp_path: Path, seed_paths: list[Path]
+) -> None:
     share = open_share(tmp_path / "share")
     shutil.copy(SAMPLES_UNITS, share.units_csv)
     for path in sorted(inputs.iterdir()):
         shutil.copy(path, share.inbox / path.name)
     expected = {p.name for p in inputs.iterdir()}
+    # The reproducers that are not content: links, a FIFO, a stale temporary name (refused at
+    # the scan, so they have a reason file and no result).
+    sub = share.inbox / "links"
+    sub.mkdir()
+    refused = {
+        name: kind
+        for name, kind in write_hostile_files(
+            sub, seed_paths[0], tmp_path / "outside", reader_dependent=False
+        ).items()
+        if kind in ("symlink", "hardlink", "fifo", "stale-temporary")
+    }
+    for name in set(os.listdir(sub)) - set(refused):
+        (sub / name).unlink()
 
     # Each parse alone, timed: the CPU bound holds for every input.
     slowest = 0.0
@@ -175,7 +191,11 @@ def test_every_input_reaches_a_final_state_in_one_intake(inputs: Path, tmp_path:
     assert set(outcomes.values()) <= FINAL, {k: v for k, v in outcomes.items() if v not in FINAL}
     assert all(r.reason for r in results if r.outcome == "rejected")
     assert again == []
-    assert list(share.inbox.iterdir()) == []
+    assert list(share.inbox.rglob("*")) == [sub]
+    kept = [p.lstat() for p in share.rejected.iterdir()]
+    assert all(stat.S_ISREG(info.st_mode) and info.st_nlink == 1 for info in kept)
+    reasons = {p.name for p in share.rejected.glob("*.reason.txt")}
+    assert {f"{name}.reason.txt" for name in refused} <= reasons
 
 
 def test_the_command_line_never_shows_a_traceback(inputs: Path, tmp_path: Path) -> None:
