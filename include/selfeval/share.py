@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import stat
+import tempfile
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -526,19 +527,13 @@ def _checkpoint(step: str) -> None:
         CHECKPOINT(step)
 
 
-def _extract_bytes(data: bytes, name: str) -> Record:
-    """Decode and extract bytes already read (runs in the limited child of `read_scanned`)."""
-    from selfeval.extract import decode_report, extract_text
-    from selfeval.record import Source
+def _extract_copy(copy: str, name: str) -> Record:
+    """Extract our private copy of an inbox file as the file `name` (runs in the limited child
+    of `read_scanned`). Going through `extract_file` keeps every format it reads."""
+    from selfeval.extract import extract_file
 
-    report = decode_report(data, path=name)
-    source = Source(
-        path=encodable_name(name),
-        sha256=report.sha256,
-        format=report.format,
-        encoding=report.encoding,
-    )
-    return extract_text(report.text, source=source)
+    record = extract_file(copy)
+    return replace(record, source=replace(record.source, path=encodable_name(name)))
 
 
 @functools.cache
@@ -586,7 +581,12 @@ def read_scanned(item: InboxFile) -> Record:
         )
     warm_reader()
     try:
-        return run_limited(name, _extract_bytes, data, name)
+        # The reader gets a private copy of the verified bytes, under the same (safe) name so
+        # that its suffix still names the format: nothing it opens can be swapped or linked.
+        with tempfile.TemporaryDirectory(prefix="selfeval-read-") as private:
+            copy = Path(private) / safe_name(Path(item.relative).name)
+            copy.write_bytes(data)
+            return run_limited(name, _extract_copy, str(copy), name)
     except UnreadableReport:
         raise
     except Exception as exc:  # a reader bug on hostile input rejects that report, nothing more
