@@ -4,6 +4,11 @@ A hostile file must cost its own rejection, never the run: the child gets `RLIMI
 `RLIMIT_AS` (on top of what the parent already maps), returns its result pickled through a pipe,
 and dies alone when it exceeds either. Where `fork` is unavailable the function runs in-process
 without limits (documented in docs/reliability.md).
+
+The limits are for text reports, which are parsed in this process's child. Office, PDF and image
+files are converted by parsers that run in their own child processes under their own, larger
+limits (settings `READER_*`, `OCR_*` of selfeval.formats); rlimits are inherited, so such files
+get only a backstop CPU limit and no memory limit of ours (`limits_for`).
 """
 
 from __future__ import annotations
@@ -35,14 +40,20 @@ def _mapped_bytes() -> int:
 
 
 def _child(
-    write_fd: int, fn: Callable[..., object], args: tuple[object, ...], cpu: int, memory: int
+    write_fd: int,
+    fn: Callable[..., object],
+    args: tuple[object, ...],
+    cpu: int | None,
+    memory: int | None,
 ) -> None:
     import resource
 
     status = _CHILD_FAILED
     try:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (_mapped_bytes() + memory,) * 2)
+        if cpu is not None:
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (_mapped_bytes() + memory,) * 2)
         try:
             outcome: tuple[str, object] = ("ok", fn(*args))
         except MemoryError:
@@ -60,14 +71,22 @@ def _child(
         os._exit(status)
 
 
+def limits_for(name: str) -> tuple[int | None, int | None]:
+    """(CPU seconds, extra memory bytes) to parse the file `name` under; None: no such limit."""
+    if os.path.splitext(name)[1].lower() in settings.EXTERNAL_PARSER_SUFFIXES:
+        return settings.EXTERNAL_PARSER_CPU_SECONDS, None
+    return settings.PARSE_CPU_SECONDS, settings.PARSE_MEMORY_BYTES
+
+
 def run_limited(
     path: str,
     fn: Callable[..., T],
     *args: object,
-    cpu_seconds: int = settings.PARSE_CPU_SECONDS,
-    memory_bytes: int = settings.PARSE_MEMORY_BYTES,
+    cpu_seconds: int | None = settings.PARSE_CPU_SECONDS,
+    memory_bytes: int | None = settings.PARSE_MEMORY_BYTES,
 ) -> T:
-    """`fn(*args)` in a child limited to `cpu_seconds` of CPU and `memory_bytes` more memory.
+    """`fn(*args)` in a child limited to `cpu_seconds` of CPU and `memory_bytes` more memory
+    (None: not limited).
 
     Returns its result or re-raises its exception; raises `ReaderFailed` (naming `path`) when the
     child exceeded a limit or died.
@@ -94,9 +113,8 @@ def run_limited(
         raise ReaderFailed(path, "the reader stopped without a result")
     kind, value = pickle.loads(payload)
     if kind == "memory":
-        raise ReaderFailed(
-            path, f"reading it needs more than {memory_bytes // (1024 * 1024)} MB of memory"
-        )
+        limit = "the memory" if memory_bytes is None else f"{memory_bytes // (1024 * 1024)} MB"
+        raise ReaderFailed(path, f"reading it needs more than {limit} of memory")
     if kind == "error":
         assert isinstance(value, BaseException)
         raise value

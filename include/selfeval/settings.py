@@ -107,6 +107,15 @@ RECORD_INT_MAX = 2**31 - 1
 # added to what the (forked) process already maps.
 PARSE_CPU_SECONDS = 20
 PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+# Files with these suffixes go to format parsers (selfeval.formats, issue 11) that run in child
+# processes under their own, larger limits; rlimits are inherited, so ours would override them.
+# Such a file is read without a memory limit of ours and under a CPU limit meant only as a
+# backstop. Every other file is parsed as text under the limits above.
+EXTERNAL_PARSER_SUFFIXES = (
+    ".docx", ".docm", ".pdf", ".xlsx", ".xlsm", ".xls", ".doc", ".wps", ".et",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+)  # fmt: skip
+EXTERNAL_PARSER_CPU_SECONDS = 3600
 
 # --- files and runs in the intake (selfeval.share; docs/reliability.md) --------------------------
 # A file named like an upload or editor file in progress (.x, ~x, x.part …) is left alone this

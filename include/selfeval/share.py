@@ -553,7 +553,7 @@ def read_scanned(item: InboxFile) -> Record:
     crash or a limit hit while parsing.
     """
     from selfeval.errors import ChangedSinceScan, ReaderFailed, UnreadableReport
-    from selfeval.limits import run_limited
+    from selfeval.limits import limits_for, run_limited
 
     name = item.path
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -586,7 +586,10 @@ def read_scanned(item: InboxFile) -> Record:
         with tempfile.TemporaryDirectory(prefix="selfeval-read-") as private:
             copy = Path(private) / safe_name(Path(item.relative).name)
             copy.write_bytes(data)
-            return run_limited(name, _extract_copy, str(copy), name)
+            cpu, memory = limits_for(copy.name)
+            return run_limited(
+                name, _extract_copy, str(copy), name, cpu_seconds=cpu, memory_bytes=memory
+            )
     except UnreadableReport:
         raise
     except Exception as exc:  # a reader bug on hostile input rejects that report, nothing more

@@ -249,3 +249,16 @@ def test_a_parse_beyond_its_cpu_or_memory_limit_is_that_files_rejection() -> Non
     with pytest.raises(UnreadableReport, match="more than 256 MB of memory"):
         run_limited("hog.txt", _hog, memory_bytes=256 * 1024 * 1024)
     assert time.monotonic() - started < 10
+
+
+def test_parse_limits_by_suffix() -> None:
+    from selfeval import settings
+    from selfeval.limits import limits_for
+
+    text = (settings.PARSE_CPU_SECONDS, settings.PARSE_MEMORY_BYTES)
+    other = (settings.EXTERNAL_PARSER_CPU_SECONDS, None)
+    names = ["a.txt", "b.MD", "c.dat", "noext", "d.pdf", "e.DOCX", "f.png"]
+    assert {n: limits_for(n) for n in names} == {
+        "a.txt": text, "b.MD": text, "c.dat": text, "noext": text,
+        "d.pdf": other, "e.DOCX": other, "f.png": other,
+    }  # fmt: skip
