@@ -48,47 +48,6 @@ EVIDENCE_MAX_CHARS = 160
 # How many 万元 one source unit is worth, as a power of ten (exact Decimal.scaleb).
 UNIT_TO_WAN_EXPONENT = {"元": -4, "万元": 0, "亿元": 4}
 
-# --- dimension names: how reports name the same score dimension differently ---------------------
-DIMENSION_ALIASES = {
-    "履职效能": "履职效能",
-    "履职效率": "履职效能",
-    "产出效能": "履职效能",
-    "管理效能": "管理效能",
-    "管理效率": "管理效能",
-    "整体效能": "整体效能",
-    "预算编制": "预算编制",
-    "预算执行": "预算执行",
-    "信息公开": "信息公开",
-    "绩效管理": "绩效管理",
-    "采购管理": "采购管理",
-    "资产管理": "资产管理",
-    "运行成本": "运行成本",
-}
-
-# --- the submission window ---------------------------------------------------------------------
-# Reports for fiscal year Y are on time when received by this month/day of year Y+1.
-SUBMISSION_DEADLINE_MONTH = 3
-SUBMISSION_DEADLINE_DAY = 31
-
-# --- publishing district summaries (selfeval.publish) ---------------------------------------------
-# Files of one year are published/<year>/<prefix>_<year>.xlsx, .html, _<sheet slug>.csv and
-# manifest.json.
-PUBLISH_FILE_PREFIX = "selfeval"
-
-# --- checks (selfeval.checks) ---------------------------------------------------------------------
-# The Great Expectations suites live in <repo>/expectations/*.json, one file per flattened table;
-# the district team may point at an edited copy with the environment variable below.
-EXPECTATIONS_DIR = "expectations"
-EXPECTATIONS_DIR_ENV = "SELFEVAL_EXPECTATIONS_DIR"
-CHECK_SEVERITIES = ("error", "warning")
-# GX logs INFO chatter under this logger (its children inherit the level we set on it).
-GX_QUIET_LOGGERS = ("great_expectations",)
-
-# --- DAGs and alerts (issue 5) -----------------------------------------------------------------
-# The annual DAG's fiscal_year param must lie in this range (a typo like 224 fails validation).
-FISCAL_YEAR_MIN = 2000
-FISCAL_YEAR_MAX = 2100
-
 # --- what a figure may be (selfeval.numbers_policy; issue 12) ------------------------------------
 # The warehouse keeps amounts as NUMERIC(18, 6), points as NUMERIC(10, 4) and percentages as
 # NUMERIC(12, 4); SQLite keeps all three as 8-byte floats, which hold 15 significant digits
@@ -134,3 +93,44 @@ TASK_TIMEOUT_SECONDS = 30 * 60
 ALERT_MAX_ATTEMPTS = 6
 ALERT_RETRY_BASE_SECONDS = 30 * 60
 ALERT_RETRY_MAX_SECONDS = 6 * 3600
+
+# --- dimension names: how reports name the same score dimension differently ---------------------
+DIMENSION_ALIASES = {
+    "履职效能": "履职效能",
+    "履职效率": "履职效能",
+    "产出效能": "履职效能",
+    "管理效能": "管理效能",
+    "管理效率": "管理效能",
+    "整体效能": "整体效能",
+    "预算编制": "预算编制",
+    "预算执行": "预算执行",
+    "信息公开": "信息公开",
+    "绩效管理": "绩效管理",
+    "采购管理": "采购管理",
+    "资产管理": "资产管理",
+    "运行成本": "运行成本",
+}
+
+# --- the submission window ---------------------------------------------------------------------
+# Reports for fiscal year Y are on time when received by this month/day of year Y+1.
+SUBMISSION_DEADLINE_MONTH = 3
+SUBMISSION_DEADLINE_DAY = 31
+
+# --- publishing district summaries (selfeval.publish) ---------------------------------------------
+# Files of one year are published/<year>/<prefix>_<year>.xlsx, .html, _<sheet slug>.csv and
+# manifest.json.
+PUBLISH_FILE_PREFIX = "selfeval"
+
+# --- checks (selfeval.checks) ---------------------------------------------------------------------
+# The Great Expectations suites live in <repo>/expectations/*.json, one file per flattened table;
+# the district team may point at an edited copy with the environment variable below.
+EXPECTATIONS_DIR = "expectations"
+EXPECTATIONS_DIR_ENV = "SELFEVAL_EXPECTATIONS_DIR"
+CHECK_SEVERITIES = ("error", "warning")
+# GX logs INFO chatter under this logger (its children inherit the level we set on it).
+GX_QUIET_LOGGERS = ("great_expectations",)
+
+# --- DAGs and alerts (issue 5) -----------------------------------------------------------------
+# The annual DAG's fiscal_year param must lie in this range (a typo like 224 fails validation).
+FISCAL_YEAR_MIN = 2000
+FISCAL_YEAR_MAX = 2100
