@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[airflow,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[airflow,dev,ocr]'
 	@touch $@
 
 demo: $(STAMP)
@@ -32,6 +32,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_formats.py
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

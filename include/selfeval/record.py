@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 Position = Literal["opening", "closing"]
 ScoreKind = Literal["item", "subtotal", "total"]
+Direction = Literal["higher", "lower", "equal", "text"]
 SourceUnit = Literal["元", "万元", "亿元"]
 
 RECORD_VERSION = 1
@@ -85,6 +86,9 @@ class Execution:
     executed: Money | None
     rate_pct: Decimal | None
     evidence: Evidence
+    initial_budget: Money | None = None  # 年初预算数, where the report states it beside the budget
+    max: Decimal | None = None  # 分值 of a funds row in a 自评表
+    score: Decimal | None = None  # 得分 of a funds row; None when the cell is blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,24 @@ class Indicator:
     actual_num: Decimal | None
     completion_pct: Decimal | None
     evidence: Evidence
+    weight: Decimal | None = None  # 分值
+    score: Decimal | None = None  # 得分; None when the cell is blank
+    target_value: Decimal | None = None  # the target as a number in the indicator's own unit
+    actual_value: Decimal | None = None
+    unit: str | None = None  # the indicator's unit as printed (%, 户, 万元, 亩 …)
+    direction: Direction | None = None  # higher / lower is better, or a text target
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A year-over-year statement: 比上年增加 X 万元，增长 Y% (signs from the words)."""
+
+    label: str
+    current: Money | None
+    prior: Money | None
+    change: Money | None
+    growth_pct: Decimal | None
+    evidence: Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +170,7 @@ class Record:
     section_scores: tuple[SectionScore, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     carryovers: tuple[Carryover, ...] = ()
+    changes: tuple[Change, ...] = ()
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -225,6 +248,9 @@ def record_from_dict(d: dict[str, Any]) -> Record:
                 executed=_money(e["executed"]),
                 rate_pct=_dec(e["rate_pct"]),
                 evidence=_ev(e["evidence"]),
+                initial_budget=_money(e.get("initial_budget")),
+                max=_dec(e.get("max")),
+                score=_dec(e.get("score")),
             )
             for e in d.get("executions", [])
         ),
@@ -264,6 +290,12 @@ def record_from_dict(d: dict[str, Any]) -> Record:
                 actual_num=_dec(i.get("actual_num")),
                 completion_pct=_dec(i.get("completion_pct")),
                 evidence=_ev(i["evidence"]),
+                weight=_dec(i.get("weight")),
+                score=_dec(i.get("score")),
+                target_value=_dec(i.get("target_value")),
+                actual_value=_dec(i.get("actual_value")),
+                unit=i.get("unit"),
+                direction=i.get("direction"),
             )
             for i in d.get("indicators", [])
         ),
@@ -276,6 +308,17 @@ def record_from_dict(d: dict[str, Any]) -> Record:
                 evidence=_ev(c["evidence"]),
             )
             for c in d.get("carryovers", [])
+        ),
+        changes=tuple(
+            Change(
+                label=c["label"],
+                current=_money(c.get("current")),
+                prior=_money(c.get("prior")),
+                change=_money(c.get("change")),
+                growth_pct=_dec(c.get("growth_pct")),
+                evidence=_ev(c["evidence"]),
+            )
+            for c in d.get("changes", [])
         ),
         warnings=tuple(d.get("warnings", [])),
     )

@@ -40,7 +40,11 @@ UNITS_CSV = "units.csv"
 WAREHOUSE_FILE = "warehouse.db"
 
 # --- reading reports ---------------------------------------------------------------------------
-REPORT_SUFFIXES = (".txt", ".md")
+# The intake picks files by suffix; the reader then goes by content (selfeval.formats).
+REPORT_SUFFIXES = (
+    ".txt", ".md", ".docx", ".docm", ".pdf", ".xlsx", ".xlsm", ".xls", ".doc", ".wps", ".et",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
+)  # fmt: skip
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # a 20-page report is ~30 KB of text; 5 MB is not a report
 EVIDENCE_MAX_CHARS = 160
 
@@ -134,3 +138,22 @@ GX_QUIET_LOGGERS = ("great_expectations",)
 # The annual DAG's fiscal_year param must lie in this range (a typo like 224 fails validation).
 FISCAL_YEAR_MIN = 2000
 FISCAL_YEAR_MAX = 2100
+
+# --- reading other formats (selfeval.formats, issue 11) -----------------------------------------
+# Every limit below is checked before or while a parser runs; breaking one rejects the file.
+ZIP_MAX_ENTRIES = 1_000  # a Word or Excel file has a few dozen parts
+ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts together, as declared and as read
+ZIP_MAX_RATIO = 100  # uncompressed / compressed per part; XML compresses ~10x, bombs ~1000x
+SHEET_MAX_ROWS = 10_000  # a 自评表 has tens of rows
+SHEET_MAX_COLUMNS = 200
+SHEET_MAX_CELLS = 200_000  # rows x columns of one sheet's used range
+PDF_MAX_PAGES = 200  # a report has 5-40 pages
+PDF_SCAN_MIN_CHARS = 20  # a page with fewer characters of text is a scan (image only)
+OCR_MAX_PAGES = 30  # ~20 s of CPU per page
+# Each parser runs in a child process with an address-space limit and a wall-clock timeout.
+READER_MEMORY_BYTES = 1536 * 1024 * 1024
+READER_TIMEOUT_SECONDS = 120
+OCR_MEMORY_BYTES = 4 * 1024 * 1024 * 1024  # onnxruntime maps its models and arenas
+OCR_TIMEOUT_SECONDS_PER_PAGE = 60
+LIBREOFFICE_TIMEOUT_SECONDS = 120
+LIBREOFFICE_MEMORY_BYTES = 4 * 1024 * 1024 * 1024

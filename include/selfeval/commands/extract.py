@@ -1,16 +1,28 @@
-"""`selfeval extract PATH [--format json|table]`: print the record of one report."""
+"""`selfeval extract PATH... [--format json|table]`: print the record of each report.
+
+One path prints one record (a JSON object); several print a JSON array in the order given, or
+one table per report. A file that cannot be read is named on stderr with the reason, the others
+are still read, and the exit status is 2; in a JSON array it stands as {"path", "error"}.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from decimal import Decimal
+from typing import Any
 
+from selfeval.errors import display_name
 from selfeval.record import Money, Record
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", help="a report file (.txt or .md)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="report files: .txt/.md, .docx, .pdf (scans by OCR), .xlsx/.xls, .doc/.wps/.et",
+    )
     parser.add_argument(
         "--format",
         choices=("table", "json"),
@@ -21,15 +33,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
+    from selfeval.errors import UnreadableReport
     from selfeval.pipeline import read_record
 
-    # UnreadableReport (a crash or a figure beyond the numbers policy too) → exit 2 in cli.main
-    record = read_record(args.path)
+    # read_record: a reader crash, a limit or a figure beyond the numbers policy is
+    # UnreadableReport too (→ exit 2 in cli.main for one path)
+    if len(args.paths) == 1:
+        record = read_record(args.paths[0])
+        if args.format == "json":
+            sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
+        else:
+            sys.stdout.write(render_table(record))
+        return 0
+    items: list[dict[str, Any]] = []
+    failed = False
+    for path in args.paths:
+        try:
+            record = read_record(path)
+        except UnreadableReport as exc:
+            failed = True
+            print(f"selfeval: {exc}", file=sys.stderr)
+            items.append({"path": display_name(path), "error": exc.reason})
+            continue
+        if args.format == "json":
+            items.append(record.to_dict())
+        else:
+            sys.stdout.write(render_table(record) + "\n")
     if args.format == "json":
-        sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
-    else:
-        sys.stdout.write(render_table(record))
-    return 0
+        sys.stdout.write(jsonio.dumps(items) + "\n")
+    return 2 if failed else 0
 
 
 def _n(value: Decimal | None) -> str:
@@ -74,10 +106,34 @@ def render_table(record: Record) -> str:
     section(
         "预算执行 Executions",
         [
-            (e.label, _m(e.budget), _m(e.executed), _n(e.rate_pct), str(e.evidence.line))
+            (
+                e.label,
+                _m(e.initial_budget),
+                _m(e.budget),
+                _m(e.executed),
+                _n(e.rate_pct),
+                _n(e.max),
+                _n(e.score),
+                str(e.evidence.line),
+            )
             for e in record.executions
         ],
-        ("项目", "预算", "执行", "执行率%", "行"),
+        ("项目", "年初预算", "预算", "执行", "执行率%", "分值", "得分", "行"),
+    )
+    section(
+        "同比变化 Changes",
+        [
+            (
+                c.label,
+                _m(c.current),
+                _m(c.prior),
+                _m(c.change),
+                _n(c.growth_pct),
+                str(c.evidence.line),
+            )
+            for c in record.changes
+        ],
+        ("项目", "本年", "上年", "增减", "增长%", "行"),
     )
     section(
         "评分表 Score table",
@@ -105,11 +161,13 @@ def render_table(record: Record) -> str:
                 i.target or "",
                 i.actual or "",
                 i.completion or "",
+                _n(i.weight),
+                _n(i.score),
                 str(i.evidence.line),
             )
             for i in record.indicators
         ],
-        ("一级", "二级", "指标", "目标", "实际", "完成", "行"),
+        ("一级", "二级", "指标", "目标", "实际", "完成", "分值", "得分", "行"),
     )
     section(
         "结转结余 Carry-overs",

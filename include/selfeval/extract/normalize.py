@@ -42,6 +42,8 @@ _SPACE_TIGHT_AFTER = re.compile(rf"(?<=[{_TIGHT}]) +")
 _SPACE_TIGHT_BEFORE = re.compile(rf" +(?=[{_TIGHT}])")
 _SPACE_IN_DECIMAL = re.compile(r"(?<=\d)\. +(?=\d)|(?<=\d) +\.(?=\d)")
 _SPACE_BEFORE_PCT = re.compile(r"(?<=\d) +(?=%)")
+# PDF exports that space decimal digits in threes: "1046.372 6" is 1046.3726
+_SPACE_DECIMAL_GROUP = re.compile(r"(?<![\d.])(\d+\.\d{3}) (\d{1,3})(?![\d.%])")
 _SPACE_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})((?: \d{3})+)(?=\.\d)")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
 _WIDE_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:，\d{3})+")
@@ -94,9 +96,17 @@ def fold_characters(text: str) -> str:
     return text.translate(_table())
 
 
+_PINYIN_GLOSS = re.compile(
+    r"(?<=[\u4e00-\u9fff])[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüɑńňǹḿ]{1,7}[)）]"
+)  # 萬(wàn)元
+
+
+@lru_cache(maxsize=16384)
 def normalize_line(line: str) -> str:
     """Return `line` folded for extraction. Tabs (table cell separators) are kept."""
     text = fold_characters(line)
+    if "(" in text or "（" in text:
+        text = _PINYIN_GLOSS.sub("", text)  # 萬(wàn)元: a reading aid, not part of the text
     for old, new in _OPERATORS:
         text = text.replace(old, new)
     if "\\" in text or "$" in text:
@@ -118,6 +128,7 @@ def _tighten(cell: str) -> str:
         cell = _decimal_spaces(cell)  # first: "10 245. 38" → "10 245.38" → "10245.38"
         cell = _join_runs(_SPACE_THOUSANDS_RUN, _SPACE_THOUSANDS_TAIL, " ", cell)
         cell = _SPACE_BEFORE_PCT.sub("", cell)
+        cell = _SPACE_DECIMAL_GROUP.sub(r"\1\2", cell)
     if "," in cell:
         cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)
     if " " in cell:
@@ -126,7 +137,7 @@ def _tighten(cell: str) -> str:
     return cell
 
 
-_LIST_START = re.compile(r"^(?:[-*•#]+ *)?\d+\. +\S")
+_LIST_START = re.compile(r"^(?:[-*•#]+ *)?\d{1,2}\. +\S")
 
 
 def _decimal_spaces(cell: str) -> str:
@@ -136,3 +147,22 @@ def _decimal_spaces(cell: str) -> str:
         return _SPACE_IN_DECIMAL.sub(".", cell)
     head_end = start.end() - 1
     return cell[:head_end] + _SPACE_IN_DECIMAL.sub(".", cell[head_end:])
+
+
+_GLOSS_ANY = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüɑńňǹḿ]{1,7}[)）]")
+
+
+def as_printed(text: str) -> str:
+    """Text as the submitter printed it, for names and quotes: characters kept (traditional
+    stays traditional), only reading aids (pinyin glosses) and runs of spaces removed."""
+    text = _GLOSS_ANY.sub("", text) if ("(" in text or "（" in text) else text
+    text = _SPACES.sub(" ", text).strip()
+    if " " in text:
+        text = _SPACE_TIGHT_AFTER.sub("", text)
+        text = _SPACE_TIGHT_BEFORE.sub("", text)
+    return text
+
+
+def join_decimal_groups(text: str) -> str:
+    """Undo a PDF export's spacing of decimal digits in threes (`1046.372 6` → `1046.3726`)."""
+    return _SPACE_DECIMAL_GROUP.sub(r"\1\2", text) if " " in text else text

@@ -1,0 +1,1002 @@
+"""Read the 自评表 forms: funds blocks, indicator tables and score tables, however flattened.
+
+A form arrives as grid rows (Word, Excel), tab or pipe rows, space-aligned columns, one cell per
+line, or rows run together. All of these become one stream of cells, each knowing its line and
+whether it starts a row. Header cells name column roles through the lexicon (年初预算数 →
+initial_budget, 分值 → max, 年度指标值 → target …); the rows under a header are read against
+those roles. Where a row has fewer cells than the header has roles (merged cells, blank cells
+dropped by the flattening, cells run together) every order-keeping assignment is tried and the
+arithmetic chooses: rate = executed ÷ budget, score = max × rate, score ≤ max. Numbers are never
+changed; a row that no assignment explains is left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from selfeval.extract.amount_tables import read_amount_tables
+from selfeval.extract.figures import clip
+from selfeval.extract.grids import html_rows
+from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
+from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
+from selfeval.extract.quantities import read_measure, to_money
+from selfeval.extract.segment import is_glued, segment
+from selfeval.extract.statements import dimension_of
+from selfeval.record import (
+    Composition,
+    Direction,
+    Evidence,
+    Execution,
+    Indicator,
+    Money,
+    Part,
+    Score,
+    TotalScore,
+)
+
+_FUNDS_DIMENSION = "预算执行"
+_FUNDS_ROW = "年度资金总额"
+FUNDS_ROLES = ("initial_budget", "budget", "executed", "max", "rate", "score")
+VALUE_ROLES = ("target", "actual", "completion", "max", "score", "note")
+_NUMBER = re.compile(r"^[-+]?\d{1,15}(?:\.\d{1,10})?$")
+_PCT = re.compile(r"^(\d{1,15}(?:\.\d{1,10})?)%$")
+_BLANK = {"", "-", "—", "--", "——", "/", "－", "—-", "…", "……", "无"}
+_GROUP_MAX = re.compile(r"[(（]\s*(?:[\u4e00-\u9fff]{0,6})?(\d{1,3}(?:\.\d+)?)\s*分?\s*[)）]")
+_VALUEISH = re.compile(r"^[≥≤<>=]?\s*-?\d|^\d|%$|^[≥≤<>=]")
+_SENTENCE = re.compile(r"[。；;]")
+_SPACE_SPLIT = re.compile(r"[ \u3000]+")
+_WIDE_SPLIT = re.compile(r"[ \u3000]{2,}")
+_RULE = re.compile(r"^:?-{2,}:?$")
+_HEADING = re.compile(r"^(?:#+|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_PROSE = re.compile(r"[，。；！？]")
+
+
+def _is_prose(text: str) -> bool:
+    """Running text, not a cell: Chinese sentence punctuation in a line of some length."""
+    return len(text) > 16 and _PROSE.search(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str  # normalised
+    printed: str  # as submitted (traditional characters kept), for names
+    line: int
+    row_start: bool
+    row_text: str  # the row (or line) it came from, for evidence
+
+
+@dataclass(slots=True)
+class FormFigures:
+    executions: list[Execution] = field(default_factory=list)
+    compositions: list[Composition] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    table_lines: set[int] = field(default_factory=set)  # lines read as a form's cells
+    indicators: list[Indicator] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)
+    total: TotalScore | None = None
+
+
+# --- cells --------------------------------------------------------------------------------------
+
+
+def _looks_valueish(token: str) -> bool:
+    return bool(_VALUEISH.search(token)) or token in _BLANK
+
+
+def _with_units(tokens: list[str]) -> list[str]:
+    """`≥60 篇` printed with a space: a unit on its own goes back to its number."""
+    units = set(lexicon().measure_units)
+    out: list[str] = []
+    for token in tokens:
+        if out and token in units and re.search(r"\d$", out[-1]):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def split_row(raw: str) -> list[str]:
+    """Cells of one flattened line, before normalisation."""
+    line = join_decimal_groups(raw.strip())
+    if "\t" in line:
+        return [c.strip() for c in line.split("\t")]
+    if "|" in line:
+        inner = line
+        return [c.strip() for c in inner.split("|")]
+    wide = _WIDE_SPLIT.split(line)
+    if len(wide) >= 3:
+        return [c.strip() for c in wide]
+    tokens = _with_units(_SPACE_SPLIT.split(line))
+    lex = lexicon()
+    candidates: list[list[str]] = []
+    if len(tokens) >= 3 and not _PROSE.search(line) and not _HEADING.match(line):
+        valueish = sum(1 for t in tokens[:8] if _looks_valueish(t))
+        roles = sum(1 for t in tokens if _role(lex, normalize_line(t)) is not None)
+        if (valueish >= 2 and not _SENTENCE.search(" ".join(tokens[:3]))) or (
+            roles >= 2 and not _SENTENCE.search(line)
+        ):
+            candidates.append(tokens)
+    printed = as_printed(line)
+    if is_glued(printed) and not _HEADING.match(printed) and not _is_prose(printed):
+        candidates.append(segment(printed))
+    if not candidates:
+        return [line]
+    # a header printed with letter spacing (`绩 效 指 标一级指标…`) cuts better by its words
+    return max(
+        candidates,
+        key=lambda cells: sum(1 for c in cells if _role(lex, normalize_line(c)) is not None),
+    )
+
+
+def _join_pipe_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """A pipe table printed one cell per line, a cell broken over lines (`在职人员` / `控制率 |`):
+    lines without a pipe between lines that end with one are the start of the next cell."""
+    kept = [(no, raw) for no, raw in lines if raw.strip()]
+    out: list[tuple[int, str]] = []
+    carry: tuple[int, str] | None = None
+    for k, (no, raw) in enumerate(kept):
+        text = raw.strip()
+        if carry is not None:
+            no, text = carry[0], carry[1] + text
+            carry = None
+        prev_pipe = bool(out) and out[-1][1].rstrip().endswith("|")
+        nxt = kept[k + 1][1].strip() if k + 1 < len(kept) else ""
+        if (
+            "|" not in text
+            and prev_pipe
+            and nxt.endswith("|")
+            and nxt.count("|") == 1
+            and len(text) <= 12
+        ):
+            carry = (no, text)
+            continue
+        out.append((no, text))
+    if carry is not None:
+        out.append(carry)
+    return out
+
+
+def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
+    """Each line's cells; an HTML table's rows with their spans resolved."""
+    pending: list[tuple[int, str]] = []
+    for no, raw in _join_pipe_cells(lines):
+        if pending or "<table" in raw.lower():
+            pending.append((no, raw))
+            if "</table>" not in raw.lower():
+                continue
+            fragment = "\n".join(r for _, r in pending)
+            first = pending[0][0]
+            start = fragment.lower().find("<table")
+            end = fragment.lower().rfind("</table>") + len("</table>")
+            before, after = fragment[:start], fragment[end:]
+            pending = []
+            if before.strip():
+                yield first, split_row(before)
+            for offset, cells in html_rows(fragment[start:end]):
+                yield first + offset + fragment[:start].count("\n"), cells
+            if after.strip():
+                yield no, split_row(after)
+            continue
+        if raw.strip():
+            yield no, split_row(raw)
+    for no, raw in pending:
+        yield no, split_row(raw)
+
+
+def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
+    """The stream of non-empty cells of every line, in reading order."""
+    out: list[Cell] = []
+    for no, parts in _rows(lines):
+        row_text = " | ".join(p for p in (normalize_line(x) for x in parts) if p)
+        first = True
+        for part in parts:
+            text = normalize_line(part)
+            if not text or _RULE.match(text):
+                continue  # a markdown rule under a header row is no cell
+            out.append(Cell(text, as_printed(part), no, first, row_text))
+            first = False
+    return out
+
+
+# --- value parsing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    number: Decimal | None  # None: a blank cell (—, -)
+    pct: bool
+    text: str
+
+
+@lru_cache(maxsize=8192)
+def _value(token: str) -> Value | None:
+    t = token.replace(" ", "").rstrip("分")
+    if t in _BLANK:
+        return Value(None, False, token)
+    if _NUMBER.match(t):
+        return Value(Decimal(t), False, token)
+    m = _PCT.match(t)
+    if m:
+        return Value(Decimal(m.group(1)), True, token)
+    return None
+
+
+def _near(a: Decimal, b: Decimal, places: int) -> bool:
+    """`a` agrees with `b` within half a unit of the last printed digit (rounding or truncation)."""
+    return abs(a - b) <= Decimal(1).scaleb(-places) * Decimal("1.01")
+
+
+def _places(d: Decimal) -> int:
+    exp = d.as_tuple().exponent
+    return max(0, -exp) if isinstance(exp, int) else 0
+
+
+def _fit_funds(values: Sequence[Value], roles: Sequence[str]) -> dict[str, Value] | None:
+    """Assign `values` (in order) to `roles` (in order); the arithmetic picks among assignments."""
+    if not values:
+        return None
+    if len(values) > len(roles):
+        values = values[: len(roles)]
+    best: tuple[float, dict[str, Value]] | None = None
+    for chosen in itertools.combinations(range(len(roles)), len(values)):
+        assign = {roles[i]: v for i, v in zip(chosen, values, strict=True)}
+        plaus = _plausibility(assign)
+        if plaus is None:
+            continue
+        # prefer leaving out later roles (a trailing blank) over earlier ones
+        plaus -= 0.01 * sum(chosen)
+        if best is None or plaus > best[0]:
+            best = (plaus, assign)
+    return best[1] if best else None
+
+
+def _plausibility(a: dict[str, Value]) -> float | None:
+    score = 0.3 * sum(1 for v in a.values() if v.number is not None)  # more roles explained
+    for role, v in a.items():
+        if v.pct and role != "rate":
+            return None
+        if role == "rate" and v.number is not None and not v.pct:
+            score -= 1.0
+    num = {k: v.number for k, v in a.items() if v.number is not None}
+    budget, executed, rate = num.get("budget"), num.get("executed"), num.get("rate")
+    if budget is not None and executed is not None and rate is not None and budget:
+        computed = executed / budget * 100
+        score += 3.0 if _near(rate, computed, _places(rate)) else -1.0
+    mx, sc = num.get("max"), num.get("score")
+    if mx is not None:
+        score += 0.5 if mx <= 100 and mx == mx.to_integral_value() else -2.0
+    if mx is not None and sc is not None:
+        if sc > mx * Decimal("1.2"):
+            score -= 2.0
+        if rate is not None:
+            capped = min(mx, mx * rate / 100)
+            score += 2.0 if abs(sc - capped) <= Decimal("0.6") else 0.0
+    return score
+
+
+def _split_glued(digits: str, count: int) -> list[list[str]]:
+    """Ways to cut a run of digits such as `310.2154.7410` into `count` plausible numbers."""
+    out: list[list[str]] = []
+
+    def ok(piece: str) -> bool:
+        if not piece or piece.startswith(".") or piece.endswith(".") or piece.count(".") > 1:
+            return False
+        if len(piece) > 1 and piece[0] == "0" and piece[1] != ".":
+            return False
+        whole, _, frac = piece.partition(".")
+        return len(frac) <= 4 and len(whole) <= 9
+
+    def walk(rest: str, parts: list[str]) -> None:
+        if len(out) > 2000:
+            return
+        if len(parts) == count - 1:
+            if ok(rest):
+                out.append([*parts, rest])
+            return
+        for cut in range(1, len(rest)):
+            head = rest[:cut]
+            if ok(head):
+                walk(rest[cut:], [*parts, head])
+
+    walk(digits, [])
+    return out
+
+
+# --- the reader ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Header:
+    roles: list[str]
+    kind: str  # "funds" or "indicators"
+    stream: bool = False  # printed one cell per line: line ends say nothing about rows
+
+
+def _strip_parens(text: str) -> str:
+    return re.sub(r"[(（][^()（）]*[)）]", "", text)
+
+
+def _role(lex: Lexicon, cell: str) -> str | None:
+    return _role_of(cell) if lex is lexicon() else None
+
+
+@lru_cache(maxsize=8192)
+def _role_of(cell: str) -> str | None:
+    lex = lexicon()
+    base = _strip_parens(cell)
+    if not fold_label(base):
+        return None
+    return lex.role_of(base)
+
+
+def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, int] | None:
+    """A run of header cells starting at `i` (fragments such as 年初 + 预算数 joined)."""
+    roles: list[str] = []
+    if _HEADING.match(cells[i].text):
+        return None  # (一)自评得分 is a heading, not a column
+    joined = cells[i].text + cells[i + 1].text if i + 1 < len(cells) else cells[i].text
+    if (
+        _role(lex, cells[i].text) is None
+        and _role(lex, joined) is None
+        and (i + 1 >= len(cells) or cells[i + 1].row_start or _role(lex, cells[i + 1].text) is None)
+    ):
+        return None  # a header may open with one unnamed column (评价维度) in its own row
+    j = i
+    end = i
+    misses = 0
+    one_row = not (i + 1 >= len(cells) or cells[i + 1].row_start)
+    while j < len(cells) and misses <= 2:
+        if one_row and j > i and cells[j].row_start:
+            break  # a header printed as one row ends with its row
+        role = _role(lex, cells[j].text)
+        step = 1
+        if role is None and j + 1 < len(cells):
+            joined = cells[j].text + cells[j + 1].text
+            role = _role(lex, joined)
+            step = 2 if role else 1
+        if role is None:
+            if roles and (_value(cells[j].text) is not None or misses >= 1):
+                break
+            if not roles and j > i:
+                return None
+            misses += 1
+            j += 1
+            continue
+        if role in roles and role not in ("note",):
+            break
+        roles.append(role)
+        j += step
+        end = j
+        misses = 0
+    j = end
+    kinds = set(roles)
+    if len(roles) < 3:
+        return None
+    stream = sum(1 for c in cells[i:j] if c.row_start) >= max(3, (j - i) * 2 // 3)
+    labels = sum(1 for r in roles if r in ("level1", "level2", "name"))
+    depth = labels + (1 if _role(lex, cells[i].text) is None else 0)
+    measured = kinds & {"target", "actual", "completion"}
+    if labels and kinds & {"max", "score"} and not measured and depth <= 2:
+        # 一级指标 | 二级指标 | 分值 | 得分: a score table whose rows are dimensions, not
+        # indicators (those sit a level deeper, under 三级指标, or carry targets)
+        return _Header(roles, "scores", stream), j
+    if kinds & {"target", "actual", "name"} or (labels and kinds & {"max", "score"}):
+        return _Header(roles, "indicators", stream), j
+    if kinds & {"executed", "rate", "budget"} and len(kinds & set(FUNDS_ROLES)) >= 3:
+        return _Header([r for r in roles if r in FUNDS_ROLES], "funds"), j
+    return None
+
+
+def _funds_label(lex: Lexicon, text: str) -> tuple[str, str] | None:
+    """(label, the rest of the cell) when `text` starts with a funds row label."""
+    folded = fold_label(text)
+    for word in lex.funds_rows:
+        if folded.startswith(word):
+            # the label as printed: up to the first digit
+            m = re.match(r"^([^\d]*)(.*)$", text)
+            assert m is not None
+            return m.group(1).strip(" :：|"), m.group(2)
+    return None
+
+
+def _money(value: Decimal | None, unit: str, raw: str) -> Money | None:
+    return None if value is None else to_money(value, unit, raw)
+
+
+def _evidence(cell: Cell) -> Evidence:
+    return Evidence(line=cell.line, text=clip(cell.row_text))
+
+
+def _read_funds(
+    cells: Sequence[Cell], i: int, header: _Header, unit: str, out: FormFigures, lex: Lexicon
+) -> int:
+    """Funds rows after a funds header; returns the index of the first cell not read."""
+    j = i
+    dimension_done = False
+    first_row = len(out.executions)
+    while j < len(cells):
+        cell = cells[j]
+        label = _funds_label(lex, cell.text)
+        if label is None and j == i and cell.row_start and _value(cell.text) is not None:
+            # values straight under the header: the block's one row, named by the block
+            label, j = (_FUNDS_ROW, ""), j - 1
+            cell = cells[i]
+        if label is None:
+            if _value(cell.text) is not None:
+                j += 1
+                continue
+            if _role(lex, cell.text) is not None or len(cell.text) > 14:
+                break
+            if lex.is_level(cell.text) or _header_at(cells, j, lex) is not None:
+                break
+            nxt = _value(cells[j + 1].text) if j + 1 < len(cells) else None
+            if nxt is None or nxt.number is None:
+                j += 1
+                continue
+            label = (cell.text, "")  # any row label followed by amounts: 基本支出, 项目支出, 合计
+        name, rest = label
+        values: list[Value] = []
+        k = j + 1
+        glued = rest.replace(" ", "")
+        if glued:
+            values = _glued_values(glued, header.roles) or []
+        while not glued and k < len(cells):
+            v = _value(cells[k].text)
+            run = cells[k].text.replace(" ", "")
+            if (
+                not values
+                and re.fullmatch(r"[\d.]+%[\d.]*", run)
+                and (v is None or (v.number or 0) > 1000)
+            ):
+                # cells run together (`310.2154.741050%` `5`): the split the arithmetic admits
+                k += 1
+                if k < len(cells) and _NUMBER.match(cells[k].text.replace(" ", "")):
+                    run += cells[k].text.replace(" ", "")
+                    k += 1
+                values = _glued_values(run, header.roles) or []
+                break
+            if v is None:
+                break
+            values.append(v)
+            k += 1
+        assign = _fit_funds(values, header.roles) if values else None
+        if assign and any(v.number is not None for v in assign.values()):
+            num = {r: v.number for r, v in assign.items()}
+            rate = num.get("rate")
+            if not dimension_done and (num.get("max") is not None or num.get("score") is not None):
+                # the funds block is the form's 预算执行 item: its 分值 and 得分 count in 总分
+                dimension_done = True
+                out.scores.append(
+                    Score(
+                        _FUNDS_DIMENSION,
+                        _FUNDS_DIMENSION,
+                        "subtotal",
+                        _FUNDS_DIMENSION,
+                        num.get("max"),
+                        num.get("score"),
+                        _evidence(cell),
+                    )
+                )
+            out.executions.append(
+                Execution(
+                    label=name,
+                    budget=_money(num.get("budget"), unit, assign["budget"].text)
+                    if "budget" in assign
+                    else None,
+                    executed=_money(num.get("executed"), unit, assign["executed"].text)
+                    if "executed" in assign
+                    else None,
+                    rate_pct=rate,
+                    evidence=_evidence(cell),
+                    initial_budget=_money(
+                        num.get("initial_budget"), unit, assign["initial_budget"].text
+                    )
+                    if "initial_budget" in assign
+                    else None,
+                    max=num.get("max"),
+                    score=num.get("score"),
+                )
+            )
+        j = k
+    _table_compositions(out.executions[first_row:], unit, out)
+    return j
+
+
+def _table_compositions(rows: Sequence[Execution], unit: str, out: FormFigures) -> None:
+    """A funds table whose rows add up in a 合计 row: each amount column is a total and parts."""
+    totals = [r for r in rows if fold_label(r.label) in ("合计", "总计", "小计")]
+    parts = [r for r in rows if r not in totals and not fold_label(r.label).startswith("其中")]
+    if len(totals) != 1 or len(parts) < 2:
+        return
+    total = totals[0]
+    for column, word in (("budget", "预算数"), ("executed", "执行数")):
+        whole: Money | None = getattr(total, column)
+        if whole is None:
+            continue
+        out.compositions.append(
+            Composition(
+                label=f"{word}{total.label}",
+                total=whole,
+                parts=tuple(
+                    Part(name=r.label, category=None, amount=getattr(r, column), share_pct=None)
+                    for r in parts
+                ),
+                evidence=total.evidence,
+            )
+        )
+
+
+def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
+    """Cells run together (`25252510100%10`): the split the arithmetic admits, or None."""
+    m = re.match(r"^([\d.]+)(?:(%)([\d.]*))?$", glued)
+    if m is None:
+        return None
+    head, pct, tail = m.group(1), m.group(2), m.group(3) or ""
+    if not pct:
+        return None
+    rate_at = roles.index("rate") if "rate" in roles else -1
+    if rate_at < 0:
+        return None
+    best: tuple[float, list[Value]] | None = None
+    for before_n in range(1, rate_at + 1):
+        # the last piece of `head` is the rate; the others fill roles before it
+        for pieces in _split_glued(head, before_n + 1):
+            after = [tail] if tail else []
+            vals = [Value(Decimal(p), False, p) for p in pieces[:-1]]
+            vals.append(Value(Decimal(pieces[-1]), True, pieces[-1] + "%"))
+            vals += [Value(Decimal(p), False, p) for p in after if _NUMBER.match(p)]
+            assign = _fit_funds(vals, roles)
+            if assign is None:
+                continue
+            plaus = _plausibility(assign)
+            if plaus is None or plaus < 3.0:
+                continue
+            if best is None or plaus > best[0]:
+                best = (plaus, vals)
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=8192)
+def _cell_kind(text: str) -> str:
+    if _value(text) is not None:
+        return "number"
+    bare = _GROUP_MAX.sub("", text).strip()
+    if bare != text.strip() and re.search(r"[\u4e00-\u9fff]{2,}", bare):
+        return "text"  # a label with its maximum: 相关性(5分)
+    m = read_measure(text)
+    if m.value is not None and len(text) <= 16 and not re.search(r"[\u4e00-\u9fff]{5,}", text):
+        return "measure"
+    return "text"
+
+
+def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None:
+    kind = _cell_kind(cell.text)
+    v = _value(cell.text)
+    if role in ("max", "score"):
+        if v is None or v.pct:
+            return None
+        if v.number is not None and v.number > 100:
+            return None
+        return 2.0 if v.number is not None else 0.5
+    if role in ("target", "actual"):
+        if _PROSE.search(cell.text):
+            return None
+        if kind in ("number", "measure"):
+            return 2.0
+        if lex.is_level(cell.text) or len(cell.text) > (14 if stream else 40):
+            return None
+        return 0.3
+    if role == "completion":
+        return 2.0 if v is not None and v.pct else (0.5 if kind == "text" else None)
+    if role == "note":
+        return 0.2 if kind == "text" else None
+    return None
+
+
+def _read_indicators(
+    cells: Sequence[Cell], i: int, header: _Header, out: FormFigures, lex: Lexicon
+) -> int:
+    """Indicator or score rows after a header; returns the index of the first cell not read."""
+    roles = header.roles
+    last_label = max(
+        (k for k, r in enumerate(roles) if r in ("name", "level1", "level2")), default=-1
+    )
+    value_roles = [r for r in roles[last_label + 1 :] if r in VALUE_ROLES]
+    if not value_roles:
+        return i
+    level1: str | None = None
+    level2: str | None = None
+    group: dict[str, Decimal | None] = {}
+    j = i
+    while j < len(cells):
+        cell = cells[j]
+        folded = fold_label(cell.text)
+        alone = cell.row_start and (j + 1 >= len(cells) or cells[j + 1].row_start)
+        if alone and (_is_prose(cell.text) or _HEADING.match(cell.text)):
+            break  # running text or a heading after the table
+        total_word = next((w for w in lex.total_rows if folded.startswith(w)), None)
+        if total_word is not None and len(folded) <= len(total_word) + 12:
+            j = _read_total(cells, j, value_roles, out, lex, level1, group)
+            break
+        if any(folded.startswith(w) for w in lex.subtotal_rows):
+            nums, k = _numbers_after(cells, j)
+            mx, sc = _max_score(nums, value_roles)
+            subtotal = Score(
+                level1, None, "subtotal", dimension_of(level1), mx, sc, _evidence(cell)
+            )
+            earlier = next(
+                (n for n, x in enumerate(out.scores) if x.kind == "subtotal" and x.group == level1),
+                None,
+            )
+            if earlier is not None and level1 is not None:
+                # the group's (50分) row and its 小计 row are one subtotal, where 小计 stands
+                was = out.scores.pop(earlier)
+                subtotal = Score(
+                    level1, None, "subtotal", was.dimension, mx or was.max, sc, subtotal.evidence
+                )
+            out.scores.append(subtotal)
+            if level1 is not None:
+                group[level1] = None  # printed: no separate group row needed
+            j = k
+            continue
+        if j > i and _header_at(cells, j, lex) is not None:
+            break
+        best = _best_row(cells, j, value_roles, lex, header.stream)
+        if best is None:
+            if lex.is_level(cell.text) or _GROUP_MAX.search(cell.text):
+                level1, level2 = _take_level(cell.text, level1, level2, lex, group)
+            j += 1
+            continue
+        name_at, assigned, _ = best
+        seen = set(group)
+        for k in range(j, name_at):
+            level1, level2 = _take_level(cells[k].text, level1, level2, lex, group)
+        count = len(assigned)
+        vals = cells[name_at + 1 : name_at + 1 + count]
+        if header.kind == "scores":
+            for new_group in [g for g in group if g not in seen]:
+                out.scores.append(
+                    Score(
+                        new_group,
+                        None,
+                        "subtotal",
+                        dimension_of(new_group),
+                        group[new_group],
+                        None,
+                        _evidence(cells[j]),
+                    )
+                )
+                group[new_group] = None  # emitted in its place
+            got = {r: _num(c.text) for r, c in zip(assigned, vals, strict=True)}
+            item = cells[name_at].text
+            if fold_label(_strip_parens(item)) in lex.level1:
+                level1 = re.sub(r"\s+", "", _strip_parens(item))
+                last = out.scores[-1] if out.scores else None
+                if last is not None and last.kind == "subtotal" and last.group == level1:
+                    out.scores.pop()  # its (50分) heading and its printed row are one subtotal
+                out.scores.append(
+                    Score(
+                        level1,
+                        None,
+                        "subtotal",
+                        dimension_of(level1),
+                        got.get("max"),
+                        got.get("score"),
+                        _evidence(cells[j]),
+                    )
+                )
+                j = name_at + 1 + count
+                continue
+            out.scores.append(
+                Score(
+                    level1,
+                    item,
+                    "item",
+                    dimension_of(item),
+                    got.get("max"),
+                    got.get("score"),
+                    _evidence(cells[j]),
+                )
+            )
+            j = name_at + 1 + count
+            continue
+        out.indicators.append(
+            _indicator(
+                cells[name_at],
+                vals,
+                assigned,
+                level1,
+                level2,
+                out.warnings,
+                cells[j].line,
+            )
+        )
+        j = name_at + 1 + count
+    for name, mx in group.items():
+        if mx is not None:
+            out.scores.append(
+                Score(name, None, "subtotal", dimension_of(name), mx, None, _evidence(cells[i]))
+            )
+    return j
+
+
+def _take_level(
+    text: str,
+    level1: str | None,
+    level2: str | None,
+    lex: Lexicon,
+    group: dict[str, Decimal | None],
+) -> tuple[str | None, str | None]:
+    m = _GROUP_MAX.search(text)
+    base = re.sub(r"[\s\-—–:：]+$", "", re.sub(r"\s+", "", _strip_parens(text))) or text
+    folded = fold_label(base)
+    if folded in lex.level2 and folded not in lex.level1:
+        return level1, base
+    if folded in lex.level1 or (m and not folded):
+        name = base if folded else text
+        if m and name not in group:
+            group[name] = Decimal(m.group(1))
+        return name, None
+    if m and folded:
+        # a label with its maximum, e.g. 产 出 (35分) or 预算配置 (10分): a group of some level
+        if level1 is None or folded in lex.level1:
+            group.setdefault(base, Decimal(m.group(1)))
+            return base, None
+        return level1, base
+    if folded and len(folded) <= 12 and _cell_kind(text) == "text":
+        return level1, base  # a label before the row's name stands in the 二级指标 column
+    return level1, level2
+
+
+def _best_row(
+    cells: Sequence[Cell], j: int, value_roles: Sequence[str], lex: Lexicon, stream: bool
+) -> tuple[int, tuple[str, ...], float] | None:
+    """(index of the name cell, the roles of the value cells after it, fit) for the row at `j`.
+
+    Cells may be missing from a row (blank cells dropped by the flattening, a template whose
+    sub-rows have no 分值): every order-keeping assignment of the cells to the header's roles
+    is tried, and the one whose cells fit their roles best wins.
+    """
+    best: tuple[int, tuple[str, ...], float] | None = None
+    for name_at in range(j, min(j + 3, len(cells))):
+        name = cells[name_at]
+        if _cell_kind(name.text) != "text" or len(name.text) > 60 or _PROSE.search(name.text):
+            break
+        prefix = 0.0
+        for k in range(j, name_at):
+            if lex.is_level(cells[k].text) or _GROUP_MAX.search(cells[k].text):
+                prefix += 1.0
+            else:
+                prefix -= 2.5
+        if lex.is_level(name.text):
+            prefix -= 1.5
+        has_weight = _GROUP_MAX.search(name.text) is not None
+        for count in range(len(value_roles), -1, -1):
+            vals = cells[name_at + 1 : name_at + 1 + count]
+            if len(vals) < count:
+                continue
+            if not stream and any(c.row_start for c in vals):
+                continue
+            if count == 0 and not has_weight:
+                continue
+            numeric = sum(1 for c in vals if _cell_kind(c.text) != "text")
+            after = name_at + 1 + count
+            ends_row = after >= len(cells) or cells[after].row_start
+            whole_row = not stream and ends_row and count >= 2
+            if numeric == 0 and not has_weight and not whole_row:
+                continue  # text-only values only where the row's own line bounds it
+            for chosen in itertools.combinations(range(len(value_roles)), count):
+                roles = tuple(value_roles[i] for i in chosen)
+                fits = [_role_fit(r, c, lex, stream) for r, c in zip(roles, vals, strict=True)]
+                if any(f is None for f in fits):
+                    continue
+                if (
+                    roles
+                    and roles[-1] == "note"
+                    and after < len(cells)
+                    and _cell_kind(cells[after].text) != "text"
+                ):
+                    continue  # the "note" is the next row's name: a number follows it
+                skipped = (chosen[-1] + 1 - count) if chosen else 0
+                total = prefix + sum(f for f in fits if f is not None) + 0.2 * count
+                total -= 0.6 * skipped
+                if not stream and ends_row:
+                    total += 1.5
+                if best is None or total > best[2]:
+                    best = (name_at, roles, total)
+    return best
+
+
+def _indicator(
+    name_cell: Cell,
+    vals: Sequence[Cell],
+    value_roles: Sequence[str],
+    level1: str | None,
+    level2: str | None,
+    warnings: list[str],
+    line: int,
+) -> Indicator:
+    got = {r: c.text for r, c in zip(value_roles, vals, strict=True)}
+    name = name_cell.text
+    weight_in_name = _GROUP_MAX.search(name)
+    weight = _num(got.get("max"))
+    if weight is None and weight_in_name:
+        weight = Decimal(weight_in_name.group(1))
+        name = (name[: weight_in_name.start()] + name[weight_in_name.end() :]).strip()
+    target = _stray(got.get("target"), name_cell.line, warnings)
+    actual = _stray(got.get("actual"), name_cell.line, warnings)
+    tm = read_measure(target) if target else None
+    am = read_measure(actual) if actual else None
+    direction: Direction | None = None
+    if tm is not None:
+        if tm.value is None:
+            direction = "text"
+        elif tm.op in ("≥", ">"):
+            direction = "higher"
+        elif tm.op in ("≤", "<"):
+            direction = "lower"
+        elif tm.op == "=":
+            direction = "equal"
+    completion = got.get("completion")
+    comp = _value(completion) if completion else None
+    return Indicator(
+        level1=level1,
+        level2=level2,
+        name=name,
+        target=target,
+        actual=actual,
+        completion=completion,
+        target_op=tm.op if tm else None,
+        target_num=tm.value if tm else None,
+        actual_op=am.op if am else None,
+        actual_num=am.value if am else None,
+        completion_pct=comp.number if comp and comp.pct else None,
+        evidence=Evidence(line=line, text=clip(name_cell.row_text)),
+        weight=weight,
+        score=_num(got.get("score")),
+        target_value=tm.value if tm else None,
+        actual_value=am.value if am else None,
+        unit=(tm.unit if tm and tm.unit else (am.unit if am else None)),
+        direction=direction,
+    )
+
+
+_STRAY_PREFIX = re.compile(r"^\d{1,3}\.\s*(?=[\u4e00-\u9fff])")
+
+
+def _stray(cell: str | None, line: int, warnings: list[str]) -> str | None:
+    """A value cell that starts with a stray OCR number (`77. 符合上级有关规定`): drop it, say so."""
+    if not cell:
+        return None
+    m = _STRAY_PREFIX.match(cell)
+    if m is None:
+        return cell
+    rest = cell[m.end() :]
+    warnings.append(f"line {line}: ignored stray '{m.group(0).strip()}' before {rest}")
+    return rest
+
+
+def _num(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    v = _value(text)
+    return v.number if v is not None and not v.pct else None
+
+
+def _numbers_after(cells: Sequence[Cell], j: int) -> tuple[list[Decimal | None], int]:
+    nums: list[Decimal | None] = []
+    head = cells[j].text
+    glued = re.findall(r"\d{1,3}(?:\.\d{1,2})?", re.sub(r"^[^\d]*", "", head))
+    k = j + 1
+    if glued:
+        nums = [Decimal(g) for g in glued[:2]]
+    else:
+        while k < len(cells) and len(nums) < 3:
+            v = _value(cells[k].text)
+            if v is None or v.pct:
+                break
+            nums.append(v.number)
+            k += 1
+    return nums, k
+
+
+def _max_score(
+    nums: Sequence[Decimal | None], value_roles: Sequence[str]
+) -> tuple[Decimal | None, Decimal | None]:
+    present = [n for n in nums if n is not None]
+    if len(present) >= 2:
+        return present[0], present[1]
+    if len(present) == 1:
+        only = present[0]
+        if "max" in value_roles and "score" not in value_roles:
+            return only, None
+        return None, only
+    return None, None
+
+
+def _read_total(
+    cells: Sequence[Cell],
+    j: int,
+    value_roles: Sequence[str],
+    out: FormFigures,
+    lex: Lexicon,
+    level1: str | None,
+    group: dict[str, Decimal | None],
+) -> int:
+    nums, k = _numbers_after(cells, j)
+    mx, sc = _max_score(nums, value_roles)
+    ev = _evidence(cells[j])
+    if mx is not None or sc is not None:
+        name = re.sub(r"[\d.\s]+$", "", cells[j].text)[:20] or cells[j].text[:20]
+        out.scores.append(Score(None, name, "total", None, mx, sc, ev))
+    if sc is not None and out.total is None:
+        out.total = TotalScore(score=sc, max=mx, evidence=ev)
+    return k
+
+
+def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFigures:
+    """Every funds block, indicator table and score table in the lines of one report."""
+    lex = lexicon()
+    cells = cells_of(lines)
+    out = FormFigures()
+    i = 0
+    money_unit = unit
+    while i < len(cells):
+        text = cells[i].text
+        if "单位" in text and "元" in text and len(text) < 20:
+            m = re.search(r"(亿元|万元|元)", text)
+            if m:
+                money_unit = m.group(1)
+        found = _header_at(cells, i, lex)
+        if found is None:
+            i += 1
+            continue
+        header, after = found
+        before = _sizes(out)
+        start = i
+        if header.kind == "funds":
+            unit_here = _unit_near(cells, i, money_unit)
+            i = _read_funds(cells, after, header, unit_here, out, lex)
+        else:
+            i = max(after, _read_indicators(cells, after, header, out, lex))
+        read = _new_lines(out, before)
+        if read:
+            out.table_lines.update(range(cells[start].line, max(read) + 1))
+    for composition in read_amount_tables([(c.line, c.text) for c in cells]):
+        out.compositions.append(composition)
+        out.table_lines.add(composition.evidence.line)
+    return out
+
+
+def _sizes(out: FormFigures) -> tuple[int, int, int]:
+    return len(out.executions), len(out.indicators), len(out.scores)
+
+
+def _new_lines(out: FormFigures, before: tuple[int, int, int]) -> list[int]:
+    """The lines of the rows read since `before`: where the table just read ends."""
+    e, i, s = before
+    return [
+        *(x.evidence.line for x in out.executions[e:]),
+        *(x.evidence.line for x in out.indicators[i:]),
+        *(x.evidence.line for x in out.scores[s:]),
+    ]
+
+
+def _unit_near(cells: Sequence[Cell], i: int, default: str) -> str:
+    for c in cells[max(0, i - 3) : i + 8]:
+        m = re.search(r"[(（]\s*(亿元|万元|元)\s*[)）]", c.text)
+        if m:
+            return m.group(1)
+    return default
+
+
+def _dec(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None

@@ -1,0 +1,128 @@
+"""Quantities, found once: every number with its unit and kind, as exact Decimals.
+
+Runs on normalised text (normalize.py has already folded full-width digits, thousands
+separators and OCR gaps inside numbers). A kind is money (元 / 万元 / 亿元 / bare 万 or 亿 not
+followed by a counter such as 人 or 件), a percentage, a score (分), a count (a number with
+another counter), a year (2023年) or a bare number. Numbers of more than 15 integer or 10
+decimal digits are not figures a report prints and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache, lru_cache
+from typing import Literal
+
+from selfeval.extract.lexicon import lexicon
+from selfeval.record import Money, SourceUnit
+
+QuantityKind = Literal["money", "pct", "score", "count", "year", "number"]
+
+_NUMBER = r"(?<![\d.])(?P<num>\d{1,15}(?:\.\d{1,10})?)(?![\d])"
+_CANON_UNIT: dict[str, SourceUnit] = {
+    "元": "元",
+    "万元": "万元",
+    "万": "万元",
+    "亿元": "亿元",
+    "亿": "亿元",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int
+    end: int
+    value: Decimal
+    kind: QuantityKind
+    unit: str | None
+    raw: str
+
+    @property
+    def money(self) -> Money | None:
+        if self.kind != "money" or self.unit is None:
+            return None
+        return to_money(self.value, self.unit, self.raw)
+
+
+def to_money(value: Decimal, unit: str, raw: str) -> Money:
+    """Exactly in 万元 by a power-of-ten shift: 1234567.89元 → 123.456789万元."""
+    canon = _CANON_UNIT[unit]
+    wan = value.scaleb(lexicon().money_units[unit])
+    if wan.as_tuple().exponent > 0:  # type: ignore[operator]
+        wan = wan.quantize(Decimal(1))
+    return Money(wan=wan, unit=canon, raw=raw)
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    counters = "|".join(
+        re.escape(c) for c in sorted(lexicon().counters_after_wan, key=len, reverse=True)
+    )
+    return re.compile(
+        _NUMBER + r"\s*(?P<unit>亿元|万元|元|%|分(?![钟之])|年(?:度)?|"
+        rf"(?:万|亿)(?:{counters})|万|亿|[\u4e00-\u9fff])?"
+    )
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in `text`, in order."""
+    found: list[Quantity] = []
+    for m in _pattern().finditer(text):
+        num = m.group("num")
+        unit = m.group("unit") or ""
+        value = Decimal(num)
+        kind: QuantityKind
+        if unit in _CANON_UNIT:
+            kind = "money"
+        elif unit == "%":
+            kind = "pct"
+        elif unit == "分":
+            kind = "score"
+        elif unit.startswith("年") and len(num) == 4 and "." not in num:
+            kind = "year"
+        elif unit:
+            kind = "count"
+        else:
+            kind = "number"
+        found.append(Quantity(m.start(), m.end(), value, kind, unit or None, m.group(0)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A table cell or target read as (operator, number, unit): `≥12万人` → (≥, 12, 万人)."""
+
+    op: str | None
+    value: Decimal | None
+    unit: str | None
+
+
+_MEASURE_NUM = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,10})?)(?!\d)")
+
+
+@lru_cache(maxsize=8192)
+def read_measure(cell: str) -> Measure:
+    """Read an indicator value; text without a number keeps value None."""
+    text = cell.replace(" ", "")
+    m = _MEASURE_NUM.search(text)
+    if m is None:
+        return Measure(None, None, None)
+    before, after = text[: m.start()], text[m.end() :]
+    op: str | None = None
+    lex = lexicon()
+    for word, canon in lex.operators:
+        if word in before:
+            op = canon
+            break
+    unit_match = re.match(r"[%‰]|[\u4e00-\u9fffA-Za-z²/]{1,5}", after)
+    unit = unit_match.group(0) if unit_match else None
+    if unit:
+        for word, canon in lex.operator_suffixes:
+            if after[len(unit) :].startswith(word) or unit.endswith(word):
+                op = op or canon
+                if unit.endswith(word):
+                    unit = unit[: -len(word)] or None
+                break
+    return Measure(op, Decimal(m.group(1)), unit)

@@ -1,0 +1,755 @@
+"""Figures stated in sentences, read by relation cues instead of one pattern per phrasing.
+
+Each paragraph's quantities are found once (quantities.py). A quantity's *label* is the text
+between the previous quantity (or clause start) and itself, less the cue words; its *context* is
+that same stretch of text with the cues kept. Relations then attach quantities to each other:
+- a total and its parts (其中 / 包括 / 分别为 / "X中"), each part's share (占 … %);
+- a budget, an executed amount and a rate (预算 / 执行 / 执行率 / 完成预算的), where the
+  arithmetic (rate = executed ÷ budget) chooses which budget a rate was computed against;
+- a current amount and its change against the prior year (比上年 / 较上年 / 与…相比 + 增加 /
+  减少 / 增长 / 下降), signed from the words, zipped pairs (收、支 … 分别 A、B) in order;
+- a maximum and a score (满分 / (20分) / 总分为 … 得 / 自评分为).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+
+from selfeval.extract.figures import clip
+from selfeval.extract.layout import Paragraph
+from selfeval.extract.lexicon import lexicon
+from selfeval.extract.quantities import Quantity, find_quantities
+from selfeval.record import (
+    Change,
+    Composition,
+    Direction,
+    Evidence,
+    Execution,
+    Indicator,
+    Money,
+    Part,
+    SectionScore,
+    TotalScore,
+)
+
+_CLAUSE = "，,；;：:。！？!?"
+_SENTENCE_END = "。！？!?"
+_LABEL_TRIM = re.compile(
+    r"^(?:其中|包括|分别为|分别是|分别|此外|另外|以及|及|和|与|为|是|共|达|计|合计为|总计为|"
+    r"年度|全年|本年度|本年|当年|[、:：,，;；\s()（）])+"
+)
+_LABEL_TAIL = re.compile(r"(?:为|是|共|达到?|总额|金额|共计|合计为|的)+$")
+_YEAR_PREFIX = re.compile(r"^(?:20\d{2}年度?|\d{4}年)")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff“”\"A-Za-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Q:
+    q: Quantity
+    context: str  # text since the previous quantity (cues kept)
+    label: str  # the words naming it (cues removed)
+    sentence: int  # index of the sentence in the paragraph
+
+
+def _label(context: str) -> str:
+    # the last clause of the context names the quantity
+    cut = max(context.rfind(ch) for ch in _CLAUSE)
+    text = context[cut + 1 :] if cut >= 0 else context
+    if len(text.strip()) < 2 and cut >= 0:
+        text = context
+    text = _YEAR_PREFIX.sub("", text.strip())
+    text = _LABEL_TRIM.sub("", text)
+    text = _LABEL_TAIL.sub("", text)
+    runs = _CJK_RUN.findall(text)
+    return runs[-1] if runs else ""
+
+
+def _quantities(para: Paragraph) -> tuple[_Q, ...]:
+    """The paragraph's quantities with their labels: found once, read by every relation."""
+    return _quantities_of(para.text)
+
+
+@lru_cache(maxsize=1024)
+def _quantities_of(text: str) -> tuple[_Q, ...]:
+    out: list[_Q] = []
+    prev_end = 0
+    sentence = 0
+    for q in find_quantities(text):
+        context = text[prev_end : q.start]
+        sentence += sum(context.count(ch) for ch in _SENTENCE_END)
+        out.append(_Q(q, context, _label(context), sentence))
+        prev_end = q.end
+    return tuple(out)
+
+
+def _has(text: str, concept: str) -> str | None:
+    for word in lexicon().words(concept):
+        if word in text:
+            return word
+    return None
+
+
+def _evidence(para: Paragraph, start: int, end: int) -> Evidence:
+    text = para.text
+    left = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
+    rights = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i != -1]
+    right = min(rights) + 1 if rights else len(text)
+    sentence = text[left:right]
+    return Evidence(line=para.line_at(start), text=clip(sentence, start - left, end - left))
+
+
+def _is_change(item: _Q) -> bool:
+    ctx = item.context
+    return bool(_has(ctx, "increase") or _has(ctx, "decrease")) and (
+        "上年" in ctx
+        or "同比" in ctx
+        or "相比" in ctx
+        or "各" in ctx
+        or "分别" in ctx
+        or (item.q.kind == "pct" and not _has(ctx, "share_cues"))
+    )
+
+
+# --- compositions -------------------------------------------------------------------------------
+
+
+def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
+    out: list[Composition] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        i = 0
+        while i < len(qs):
+            head_at = _part_start(qs, i)
+            if head_at is None:
+                i += 1
+                continue
+            head, first = head_at
+            parts, end = _parts(qs, first, qs[head].label if head is not None else "")
+            if len(parts) >= 1 and head is not None:
+                h = qs[head]
+                label = lexicon().canonical_total(h.label) if h.label else "合计"
+                by = _BY_CLASS.search(qs[first].context)
+                money = h.q.money
+                again = money is not None and any(
+                    c.total is not None and c.total.wan == money.wan for c in out
+                )
+                primary = all(p.category for p in parts)
+                if by is not None and (again or not primary):
+                    # 支出按经济分类: a breakdown other than the usual one (基本/项目 支出,
+                    # 财政拨款/其他 收入), or a total already broken down once
+                    label = label.removeprefix("决算") + "按" + by.group(1)
+                out.append(
+                    Composition(
+                        label=label,
+                        total=h.q.money,
+                        parts=tuple(parts),
+                        evidence=_evidence(para, h.q.start, qs[end - 1].q.end),
+                    )
+                )
+            i = max(end, i + 1)
+    return out + _shares_of_named_totals(paragraphs, out)
+
+
+_SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?的?\s*$")
+_SHARE_OF_PRINTED = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?\s*$")
+
+
+def _shares_of_named_totals(
+    paragraphs: Sequence[Paragraph], found: Sequence[Composition]
+) -> list[Composition]:
+    """`涉及资金7.85亿元，占项目支出总额的89.3%`: a part and its share of a total named there and
+    stated earlier in the report (项目支出 8.79亿元), when no breakdown holds that part already."""
+    known: dict[str, _Q] = {}
+    held = {p.amount.wan for c in found for p in c.parts if p.amount is not None}
+    out: list[Composition] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k, item in enumerate(qs):
+            if item.q.kind == "money" and item.label and not _is_change(item):
+                known.setdefault(item.label, item)
+            m = _SHARE_OF.search(item.context) if item.q.kind == "pct" else None
+            part = qs[k - 1] if k > 0 else None
+            whole: _Q | None = None
+            inner = _SHARE_OF_PRINTED.search(qs[k - 1].context) if k > 1 else None
+            if item.q.kind == "pct" and item.context.strip() == "的" and inner is not None:
+                # 占项目支出总额3104.52万元的88.14%: the total printed inside the clause
+                m, whole, part = inner, qs[k - 1], qs[k - 2]
+            if m is None or part is None or part.q.money is None or part.q.kind != "money":
+                continue
+            if part.q.money.wan in held:
+                continue
+            whole = (
+                whole
+                or known.get(m.group(1))
+                or next((q for name, q in known.items() if name.endswith(m.group(1))), None)
+            )
+            if whole is None or whole is part or whole.q.money is None:
+                continue
+            out.append(
+                Composition(
+                    label=f"{part.label or '其中'}占{m.group(1)}",
+                    total=whole.q.money,
+                    parts=(
+                        Part(
+                            name=part.label or "其中",
+                            category=lexicon().category_of(part.label),
+                            amount=part.q.money,
+                            share_pct=item.q.value,
+                        ),
+                    ),
+                    evidence=_evidence(para, part.q.start, item.q.end),
+                )
+            )
+    return out
+
+
+_BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分类|分)(?=[,，:：])")
+
+
+def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
+    """(index of the total, index of the first part) when a list of parts starts at `i`."""
+    item = qs[i]
+    if item.q.kind != "money":
+        return None
+    if _names(item.label, "budget") or (_names(item.label, "executed") and "执行" in item.label):
+        return None  # 其中财政拨款调整后预算…执行数…: a budget line, not a part
+    by = _BY_CLASS.search(item.context)
+    if by is not None:
+        # 按资金来源划分，A…、B…: the parts of the latest total, maybe a sentence back
+        for k in range(i - 1, max(-1, i - 13), -1):
+            cand = qs[k]
+            if cand.q.kind == "money" and any(
+                w in cand.label for w in (*lexicon().words("totals"), "决算")
+            ):
+                return k, i
+        return None
+    cue = any(w in item.context for w in lexicon().words("part_cues"))
+    inner = re.search(r"([\u4e00-\u9fff]{2,12})中(?:[:：,，]|[\u4e00-\u9fff])", item.context)
+    if not cue and inner is None:
+        return None
+    if inner is not None and not cue:
+        name = inner.group(1)
+        for k in range(i - 1, -1, -1):
+            if qs[k].q.kind == "money" and qs[k].label and name.endswith(qs[k].label[-4:]):
+                return k, i
+        return None
+    for k in range(i - 1, -1, -1):
+        cand = qs[k]
+        if cand.q.kind != "money" or _is_change(cand):
+            continue
+        if i - k > 4 or cand.sentence < item.sentence - 1:
+            break
+        return k, i
+    return None
+
+
+def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
+    parts: list[Part] = []
+    k = first
+    start_sentence = qs[first].sentence
+    while k < len(qs):
+        item = qs[k]
+        if item.q.kind != "money":
+            break
+        if k > first and (
+            _names(item.label, "executed")
+            or _names(item.label, "budget")
+            or item.sentence != start_sentence
+            or _is_change(item)
+            or any(w in item.context for w in ("此外", "另外", "另有"))
+        ):
+            break
+        share: Decimal | None = None
+        nxt = qs[k + 1] if k + 1 < len(qs) else None
+        step = 1
+        if (
+            nxt is not None
+            and nxt.q.kind == "pct"
+            and nxt.sentence == item.sentence
+            and (_has(nxt.context, "share_cues") or nxt.context.strip(" ,，(（") == "")
+        ):
+            share = nxt.q.value
+            step = 2
+        name = item.label or "其他"
+        if whole and name.startswith(whole + "中"):
+            name = name[len(whole) + 1 :]  # 基本支出中人员经费 → 人员经费
+        parts.append(
+            Part(
+                name=name,
+                category=lexicon().category_of(name),
+                amount=item.q.money,
+                share_pct=share,
+            )
+        )
+        k += step
+    return parts, k
+
+
+# --- executions ---------------------------------------------------------------------------------
+
+
+def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
+    out: list[Execution] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        by_sentence: dict[int, list[_Q]] = {}
+        clause = 0
+        for item in qs:
+            clause += sum(item.context.count(ch) for ch in "。！？!?；;")
+            by_sentence.setdefault(clause, []).append(item)
+        previous: list[_Q] = []
+        for items in by_sentence.values():
+            found = _execution(para, items)
+            if isinstance(found, list):
+                out.extend(found)
+            elif found is not None:
+                out.append(_budget_before(found, previous))
+            previous = items
+    return out
+
+
+def _budget_before(found: Execution, previous: Sequence[_Q]) -> Execution:
+    """`全年预算数为X…；全年执行数为Y…，预算执行率为p%`: a rate and an executed amount whose budget
+    closed the clause before; taken when the arithmetic says so (Y ÷ X = p %)."""
+    if found.budget is not None or found.executed is None or found.rate_pct is None:
+        return found
+    for item in reversed(previous):
+        money = item.q.money
+        if money is None or not _names(item.label, "budget") or not money.wan:
+            continue
+        computed = found.executed.wan / money.wan * 100
+        if abs(computed - found.rate_pct) <= Decimal("0.51"):
+            return replace(found, budget=money, label=_execution_label([item]))
+    return found
+
+
+def _names(label: str, concept: str) -> bool:
+    """`label` names the concept: one of its words ends or starts it (全年预算, 预算安排…)."""
+    bare = re.sub(r"(?:为|是|共|达|计|总额|总数|数)+$", "", label) or label
+    if any(
+        x.endswith(w) or x.startswith(w) for w in lexicon().words(concept) for x in (label, bare)
+    ):
+        return True
+    # 实际完成支出, 全年累计支出: 支出 with a word saying it is what was spent (not 基本支出)
+    return concept == "executed" and (
+        bare == "支出"
+        or (
+            bare.endswith("支出")
+            and any(q in bare[:-2] for q in lexicon().words("executed_qualifiers"))
+        )
+    )
+
+
+def _execution(para: Paragraph, items: Sequence[_Q]) -> Execution | list[Execution] | None:
+    budgets: list[_Q] = []
+    initial: list[_Q] = []
+    executed: list[_Q] = []
+    rates: list[_Q] = []
+    for item in items:
+        ctx = item.context
+        if item.q.kind == "pct" and _has(ctx[-12:], "rate"):
+            if not _TARGET_CUE.search(ctx):
+                rates.append(item)
+        elif item.q.kind == "money" and not _is_change(item):
+            label = item.label
+            if re.search(r"预算(?:收入|支出)$", label):
+                (initial if "年初" in label else budgets).append(item)
+            elif _names(label, "initial_budget"):
+                initial.append(item)
+            elif _names(label, "budget"):
+                budgets.append(item)
+            elif _names(label, "executed"):
+                executed.append(item)
+    if not (budgets or initial or executed):
+        if len(rates) == 1 and rates[0].label and _has(rates[0].label, "rate"):
+            only = rates[0]  # a rate stated on its own: 部门预算资金支出率98.76%
+            return Execution(
+                label=_rate_label(para.text, only),
+                budget=None,
+                executed=None,
+                rate_pct=only.q.value,
+                evidence=_evidence(para, only.q.start, only.q.end),
+            )
+        return None
+    if not rates and not executed:
+        return _budget_only(para, budgets + initial)
+    if not rates and not (executed and (budgets or initial)):
+        return None
+    rate = rates[0] if rates else None
+    spent = executed[-1] if executed else None
+    budget = budgets[-1] if budgets else None
+    init = initial[0] if initial else None
+    if budget is None and init is not None:
+        budget, init = init, None
+    elif budget is not None and init is not None and rate is not None and spent is not None:
+        # the rate tells which budget it was computed against
+        b, i0, e = budget.q.value, init.q.value, spent.q.value
+        r = rate.q.value
+        if i0 and b and abs(e / i0 * 100 - r) < abs(e / b * 100 - r):
+            budget, init = init, budget
+    if spent is None and budget is None:
+        return None
+    anchor = [x for x in (budget, spent, rate, init) if x is not None]
+    start = min(x.q.start for x in anchor)
+    end = max(x.q.end for x in anchor)
+    label = _execution_label(anchor)
+    return Execution(
+        label=label,
+        budget=budget.q.money if budget else None,
+        executed=spent.q.money if spent else None,
+        rate_pct=rate.q.value if rate else None,
+        evidence=_evidence(para, start, end),
+        initial_budget=init.q.money if init else None,
+    )
+
+
+_SUBJECT_LEAD = re.compile(r"^(?:部门|单位|本部门|本单位|我[镇乡局街校院]|20\d{2}年度?)+")
+
+
+def _rate_label(text: str, rate: _Q) -> str:
+    """A lone rate's label: its own words (预算资金支出率), or, when those are only a rate word
+    (预算完成率), the subject that opens its sentence (财政拨款已完成…)."""
+    label = re.sub(r"^.*(?:得出|得到|计算|实现|部门|单位|我[镇乡局街校院])", "", rate.label)
+    if label not in lexicon().words("rate"):
+        return label
+    start = max((text.rfind(ch, 0, rate.q.start) for ch in _SENTENCE_END), default=-1) + 1
+    subject = re.match(r"[\u4e00-\u9fff]{2,8}?(?=已|的|,|，|预算|完成)", text[start:])
+    return subject.group(0) if subject else label
+
+
+def _budget_only(para: Paragraph, items: Sequence[_Q]) -> list[Execution] | None:
+    """年初预算收入X万元、年初预算支出Y万元: budgets stated alone, one per subject (收入 / 支出)."""
+    found: list[Execution] = []
+    for item in items:
+        m = re.search(r"预算(收入|支出)$", item.label)
+        if m is None or item.q.money is None:
+            continue
+        found.append(
+            Execution(
+                label=m.group(1),
+                budget=item.q.money,
+                executed=None,
+                rate_pct=None,
+                evidence=_evidence(para, item.q.start, item.q.end),
+            )
+        )
+    return found or None
+
+
+def _execution_label(items: Sequence[_Q]) -> str:
+    """What was budgeted and spent: the words the budget's and the executed amount's labels
+    share (预算安排公用经费总额 / 实际支出公用经费总额 → 公用经费), else the budget's label less
+    the budget words (部门整体支出年初预算 → 部门整体支出), else 支出."""
+    labels = [i.label for i in items[:2] if i.label]
+    if len(labels) == 2:
+        shared = _shared_words(*labels)
+        if len(shared) >= 2:
+            return shared
+    for item in items[:2]:
+        label = item.label
+        for concept in ("initial_budget", "budget", "executed"):
+            for word in lexicon().words(concept):
+                if word in label:
+                    label = label.replace(word, "")
+        label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|部门|年度|全年|累计)+", "", label)
+        label = re.sub(r"(?:总额|总数|累计)$", "", re.sub(r"[“”\"'‘’]", "", label))
+        if len(label) >= 2:
+            return label
+    return "支出"
+
+
+# --- year-over-year changes ---------------------------------------------------------------------
+
+
+def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
+    out: list[Change] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        subjects: list[list[_Q]] = []  # the latest non-change amounts (a zipped list or one)
+        k = 0
+        while k < len(qs):
+            item = qs[k]
+            if item.q.kind == "money" and not _is_change(item):
+                group = _zipped(qs, k)
+                subjects.append(group)
+                k += len(group)
+                continue
+            if not _is_change(item) or item.q.kind not in ("money", "pct"):
+                k += 1
+                continue
+            amounts = _zipped(qs, k) if item.q.kind == "money" else []
+            k += len(amounts)
+            rates: list[_Q] = []
+            if (
+                k < len(qs) and qs[k].q.kind == "pct" and _is_change(qs[k])
+            ) or item.q.kind == "pct":
+                rates = _zipped(qs, k)
+                k += len(rates)
+            subject = subjects[-1] if subjects else []
+            width = max(len(amounts), len(rates))
+            if width > 1 and len(subject) != width:
+                subject = (subject * width)[:width] if len(subject) == 1 else []
+            for n in range(max(width, 1)):
+                cur = subject[n] if n < len(subject) else (subject[0] if subject else None)
+                amt = amounts[n] if n < len(amounts) else None
+                rt = rates[n] if n < len(rates) else None
+                if amt is None and rt is None:
+                    continue
+                first = amt or rt
+                assert first is not None
+                negative = _has(first.context, "decrease") is not None and (
+                    _has(first.context, "increase") is None
+                    or first.context.rfind(_has(first.context, "decrease") or "")
+                    > first.context.rfind(_has(first.context, "increase") or "")
+                )
+                out.append(
+                    Change(
+                        label=(cur.label if cur else first.label) or "",
+                        current=cur.q.money if cur else None,
+                        prior=None,
+                        change=_signed_money(amt, negative) if amt else None,
+                        growth_pct=(-rt.q.value if negative else rt.q.value) if rt else None,
+                        evidence=_evidence(para, (cur or first).q.start, (rt or first).q.end),
+                    )
+                )
+    return out
+
+
+def _signed_money(item: _Q, negative: bool) -> Money | None:
+    money = item.q.money
+    if money is None or not negative:
+        return money
+    return Money(wan=-money.wan, unit=money.unit, raw=money.raw)
+
+
+def _zipped(qs: Sequence[_Q], k: int) -> list[_Q]:
+    """`qs[k]` and the quantities of its kind that follow it joined only by 、 (A、B)."""
+    group = [qs[k]]
+    j = k + 1
+    while (
+        j < len(qs) and qs[j].q.kind == qs[k].q.kind and qs[j].context.strip() in ("、", "和", "及")
+    ):
+        group.append(qs[j])
+        j += 1
+    return group
+
+
+# --- section scores -----------------------------------------------------------------------------
+
+_MAX_CUE = re.compile(r"(?:满分|总分为?|分值为?|权重为?|[(（])\s*$")
+_SCORE_CUE = re.compile(r"(?:得分?为?|自评分为?|自评得分为?|评分为?|实得)\s*$")
+_NAME = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:部分|情况|方面)?\s*[(（]?\s*$")
+
+
+def find_section_scores(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
+    out: list[SectionScore] = []
+    for para in paragraphs:
+        qs = [x for x in _quantities(para) if x.q.kind == "score"]
+        k = 0
+        while k < len(qs):
+            a = qs[k]
+            b = qs[k + 1] if k + 1 < len(qs) else None
+            a_max = bool(_MAX_CUE.search(a.context))
+            pair = b is not None and b.sentence == a.sentence and len(b.context) <= 12
+            if pair and b is not None:
+                b_max = bool(_MAX_CUE.search(b.context))
+                if a_max and not b_max:
+                    mx, sc, named = a, b, a
+                elif b_max and not a_max:
+                    mx, sc, named = b, a, a
+                else:
+                    k += 1
+                    continue
+                name = _score_name(named.context)
+                if name and not _WHOLE_NAME.search(name):
+                    out.append(
+                        SectionScore(
+                            name=name,
+                            dimension=None,
+                            max=mx.q.value,
+                            score=sc.q.value,
+                            evidence=_evidence(para, a.q.start, b.q.end),
+                        )
+                    )
+                    k += 2
+                    continue
+            k += 1
+    return out
+
+
+_WHOLE_NAME = re.compile(r"综合|整体|总体|总分|自评|我[镇乡局街校院]")
+
+
+def _score_name(context: str) -> str | None:
+    text = re.sub(r"(?:满分|总分为?|分值为?|得分?为?|自评分为?|自评得分为?)\s*$", "", context)
+    text = re.sub(r"[(（]\s*$", "", text).rstrip(" :：,，")
+    cut = max(text.rfind(ch) for ch in "，,；;：:。、")
+    text = text[cut + 1 :]
+    m = _NAME.search(text)
+    if m is None:
+        return None
+    name = m.group(1)
+    name = re.sub(r"^(?:其中|分项看|分别|在|对|从|按照?|[一二三四五六七八九十]+是)", "", name)
+    return name if len(name) >= 2 else None
+
+
+# --- the total score ----------------------------------------------------------------------------
+
+_TOTAL_TAIL = re.compile(r"(?:为|是|:|：|达到?|\s)*$")
+_WHOLE = re.compile(r"整体|综合|总体|项目|部门|自评|评价|最终|总")
+_NOT_TOTAL = re.compile(r"平均|最高|最低|扣|满分|上限|以上|以下|不低于|不少于")
+
+
+def find_total_score(paragraphs: Sequence[Paragraph]) -> TotalScore | None:
+    """The report's total score: a score whose cue says it is the whole (综合得分, 自评总得分 …).
+
+    A sentence outranks a heading when both state one (the sentence is the statement; the
+    heading's figure is kept as a section score by the section reader, so a check can compare).
+    """
+    best: tuple[int, int, TotalScore] | None = None
+    order = 0
+    for para in paragraphs:
+        _after_score = False  # a score right after another is the second of a (max, score) pair
+        for item in _quantities(para):
+            if item.q.kind != "score":
+                _after_score = False
+                continue
+            order += 1
+            ctx = _TOTAL_TAIL.sub("", item.context)
+            cue = next((w for w in lexicon().words("total_score") if ctx.endswith(w)), None)
+            if cue is None or (len(item.context) <= 8 and order > 1 and _after_score):
+                _after_score = True
+                continue
+            before = ctx[: len(ctx) - len(cue)][-6:]
+            if _NOT_TOTAL.search(before + cue):
+                continue
+            _after_score = True
+            if cue in ("得分", "总分", "评分") and not _WHOLE.search(before):
+                continue
+            rank = 1 if para.heading else 0
+            found = TotalScore(
+                score=item.q.value, max=None, evidence=_evidence(para, item.q.start, item.q.end)
+            )
+            if best is None or (rank, order) < best[:2]:
+                best = (rank, order, found)
+    return best[2] if best else None
+
+
+# --- indicators stated in sentences -------------------------------------------------------------
+
+_TARGET_CUE = re.compile(
+    r"(?P<name>[^，,；;。:：]*?)(?:[:：])?\s*(?:年初|年度|全年)?(?:绩效)?目标(?:值)?(?:为|是)?\s*"
+    r"(?P<op>[≥≤<>=]|不低于|不少于|不超过|不高于|达到)?\s*$"
+)
+_NAME_LEAD = re.compile(
+    r"^(?:\d+[.、]|[(（]?[一二三四五六七八九十\d]+[)）、.]|其中|[^，,]*指标[。:：])+"
+)
+
+
+def find_indicators(paragraphs: Sequence[Paragraph]) -> list[Indicator]:
+    """`X目标≥90%，实际达到95.6%` and its kin: a target and the actual that follows it."""
+    out: list[Indicator] = []
+    for para in paragraphs:
+        qs = [x for x in _quantities(para) if x.q.kind not in ("year", "money", "score")]
+        for k, item in enumerate(qs):
+            m = _TARGET_CUE.search(item.context)
+            if m is None:
+                continue
+            name = _NAME_LEAD.sub("", m.group("name").strip()).strip(" :：")
+            name = re.sub(r"^.*[。]", "", name)
+            if len(name) < 2:
+                continue
+            actual = qs[k + 1] if k + 1 < len(qs) else None
+            if actual is not None and (
+                actual.sentence != item.sentence
+                or any(ch in actual.context for ch in "；;")
+                or _TARGET_CUE.search(actual.context)
+            ):
+                actual = None
+            op = m.group("op")
+            canon = {"不低于": "≥", "不少于": "≥", "达到": "≥", "不超过": "≤", "不高于": "≤"}
+            op = canon.get(op or "", op)
+            target_text = (op or "") + item.q.raw
+            unit = item.q.unit if item.q.kind in ("pct", "count") else None
+            direction: Direction | None = (
+                "higher"
+                if op in ("≥", ">")
+                else "lower"
+                if op in ("≤", "<")
+                else "equal"
+                if op == "="
+                else None
+            )
+            end = actual.q.end if actual else item.q.end
+            out.append(
+                Indicator(
+                    level1=None,
+                    level2=None,
+                    name=name,
+                    target=target_text,
+                    actual=actual.q.raw if actual else None,
+                    completion=None,
+                    target_op=op,
+                    target_num=item.q.value,
+                    actual_op=None,
+                    actual_num=actual.q.value if actual else None,
+                    completion_pct=None,
+                    evidence=_evidence(para, item.q.start - len(m.group(0)), end),
+                    target_value=item.q.value,
+                    actual_value=actual.q.value if actual else None,
+                    unit=unit,
+                    direction=direction,
+                )
+            )
+    return out
+
+
+def _shared_words(a: str, b: str) -> str:
+    """The longest run of CJK characters both labels contain, less 总额/数 and quotes."""
+    a = re.sub(r"[“”\"'‘’]", "", a)
+    b = re.sub(r"[“”\"'‘’]", "", b)
+    best = ""
+    for i in range(len(a)):
+        for j in range(i + len(best) + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = a[i:j]
+            else:
+                break
+    best = re.sub(r"(?:总额|总数|数|的)+$", "", best)
+    for word in (*lexicon().words("budget"), *lexicon().words("executed")):
+        best = best.replace(word, "") if len(best) > len(word) + 1 else best
+    return best
+
+
+# --- the fiscal year ----------------------------------------------------------------------------
+
+_EVALUATED_YEAR = re.compile(r"评价年度\s*[:：]?\s*(20\d{2})")
+_YEAR_OF_REPORT = re.compile(r"(20\d{2})\s*年度")
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年(?![\d月])")
+_TITLE_WORDS = ("绩效", "自评", "决算", "评价")
+
+
+def find_fiscal_year(lines: Sequence[str]) -> int | None:
+    """The year evaluated: 评价年度, else the first `20xx年度` near the top, else the year of a
+    title line; never a date the form was filled in (填报日期 2024年3月)."""
+    head = [x for x in (line.strip() for line in lines[:60]) if x][:40]
+    for line in head:
+        m = _EVALUATED_YEAR.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head[:12]:
+        if "日期" in line or "时间" in line:
+            continue
+        m = _YEAR_OF_REPORT.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head[:12]:
+        if any(w in line for w in _TITLE_WORDS) and "日期" not in line:
+            m = _YEAR_IN_TITLE.search(line)
+            if m:
+                return int(m.group(1))
+    return None

@@ -1,0 +1,131 @@
+"""Cut table rows whose cells were run together (`年度资金总额86.484.697.9%`) into cells.
+
+Word-processor exports and document-sharing sites print a form's rows with no separator between
+cells. The cuts come from what the reader already knows: the table vocabulary (header words,
+indicator levels, row labels), the start of a value (a number, an operator such as ≥ or 不少于),
+and the end of a value (its unit from the lexicon). Digits run together across cells stay one
+token here; the form reader splits them where the arithmetic admits it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+
+from selfeval.extract.lexicon import lexicon
+from selfeval.extract.normalize import fold_characters
+
+_CJK = "\u4e00-\u9fff"
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lex = lexicon()
+    # two-character words cut only where they name a column or a total (分值, 得分, 合计):
+    # 效益 or 产出 inside a longer name must not cut it
+    short = {w for w, _ in lex.roles} | set(lex.total_rows) | set(lex.subtotal_rows)
+    words = "|".join(
+        re.escape(w) for w in lex.vocabulary if len(w) >= 3 or (len(w) == 2 and w in short)
+    )
+    units = "|".join(re.escape(u) for u in lex.measure_units)
+    ops = "|".join(re.escape(w) for w, _ in lex.operators)
+    vocab = re.compile(rf"(?:{words})(?:\s*[(（][^()（）]{{0,12}}[)）])*")
+    value = re.compile(rf"(?:{ops})?\s*\d+(?:\.\d+)?\s*(?:{units})?(?:\s*(?:以上|以内|以下))?")
+    return vocab, value
+
+
+def is_glued(text: str) -> bool:
+    """A line that is a form row run together: long, no separators, table words and values."""
+    if len(text) < 10 or re.search(r"[\t|]| {2,}", text):
+        return False
+    folded = fold_characters(text)
+    vocab, _ = _patterns()
+    hits = len(vocab.findall(folded))
+    numbers = len(re.findall(r"\d+(?:\.\d+)?(?![\d.]*[年月日])", folded))  # dates are no values
+    if hits >= 3 or (hits >= 1 and numbers >= 2) or (hits >= 2 and numbers >= 1):
+        return True
+    # a row without table words: a name, then two or more values run together to the end
+    return _TRAILING_VALUES.match(folded) is not None
+
+
+def segment(text: str) -> list[str]:
+    """`text` cut into cells at table words and at the starts and ends of values."""
+    folded = fold_characters(text)
+    vocab, value = _patterns()
+    cuts: set[int] = {0, len(text)}
+    levels = lexicon().level1 | lexicon().level2
+    for m in vocab.finditer(folded):
+        word = re.sub(r"[(（].*$", "", m.group(0)).strip()
+        ends_a_name = (
+            word in levels
+            and m.start() > 0
+            and m.start() not in cuts
+            and re.match(f"[{_CJK}]", folded[m.start() - 1]) is not None
+        )
+        if ends_a_name:
+            continue  # 群众满意度: a level's word at the end of a name is part of the name
+        cuts.update((m.start(), m.end()))
+    for m in _NAME_START.finditer(folded):
+        cuts.add(m.start())  # 指标1 starts a name; the name goes on after it
+    pos = 0
+    while pos < len(folded):
+        found = value.search(folded, pos)
+        if found is None:
+            break
+        start, end = found.start(), found.end()
+        inside_word = start > 0 and re.match(r"[A-Za-z]", folded[start - 1]) is not None
+        if not inside_word and found.group(0).strip():
+            cuts.update((start, end))
+        pos = max(end, start + 1)
+    # a value never starts inside a vocabulary word or a name's 指标1
+    for m in vocab.finditer(folded):
+        for c in list(cuts):
+            if m.start() < c < m.end():
+                cuts.discard(c)
+    for m in _NAME_START.finditer(folded):
+        for c in list(cuts):
+            if m.start() < c <= m.end():
+                cuts.discard(c)
+    ordered = sorted(cuts)
+    cells = [text[a:b].strip(" :：,，") for a, b in itertools.pairwise(ordered)]
+    merged: list[str] = []
+    for cell in cells:
+        if not cell:
+            continue
+        if (
+            merged
+            and _DIGIT_RUN.match(cell)
+            and _DIGIT_RUN.match(merged[-1])
+            and not merged[-1].endswith("%")
+        ):
+            merged[-1] += cell  # digits run together stay one token for the arithmetic
+        else:
+            merged.append(cell)
+    return [piece for cell in merged for piece in _weight_and_score(cell)]
+
+
+def _weight_and_score(cell: str) -> list[str]:
+    """`2018` at a row's end is 分值 20 run into 得分 18: split when one cut gives a maximum of
+    at most 100 and a score not above it; otherwise keep the digits as they are."""
+    if not re.fullmatch(r"\d{3,6}(?:\.\d{1,2})?", cell) or float(cell) <= 100:
+        return [cell]
+    found: list[list[str]] = []
+    for cut in range(1, len(cell)):
+        head, tail = cell[:cut], cell[cut:]
+        if (
+            "." in head
+            or tail.startswith(".")
+            or (len(tail) > 1 and tail[0] == "0" and tail[1] != ".")
+        ):
+            continue
+        if int(head) <= 100 and float(tail) <= int(head) and not head.startswith("0"):
+            found.append([head, tail])
+    return found[0] if len(found) == 1 else [cell]
+
+
+_TRAILING_VALUES = re.compile(
+    r"^[\u4e00-\u9fff“”\"()（）A-Za-z]{2,30}(?:[≥≤<>=]?\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?){2,}$"
+)
+_NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])\s*[:：]?")
+_DIGIT_RUN = re.compile(r"^[\d.]+%?$")

@@ -1,0 +1,382 @@
+"""The general reader on text the tests make: one test per relation cue, one per table style.
+
+Each table-style test prints the same 自评表 (a funds block and three indicator rows) in another
+flattening and asserts the same whole table of figures, so a style that stops being read fails
+here by name.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+
+from selfeval.extract import extract_text
+from selfeval.record import Money, Record
+
+pytestmark = pytest.mark.unit
+
+
+def _w(m: Money | None) -> D | None:
+    return None if m is None else m.wan
+
+
+def _compositions(r: Record) -> list[tuple[Any, ...]]:
+    return [
+        (c.label, _w(c.total), tuple((p.name, _w(p.amount), p.share_pct) for p in c.parts))
+        for c in r.compositions
+    ]
+
+
+def _executions(r: Record) -> list[tuple[Any, ...]]:
+    return [
+        (e.label, _w(e.initial_budget), _w(e.budget), _w(e.executed), e.rate_pct, e.max, e.score)
+        for e in r.executions
+    ]
+
+
+def _changes(r: Record) -> list[tuple[Any, ...]]:
+    return [(c.label, _w(c.current), _w(c.change), c.growth_pct) for c in r.changes]
+
+
+def _indicators(r: Record) -> list[tuple[Any, ...]]:
+    return [
+        (i.name, i.target_value, i.actual_value, i.weight, i.score, i.direction)
+        for i in r.indicators
+    ]
+
+
+# --- relation cues ------------------------------------------------------------------------------
+
+
+def test_qizhong_and_zhan_attach_parts_and_shares_to_a_total() -> None:
+    r = extract_text(
+        "本年收入合计1000.00万元，其中财政拨款收入900.00万元，占90.00%；其他收入100.00万元，占10.00%。"
+    )
+    assert _compositions(r) == [
+        (
+            "决算收入",
+            D("1000.00"),
+            (("财政拨款收入", D("900.00"), D("90.00")), ("其他收入", D("100.00"), D("10.00"))),
+        )
+    ]
+
+
+def test_x_zhong_breaks_down_an_amount_stated_before() -> None:
+    r = extract_text(
+        "支出合计800万元，其中基本支出600万元，项目支出200万元。基本支出中人员经费500万元，公用经费100万元。"
+    )
+    assert _compositions(r) == [
+        ("决算支出", D("800"), (("基本支出", D("600"), None), ("项目支出", D("200"), None))),
+        ("基本支出", D("600"), (("人员经费", D("500"), None), ("公用经费", D("100"), None))),
+    ]
+
+
+def test_an_fen_is_another_breakdown_of_the_same_total() -> None:
+    r = extract_text(
+        "决算支出800万元，其中基本支出600万元，项目支出200万元。"
+        "按经济分类划分，工资福利支出500万元，商品和服务支出300万元。"
+    )
+    assert _compositions(r)[1] == (
+        "支出按经济分类",
+        D("800"),
+        (("工资福利支出", D("500"), None), ("商品和服务支出", D("300"), None)),
+    )
+
+
+def test_amounts_in_yuan_and_yiyuan_are_converted_exactly() -> None:
+    r = extract_text("收入合计12,345,678.90元，其中财政拨款收入1.2亿元，其他收入345,678.90元。")
+    assert _compositions(r) == [
+        (
+            "决算收入",
+            D("1234.567890"),
+            (("财政拨款收入", D("12000"), None), ("其他收入", D("34.567890"), None)),
+        )
+    ]
+
+
+def test_budget_executed_and_rate_in_one_sentence() -> None:
+    r = extract_text(
+        "我镇年初部门预算1000万元，调整后全年预算1200万元，全年实际支出1140万元，预算执行率95%。"
+    )
+    assert _executions(r) == [("支出", D("1000"), D("1200"), D("1140"), D("95"), None, None)]
+
+
+def test_the_rate_says_which_budget_it_was_computed_against() -> None:
+    # 1140 / 1000 = 114 %: the printed rate is against the 年初 budget, so that is its budget
+    r = extract_text("年初预算1000万元，调整后预算1200万元，实际支出1140万元，完成预算的114%。")
+    assert [(e.budget.wan if e.budget else None, e.rate_pct) for e in r.executions] == [
+        (D("1000"), D("114"))
+    ]
+
+
+def test_bi_shang_nian_changes_are_signed_from_the_words() -> None:
+    r = extract_text(
+        "2023年收入2000万元，比上年增加200万元，增长11.11%；支出1900万元，比上年减少100万元，下降5.00%。"
+    )
+    assert _changes(r) == [
+        ("收入", D("2000"), D("200"), D("11.11")),
+        ("支出", D("1900"), D("-100"), D("-5.00")),
+    ]
+
+
+def test_zipped_pairs_pair_up_in_order() -> None:
+    r = extract_text(
+        "本年收入、支出合计分别为3000万元、2900万元。与上年相比，收入、支出合计分别增加300万元、200万元，"
+        "分别增长11.11%、7.41%。"
+    )
+    assert [(c.current, c.change, c.growth) for c in _zip(r)] == [
+        (D("3000"), D("300"), D("11.11")),
+        (D("2900"), D("200"), D("7.41")),
+    ]
+
+
+class _C:
+    def __init__(self, current: D | None, change: D | None, growth: D | None) -> None:
+        self.current, self.change, self.growth = current, change, growth
+
+
+def _zip(r: Record) -> list[_C]:
+    return [_C(_w(c.current), _w(c.change), c.growth_pct) for c in r.changes]
+
+
+def test_max_and_score_pairs_in_a_sentence() -> None:
+    r = extract_text(
+        "经综合打分，自评得分92.6分。分项看，预算编制得18.5分(满分20分)，预算执行得27分(满分30分)；"
+        "其中：投入指标(20分)得18分。"
+    )
+    assert r.total_score is not None and r.total_score.score == D("92.6")
+    assert [(s.name, s.max, s.score) for s in r.section_scores] == [
+        ("预算编制", D("20"), D("18.5")),
+        ("预算执行", D("30"), D("27")),
+        ("投入指标", D("20"), D("18")),
+    ]
+
+
+def test_a_sentence_outranks_a_heading_for_the_total() -> None:
+    r = extract_text(
+        "一、整体支出绩效评价情况(自评得分95.5分)\n本部门整体支出综合得分为94.5分，等级为优。"
+    )
+    assert r.total_score is not None and r.total_score.score == D("94.5")
+
+
+def test_indicators_stated_in_sentences() -> None:
+    r = extract_text(
+        "群众满意度目标≥90%，抽样调查实际为95.6%；培训人次年度目标≥120人次，已完成68人次。"
+    )
+    assert _indicators(r) == [
+        ("群众满意度", D("90"), D("95.6"), None, None, "higher"),
+        ("培训人次", D("120"), D("68"), None, None, "higher"),
+    ]
+
+
+def test_the_fiscal_year_is_the_year_evaluated_not_the_filling_in_date() -> None:
+    r = extract_text("龙门镇部门整体支出绩效自评报告\n\n填报日期:2024年3月\n评价年度:2023\n")
+    assert r.fiscal_year == 2023
+
+
+def test_traditional_characters_and_pinyin_glosses_are_folded() -> None:
+    r = extract_text("本年收入合計1000萬(wàn)元，其中財(cái)政撥款收入900萬元，佔90%。")
+    assert _compositions(r) == [
+        ("决算收入", D("1000"), (("财政拨款收入", D("900"), D("90")),)),
+    ]
+
+
+# --- table styles -------------------------------------------------------------------------------
+
+HEADER_FUNDS = [
+    "项目资金(万元)",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "分值",
+    "执行率",
+    "得分",
+]
+FUNDS = ["年度资金总额", "100", "120", "114", "10", "95%", "9.5"]
+HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+ROWS = [
+    ["产出指标", "数量指标", "改造户厕数量", "≥1800户", "2064户", "20", "20"],
+    ["", "质量指标", "验收合格率", "≥95%", "98.6%", "20", "18"],
+    ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%", "10", "10"],
+]
+TOTAL = ["总分", "", "", "", "", "100", "57.5"]
+
+EXPECTED_EXECUTIONS = [("年度资金总额", D("100"), D("120"), D("114"), D("95"), D("10"), D("9.5"))]
+EXPECTED_INDICATORS = [
+    ("改造户厕数量", D("1800"), D("2064"), D("20"), D("20"), "higher"),
+    ("验收合格率", D("95"), D("98.6"), D("20"), D("18"), "higher"),
+    ("群众满意度", D("90"), D("95"), D("10"), D("10"), "higher"),
+]
+
+
+def _all_rows() -> list[list[str]]:
+    return [HEADER_FUNDS, FUNDS, HEADER, *ROWS, TOTAL]
+
+
+def _tab() -> str:
+    return "\n".join("\t".join(r) for r in _all_rows())
+
+
+def _pipe() -> str:
+    return "\n".join("| " + " | ".join(r) + " |" for r in _all_rows())
+
+
+def _markdown() -> str:
+    out = []
+    for r in _all_rows():
+        out.append("| " + " | ".join(r) + " |")
+        if r in (HEADER_FUNDS, HEADER):
+            out.append("|" + "---|" * len(r))
+    return "\n".join(out)
+
+
+def _html() -> str:
+    def row(cells: list[str]) -> str:
+        return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+    body = [row(HEADER_FUNDS), row(FUNDS), row(HEADER)]
+    body.append(
+        '<tr><td rowspan="2">产出指标</td>'
+        + "".join(f"<td>{c}</td>" for c in ROWS[0][1:])
+        + "</tr>"
+    )
+    body.append("<tr>" + "".join(f"<td>{c}</td>" for c in ROWS[1][1:]) + "</tr>")
+    body.append(row(ROWS[2]))
+    body.append(row(TOTAL))
+    return "<table>" + "".join(body) + "</table>"
+
+
+def _spaced() -> str:
+    return "\n".join("    ".join(c for c in r if c) for r in _all_rows())
+
+
+def _single_spaced() -> str:
+    return "\n".join(" ".join(c for c in r if c) for r in _all_rows())
+
+
+def _one_cell_per_line() -> str:
+    return "\n\n".join("\n\n".join(c for c in r if c) for r in _all_rows())
+
+
+def _run_together() -> str:
+    return "\n".join("".join(r) for r in _all_rows())
+
+
+STYLES = {
+    "tab rows": _tab,
+    "pipe rows": _pipe,
+    "markdown": _markdown,
+    "html rowspan": _html,
+    "space-aligned": _spaced,
+    "single spaces": _single_spaced,
+    "one cell per line": _one_cell_per_line,
+    "rows run together": _run_together,
+}
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_every_flattening_gives_the_same_form(style: str) -> None:
+    r = extract_text("项目支出绩效自评表\n(2023年度)\n" + STYLES[style]() + "\n")
+    assert _executions(r) == EXPECTED_EXECUTIONS
+    assert _indicators(r) == EXPECTED_INDICATORS
+    assert r.total_score is not None
+    assert (r.total_score.max, r.total_score.score) == (D("100"), D("57.5"))
+    assert r.fiscal_year == 2023
+
+
+def test_merged_cell_remnants_keep_the_group() -> None:
+    r = extract_text(_pipe())
+    assert [(i.level1, i.level2) for i in r.indicators] == [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("满意度指标", "服务对象满意度指标"),
+    ]
+
+
+def test_funds_cells_run_together_are_split_by_the_arithmetic() -> None:
+    # 310.2 | 154.74 | 10 | 50% | 5: 154.74 / 310.2 = 49.88 % ≈ 50 %, 5 = 10 × 50 %
+    r = extract_text(
+        "项目资金(万元)全年预算数全年执行数分值执行率得分\n年度资金总额310.2154.741050%5\n"
+    )
+    assert _executions(r) == [
+        ("年度资金总额", None, D("310.2"), D("154.74"), D("50"), D("10"), D("5"))
+    ]
+
+
+def test_a_blank_score_cell_stays_blank() -> None:
+    r = extract_text(
+        "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        "| 年度资金总额 | 412.56 | 412.56 | 425.08 | 10 | 103.03% | |\n"
+    )
+    assert _executions(r) == [
+        ("年度资金总额", D("412.56"), D("412.56"), D("425.08"), D("103.03"), D("10"), None)
+    ]
+
+
+def test_score_tables_are_score_rows_not_indicators() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t分值\t得分\n履职效能(50分)\t整体效能\t50\t48\n"
+        "管理效能(50分)\t预算编制\t10\t9.5\n\t预算执行\t40\t38\n合计\t\t100\t95.5\n"
+    )
+    assert [(s.kind, s.group, s.name, s.max, s.score) for s in r.scores] == [
+        ("subtotal", "履职效能", None, D("50"), None),
+        ("item", "履职效能", "整体效能", D("50"), D("48")),
+        ("subtotal", "管理效能", None, D("50"), None),
+        ("item", "管理效能", "预算编制", D("10"), D("9.5")),
+        ("item", "管理效能", "预算执行", D("40"), D("38")),
+        ("total", None, "合计", D("100"), D("95.5")),
+    ]
+    assert r.indicators == ()
+
+
+def test_a_readable_text_with_nothing_recognisable_warns() -> None:
+    r = extract_text("会议纪要\n今天天气很好。\n")
+    assert r.warnings == (
+        "no figures recognised: this does not read like a 部门整体支出绩效自评 report "
+        "(no scores, amounts, indicators or carry-overs found)",
+    )
+
+
+def test_a_header_row_then_an_amount_row_nests_by_the_arithmetic() -> None:
+    cells = ["年度支出情况(万元)", "机构名称", "支出合计", "基本支出", "人员经费", "公用经费"]
+    cells += ["项目支出", "某某镇人民政府", "1000.00", "600.00", "500.00", "100.00", "400.00"]
+    r = extract_text("\n".join(cells) + "\n")
+    assert _compositions(r) == [
+        (
+            "支出合计",
+            D("1000.00"),
+            (("基本支出", D("600.00"), None), ("项目支出", D("400.00"), None)),
+        ),
+        (
+            "基本支出",
+            D("600.00"),
+            (("人员经费", D("500.00"), None), ("公用经费", D("100.00"), None)),
+        ),
+    ]
+
+
+def test_a_header_broken_over_lines_is_joined_to_match_the_amounts() -> None:
+    cells = ["年度收入情况(万元)", "收入合计", "其中:", "公共财", "政拨款", "其他"]
+    cells += ["120.00", "100.00", "20.00"]
+    r = extract_text("\n\n".join(cells) + "\n")
+    assert _compositions(r) == [
+        (
+            "收入合计",
+            D("120.00"),
+            (("公共财政拨款", D("100.00"), None), ("其他", D("20.00"), None)),
+        ),
+    ]
+
+
+def test_zhan_x_de_is_a_share_of_a_total_named_there() -> None:
+    r = extract_text(
+        "本年支出合计18.41亿元，其中基本支出9.62亿元，项目支出8.79亿元。\n"
+        "本部门对46个项目开展了绩效自评，涉及资金7.85亿元，占项目支出总额的89.3%。\n"
+        "共17个项目，涉及资金2736.40万元，占项目支出总额3104.52万元的88.14%。"
+    )
+    assert _compositions(r)[1:] == [
+        ("涉及资金占项目支出", D("87900"), (("涉及资金", D("78500"), D("89.3")),)),
+        ("涉及资金占项目支出", D("3104.52"), (("涉及资金", D("2736.40"), D("88.14")),)),
+    ]
