@@ -6,9 +6,9 @@ and dies alone when it exceeds either. Where `fork` is unavailable the function 
 without limits (documented in docs/reliability.md).
 
 The limits are for text reports, which are parsed in this process's child. Office, PDF and image
-files are converted by parsers that run in their own child processes under their own, larger
-limits (settings `READER_*`, `OCR_*` of selfeval.formats); rlimits are inherited, so such files
-get only a backstop CPU limit and no memory limit of ours (`limits_for`).
+files (by content) are converted by parsers that run in their own child processes under their
+own, larger limits (settings `READER_*`, `OCR_*` of selfeval.formats); rlimits are inherited,
+so such files get only a backstop CPU limit and no memory limit of ours (`limits_for`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import stat
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -71,11 +72,32 @@ def _child(
         os._exit(status)
 
 
-def limits_for(name: str) -> tuple[int | None, int | None]:
-    """(CPU seconds, extra memory bytes) to parse the file `name` under; None: no such limit."""
-    if os.path.splitext(name)[1].lower() in settings.EXTERNAL_PARSER_SUFFIXES:
+def limits_for(head: bytes) -> tuple[int | None, int | None]:
+    """(CPU seconds, extra memory bytes) to parse a file starting with `head` under (None: no
+    such limit), by its content as the format readers see it, never by its name."""
+    from selfeval.formats.sniff import sniff
+
+    if sniff(head) != "text":
         return settings.EXTERNAL_PARSER_CPU_SECONDS, None
     return settings.PARSE_CPU_SECONDS, settings.PARSE_MEMORY_BYTES
+
+
+def file_head(path: str) -> bytes:
+    """The first bytes of a regular file, enough for `limits_for` (empty for anything else or
+    when it cannot be read: the reader then refuses it with its own reason). Never blocks on a
+    FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.read(fd, settings.SNIFF_BYTES)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def run_limited(

@@ -72,14 +72,14 @@ def read_record(path: str | os.PathLike[str]) -> Record:
     naming the file: one bad report is that report's rejection, never the batch's failure."""
     from selfeval.errors import ReaderFailed, RejectedReport
     from selfeval.extract import extract_file
-    from selfeval.limits import limits_for, run_limited
+    from selfeval.limits import file_head, limits_for, run_limited
     from selfeval.numbers_policy import check_record
     from selfeval.share import reader_failure, warm_reader
 
     name = os.fspath(path)
     warm_reader()
     try:
-        cpu, memory = limits_for(name)
+        cpu, memory = limits_for(file_head(name))
         record = run_limited(name, extract_file, name, cpu_seconds=cpu, memory_bytes=memory)
     except UnreadableReport:
         raise

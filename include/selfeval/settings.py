@@ -70,15 +70,12 @@ RECORD_INT_MAX = 2**31 - 1
 # added to what the (forked) process already maps.
 PARSE_CPU_SECONDS = 20
 PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
-# Files with these suffixes go to format parsers (selfeval.formats, issue 11) that run in child
-# processes under their own, larger limits; rlimits are inherited, so ours would override them.
-# Such a file is read without a memory limit of ours and under a CPU limit meant only as a
-# backstop. Every other file is parsed as text under the limits above.
-EXTERNAL_PARSER_SUFFIXES = (
-    ".docx", ".docm", ".pdf", ".xlsx", ".xlsm", ".xls", ".doc", ".wps", ".et",
-    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp",
-)  # fmt: skip
+# A file whose content is not text (selfeval.formats.sniff: PDF, Office, image) goes to format
+# parsers that run in child processes under their own, larger limits; rlimits are inherited, so
+# ours would override theirs. Such a file is read without a memory limit of ours and under a CPU
+# limit meant only as a backstop. Text is parsed under the limits above.
 EXTERNAL_PARSER_CPU_SECONDS = 3600
+SNIFF_BYTES = 4096  # what limits_for looks at (a PDF header may follow up to 1 KiB of junk)
 
 # --- files and runs in the intake (selfeval.share; docs/reliability.md) --------------------------
 # A file named like an upload or editor file in progress (.x, ~x, x.part …) is left alone this

@@ -586,7 +586,7 @@ def read_scanned(item: InboxFile) -> Record:
         with tempfile.TemporaryDirectory(prefix="selfeval-read-") as private:
             copy = Path(private) / safe_name(Path(item.relative).name)
             copy.write_bytes(data)
-            cpu, memory = limits_for(copy.name)
+            cpu, memory = limits_for(data[: settings.SNIFF_BYTES])
             return run_limited(
                 name, _extract_copy, str(copy), name, cpu_seconds=cpu, memory_bytes=memory
             )
