@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/bench_check.py [--reports 500] [--baseline-reports N] [--repeat 3]
 
-The records come from the two seed reports through the real extractor: a few edited copies of
-each seed text (different scores, shares, carry-overs, rates) are extracted once, then renamed
-into `--reports` distinct submissions. Start-up (importing GX, the ephemeral context, building the
+The records are corpus-like: the 60 passages of ../shared/corpus (table forms and narrative
+reports, when that folder is there) and a few edited copies of each seed text (different scores,
+shares, carry-overs, rates), extracted once through the real extractor, then renamed into
+`--reports` distinct submissions. Start-up (importing GX, the ephemeral context, building the
 suites) is timed separately. The per-report baseline calls `check_records([record])` for each
 record, i.e. one GX validation per table per report; with `--baseline-reports N` it times N of
 them and extrapolates to all reports, and says so.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+CORPUS = ROOT.parent / "shared" / "corpus"
 
 # (seed file prefix, [(old, new), ...]) — each variant is one more extracted record.
 VARIANTS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -51,6 +53,10 @@ def build_records(count: int) -> list[object]:
             path = Path(tmp) / f"variant_{i:02d}.txt"
             path.write_text(text, encoding="utf-8")
             base.append(extract_file(path))
+    corpus = sorted(CORPUS.glob("[ab]*.txt"))
+    if not corpus:
+        print(f"({CORPUS} not found: seed variants only)")
+    base += [extract_file(p) for p in corpus]
     records = []
     for n in range(count):
         r = base[n % len(base)]
@@ -75,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     check_records(records[:1])  # start-up: GX import, ephemeral context, suites built
     t2 = time.perf_counter()
     print(
-        f"records: {len(records)} from {len(VARIANTS)} extracted seed variants "
+        f"records: {len(records)} from {len(VARIANTS)} seed variants and the corpus passages "
         f"({t1 - t0:.2f} s to extract and build)"
     )
     print(f"start-up (GX import, context, suites): {t2 - t1:.2f} s")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from selfeval.record import (
     Carryover,
+    Change,
     Composition,
     Evidence,
     Execution,
@@ -159,5 +161,72 @@ def carryover(position: str, year: int | None, amount: str, line: int = 118) -> 
         year=year,
         position=position,  # type: ignore[arg-type]
         amount=wan(amount),
+        evidence=ev(line),
+    )
+
+
+def funds(
+    label: str,
+    budget: str | None,
+    executed: str | None,
+    rate: str | None,
+    max_: str | None,
+    score_: str | None,
+    line: int = 9,
+) -> Execution:
+    """A funds row of a 自评表: 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分."""
+    return replace(
+        execution(label, budget, executed, rate, line),
+        max=None if max_ is None else D(max_),
+        score=None if score_ is None else D(score_),
+    )
+
+
+def scored(
+    name: str,
+    weight: str | None,
+    score_: str | None,
+    level1: str = "产出指标",
+    target: str | None = None,
+    actual: str | None = None,
+    direction: str = "higher",
+    line: int = 20,
+) -> Indicator:
+    """An indicator row of a 自评表 with its 分值 and 得分 (target/actual as plain numbers)."""
+    return Indicator(
+        level1=level1,
+        level2=None,
+        name=name,
+        target=None if target is None else f"≥{target}",
+        actual=actual,
+        completion=None,
+        target_op=None if target is None else "≥",
+        target_num=None,
+        actual_op=None,
+        actual_num=None,
+        completion_pct=None,
+        evidence=ev(line),
+        weight=None if weight is None else D(weight),
+        score=None if score_ is None else D(score_),
+        target_value=None if target is None else D(target),
+        actual_value=None if actual is None else D(actual),
+        direction=direction,  # type: ignore[arg-type]
+    )
+
+
+def change(
+    label: str,
+    current: str | None,
+    prior: str | None,
+    delta: str | None,
+    growth: str | None,
+    line: int = 19,
+) -> Change:
+    return Change(
+        label=label,
+        current=None if current is None else wan(current),
+        prior=None if prior is None else wan(prior),
+        change=None if delta is None else wan(delta),
+        growth_pct=None if growth is None else D(growth),
         evidence=ev(line),
     )

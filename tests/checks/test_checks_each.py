@@ -77,7 +77,7 @@ CASES: dict[str, tuple[Path, list[Edit], list[Row]]] = {
         [("4\t97.38", "4\t96.38")],
         [
             ("score.items_sum_total", "error", "合计", D("96.38"), D("97.38")),
-            ("section_score.matches_table", "error", "总分", D("97.38"), D("96.38")),
+            ("score.total_matches_table", "error", "总分", D("97.38"), D("96.38")),
         ],
     ),
     "score.total_range": (

@@ -39,10 +39,15 @@ def shares(*printed: str | None) -> list[tuple[str, str | None, str | None]]:
         (("99.94", "0.08"), False),
         (("99.9", "0.1"), True),
         (("33.3", "33.3", "33.3"), True),  # 99.9 within 3 x 0.05
-        (("33.3", "33.3", "33.2"), False),  # 99.8 outside 0.15
-        (("33", "33", "33"), True),  # whole percentages: 99 within 3 x 0.5
-        (("60", "39"), True),  # 99: at the 2 x 0.5 allowance of whole percentages
-        (("60", "38"), False),
+        (("33.3", "33.3", "33.1"), True),  # 99.7: three truncated shares, at 3 x 0.1 below
+        (("33.3", "33.3", "33.0"), False),  # 99.6: beyond truncation
+        (("33.4", "33.4", "33.3"), True),  # 100.1: within 3 x 0.05 above (rounding)
+        (("33.4", "33.4", "33.4"), False),  # 100.2: above 100 only rounding can explain
+        (("33", "33", "33"), True),  # whole percentages: 99 within 3 x 1 below
+        (("60", "38"), True),  # 98: two truncated whole percentages, at 2 x 1 below
+        (("60", "37"), False),
+        (("60", "41"), True),  # 101: at 2 x 0.5 above
+        (("60", "42"), False),
         (("99.94", None), True),  # an unprinted share: nothing to sum
         ((None, None), True),
     ],
@@ -132,11 +137,13 @@ def test_group_subtotal_and_total_scores_and_maxima() -> None:
     assert table(found) == [
         ("score.items_sum_group", "error", "管理效能", D("46.5"), D("47.5")),
         ("score.items_sum_total", "error", "合计", D("90"), D("100")),
+        # the group counts with its stated 小计 (46.5); its items are checked against it above
+        ("score.items_sum_total", "error", "合计", D("97.38"), D("96.38")),
         ("score.within_max", "error", "合计", D("97.38"), D("90")),
     ]
     group = next(f for f in found if f.check == "score.items_sum_group")
     assert group.message_zh == (
-        "第34行评分表中管理效能小计得分为46.5分，但其各项得分合计为47.5分"
+        "第34行“第34行的句子”中，评分表管理效能小计得分为46.5分，但其各项得分合计为47.5分"
         "（3+3.5+4+14+10+9+4）。请核对管理效能小计或各项得分，使两者一致。"
     )
 

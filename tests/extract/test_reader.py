@@ -380,3 +380,37 @@ def test_zhan_x_de_is_a_share_of_a_total_named_there() -> None:
         ("涉及资金占项目支出", D("87900"), (("涉及资金", D("78500"), D("89.3")),)),
         ("涉及资金占项目支出", D("3104.52"), (("涉及资金", D("2736.40"), D("88.14")),)),
     ]
+
+
+def test_a_total_after_its_parts_is_taken_when_they_add_up() -> None:
+    r = extract_text(
+        "一批项目总投资2416.8万元(其中建安工程2351.06万元)，二批项目总投资1587.33万元，"
+        "三批项目投资634.27万元，合计批复总投资4638.4万元。"
+    )
+    assert _compositions(r)[-1] == (
+        "合计批复总投资",
+        D("4638.4"),
+        (
+            ("一批项目总投资", D("2416.8"), None),
+            ("二批项目总投资", D("1587.33"), None),
+            ("三批项目投资", D("634.27"), None),
+        ),
+    )
+
+
+def test_shares_zipped_onto_the_parts_in_order() -> None:
+    r = extract_text(
+        "共计174.40万元，其中中央及省级资金130.80万元，县本级资金43.60万元，分别占75%、25%。"
+    )
+    assert _compositions(r)[0][2] == (
+        ("中央及省级资金", D("130.80"), D("75")),
+        ("县本级资金", D("43.60"), D("25")),
+    )
+
+
+def test_a_heading_total_that_disagrees_is_kept_for_the_checks() -> None:
+    r = extract_text("一、部门整体支出绩效评价情况(自评得分95.5分)\n本部门综合得分为94.5分。")
+    assert r.total_score is not None and r.total_score.score == D("94.5")
+    assert [(s.name, s.dimension, s.score) for s in r.section_scores] == [
+        ("总分", "总分", D("95.5"))
+    ]

@@ -1,4 +1,4 @@
-"""Check extracted records with the Great Expectations suites in expectations/*.json.
+"""Check extracted records: every rule in rules/, its policy in expectations/*.json.
 
     from selfeval.checks import check_records
     findings = check_records(records)  # one tuple of Finding per record, same order
@@ -8,7 +8,7 @@ Importing this package is cheap: GX and pandas are imported on the first check.
 
 from __future__ import annotations
 
-from selfeval.checks.run import check_record, check_records
-from selfeval.checks.suites import default_suites_dir
+from selfeval.checks.policy import default_suites_dir
+from selfeval.checks.run import check_across_years, check_record, check_records
 
-__all__ = ["check_record", "check_records", "default_suites_dir"]
+__all__ = ["check_across_years", "check_record", "check_records", "default_suites_dir"]

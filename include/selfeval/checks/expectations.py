@@ -2,16 +2,19 @@
 
 Importing this module imports Great Expectations and registers the expectation and its metric
 under `expect_multicolumn_values_to_agree_within_rounding` / `selfeval.agree_within_rounding`, so
-suites in expectations/*.json can name it. Only `selfeval.checks.run` imports it, lazily.
+the rules and the suites can name it. Only `selfeval.checks` imports it, lazily (when it first
+builds the suites or words a finding).
 
 GX's own `expect_multicolumn_sum_to_equal` compares floats exactly (96.85 + 0.52 + 2.63 != 100).
-Here the sums are made beforehand with `Decimal` (see flatten.py), and this expectation compares
-row-wise in exact decimal arithmetic:
+Here the sums are made beforehand with `Decimal` (by the rules in rules/), and this expectation
+compares row-wise in exact decimal arithmetic. `column_list` is [observed, expected, below, above]
+(or [observed, expected, allowance] for a symmetric one):
 
-    |observed - expected| <= allowance_factor * allowance + absolute_tolerance
+    -(factor * below + absolute) <= observed - expected <= factor * above + absolute
 
-where `allowance` is the per-row rounding allowance derived from the precision the report printed
-and the two kwargs come from the suite, so the district team can tighten or loosen a check.
+where `below`/`above` are the per-row allowances derived from the precision the report printed
+(a truncated figure sits up to a unit below the exact one, a rounded one half a unit either
+way) and `allowance_factor` / `absolute_tolerance` come from the suite.
 """
 
 from __future__ import annotations
@@ -47,9 +50,12 @@ def tolerance(allowance: Decimal, factor: Any, absolute: Any) -> Decimal:
     return as_decimal(factor) * allowance + as_decimal(absolute)
 
 
-def agrees(observed: Any, expected: Any, allowance: Any, factor: Any, absolute: Any) -> bool:
-    difference = abs(as_decimal(observed) - as_decimal(expected))
-    return difference <= tolerance(as_decimal(allowance), factor, absolute)
+def agrees(
+    observed: Any, expected: Any, below: Any, above: Any, factor: Any, absolute: Any
+) -> bool:
+    difference = as_decimal(observed) - as_decimal(expected)
+    allowance = as_decimal(below) if difference < 0 else as_decimal(above)
+    return abs(difference) <= tolerance(allowance, factor, absolute)
 
 
 class MulticolumnValuesAgreeWithinRounding(MulticolumnMapMetricProvider):
@@ -70,11 +76,12 @@ class MulticolumnValuesAgreeWithinRounding(MulticolumnMapMetricProvider):
 
         factor = kwargs.get("allowance_factor", 1)
         absolute = kwargs.get("absolute_tolerance", 0)
-        observed, expected, allowance = (column_list.iloc[:, i] for i in range(3))
+        observed, expected, below = (column_list.iloc[:, i] for i in range(3))
+        above = column_list.iloc[:, 3] if column_list.shape[1] > 3 else below
         return pd.Series(
             [
-                agrees(o, e, a, factor, absolute)
-                for o, e, a in zip(observed, expected, allowance, strict=True)
+                agrees(o, e, b, a, factor, absolute)
+                for o, e, b, a in zip(observed, expected, below, above, strict=True)
             ],
             index=column_list.index,
             dtype=bool,
@@ -82,9 +89,9 @@ class MulticolumnValuesAgreeWithinRounding(MulticolumnMapMetricProvider):
 
 
 class ExpectMulticolumnValuesToAgreeWithinRounding(MulticolumnMapExpectation):
-    """Expect column_list = [observed, expected, allowance] to agree within the allowance.
+    """Expect column_list = [observed, expected, below(, above)] to agree within the allowance.
 
-    Rows where any of the three is missing are skipped (the report did not state the figure).
+    Rows where any column is missing are skipped (the report did not state the figure).
     """
 
     allowance_factor: float = 1.0

@@ -1,67 +1,158 @@
 """Validate records with the suites, batched: one GX validation per table for all records.
 
 A GX validation costs a roughly constant overhead however few rows it has, so the records of a
-call are flattened into one DataFrame per table and validated together; GX reports the failing
-rows by their `report_id`/`row` keys (`unexpected_index_column_names`), and each is turned back
-into a `Finding` for its report from the exact figures kept in the flattened row.
+call become one DataFrame per table (its base columns plus the columns its enabled rules derive)
+and are validated together; GX reports the failing rows by their `report_id`/`row` keys, and each
+is turned back into a `Finding` from the exact figures kept in the row, worded by its rule.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any
 
 from selfeval import settings
-from selfeval.checks.flatten import Row, Table, flatten
-from selfeval.checks.messages import Case, render
-from selfeval.checks.suites import (
+from selfeval.checks.policy import (
     INDEX_META_KEY,
     KEY_COLUMNS,
-    ExpectationSpec,
+    Planned,
     SuiteSpec,
     load_suites,
     resolve_suites_dir,
 )
+from selfeval.checks.rule import (
+    AGREE,
+    Case,
+    Rendered,
+    Row,
+    Scope,
+    num,
+    terms_text,
+    where_en,
+    where_zh,
+)
+from selfeval.checks.rules import CROSS_REPORT
+from selfeval.checks.tables import TABLES
 from selfeval.errors import SuiteError
 from selfeval.findings import Finding
 from selfeval.record import Record
 
-CUSTOM_TYPE = "expect_multicolumn_values_to_agree_within_rounding"
-
 
 def check_records(
-    records: Sequence[Record], suites_dir: Path | None = None
+    records: Sequence[Record],
+    suites_dir: Path | None = None,
+    *,
+    previous: Sequence[Record | None] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[tuple[Finding, ...]]:
     """The findings of each record, one tuple per record in the same order.
 
     `suites_dir` defaults to $SELFEVAL_EXPECTATIONS_DIR, else the repository's expectations/.
-    (Positional as well as keyword: docs/architecture.md and selfeval.pipeline pass it so.)
+    `previous[i]` is the same unit's record of the year before (for carryover.cross_year);
+    `only` restricts the run to those check ids.
     """
     suites = load_suites(resolve_suites_dir(suites_dir))
-    tables = flatten(records)
+    scopes = [Scope(r, None if previous is None else previous[i]) for i, r in enumerate(records)]
     found: list[list[Finding]] = [[] for _ in records]
-    for table_name, (spec, suite) in suites.items():
-        table = tables[table_name]
+    for spec, suite in suites.values():
+        planned = [
+            p
+            for p in spec.planned
+            if (only is None or p.check in only)
+            and (previous is not None or p.check not in CROSS_REPORT)
+        ]
+        if not planned:
+            continue
+        table = build_table(spec, scopes)
         if not table.rows:
             continue
-        for finding_report, finding in _validate(table, spec, suite):
-            found[finding_report].append(finding)
+        for report_id, finding in _validate(table, spec, suite, {p.index for p in planned}):
+            found[report_id].append(finding)
     return [tuple(sorted(fs, key=_order)) for fs in found]
 
 
-def check_record(record: Record, *, suites_dir: Path | None = None) -> tuple[Finding, ...]:
+def check_record(
+    record: Record, *, suites_dir: Path | None = None, previous: Record | None = None
+) -> tuple[Finding, ...]:
     """The findings of one record (one GX validation per table: prefer `check_records`)."""
-    return check_records([record], suites_dir=suites_dir)[0]
+    return check_records([record], suites_dir, previous=None if previous is None else [previous])[0]
+
+
+def check_across_years(
+    record: Record, previous: Record, *, suites_dir: Path | None = None
+) -> tuple[Finding, ...]:
+    """Only the checks that compare a report with the unit's report of the year before."""
+    return check_records([record], suites_dir, previous=[previous], only=CROSS_REPORT)[0]
 
 
 def _order(f: Finding) -> tuple[int, int, str, str]:
     line = f.evidence.line if f.evidence is not None else 0
     return (0 if f.severity == "error" else 1, line, f.check, f.subject)
+
+
+# --- the tables --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def frame(self) -> Any:
+        """The rows as a pandas DataFrame: `report_id`, `row` and the value columns (objects)."""
+        import pandas as pd
+
+        data: dict[str, Any] = {
+            "report_id": pd.Series([r.report_id for r in self.rows], dtype="int64"),
+            "row": pd.Series([r.row for r in self.rows], dtype="int64"),
+        }
+        for column in self.columns:
+            # object dtype keeps Decimals exact and None as missing for every expectation
+            data[column] = pd.Series([r.values.get(column) for r in self.rows], dtype=object)
+        return pd.DataFrame(data)
+
+
+def build_table(spec: SuiteSpec, scopes: Sequence[Scope]) -> Table:
+    """The table of `spec` for all records, with the columns of its enabled rules."""
+    maker = TABLES[spec.table]
+    columns = list(maker.columns)
+    for rule in spec.rules:
+        columns += [c for c in rule.columns if c not in columns]
+    rows: list[Row] = []
+    for report_id, scope in enumerate(scopes):
+        for base in maker.rows(report_id, scope.record):
+            values = dict(base.values)
+            terms: dict[str, tuple[Decimal, ...]] = {}
+            facts: dict[str, Any] = {}
+            shown: dict[str, Decimal] = {}
+            for rule in spec.rules:
+                derived = rule.derive(base, scope)
+                if derived is None:
+                    continue
+                values.update(derived.values)
+                terms.update(derived.terms)
+                facts.update(derived.facts)
+                shown.update(derived.shown)
+            rows.append(
+                Row(
+                    report_id=base.report_id,
+                    row=base.row,
+                    subject=base.subject,
+                    evidence=base.evidence,
+                    values=values,
+                    terms=terms,
+                    facts={**base.facts, **facts},
+                    shown=shown,
+                    source=base.source,
+                )
+            )
+    return Table(spec.table, tuple(columns), tuple(rows))
 
 
 # --- GX, started once per process ---------------------------------------------------------------
@@ -102,7 +193,9 @@ def _runtime() -> _Runtime:
     return _RUNTIME[0]
 
 
-def _validate(table: Table, spec: SuiteSpec, suite: Any) -> list[tuple[int, Finding]]:
+def _validate(
+    table: Table, spec: SuiteSpec, suite: Any, wanted: set[int]
+) -> list[tuple[int, Finding]]:
     batch = (
         _runtime()
         .batch_definition(table.name)
@@ -119,28 +212,27 @@ def _validate(table: Table, spec: SuiteSpec, suite: Any) -> list[tuple[int, Find
     rows = {(r.report_id, r.row): r for r in table.rows}
     findings: list[tuple[int, Finding]] = []
     for outcome in result.results:
-        expectation = spec.expectations[int(outcome.expectation_config.meta[INDEX_META_KEY])]
-        _raise_if_crashed(spec, expectation, outcome)
-        if outcome.success:
+        planned = spec.planned[int(outcome.expectation_config.meta[INDEX_META_KEY])]
+        _raise_if_crashed(spec, planned, outcome)
+        if outcome.success or planned.index not in wanted:
             continue
         for key in outcome.result.get("unexpected_index_list") or ():
             row = rows[(int(key["report_id"]), int(key["row"]))]
-            findings.append((row.report_id, finding_for(expectation, row)))
+            findings.append((row.report_id, finding_for(planned, row)))
     return findings
 
 
-def _raise_if_crashed(spec: SuiteSpec, expectation: ExpectationSpec, outcome: Any) -> None:
+def _raise_if_crashed(spec: SuiteSpec, planned: Planned, outcome: Any) -> None:
     info = outcome.exception_info or {}
     infos = [info] if "raised_exception" in info else list(info.values())
     for item in infos:
         if isinstance(item, Mapping) and item.get("raised_exception"):
             raise SuiteError(
-                f"{spec.path}: expectation {expectation.index} ({expectation.check}) failed to "
-                f"run: {item.get('exception_message')}"
+                f"{spec.path}: {planned.check} failed to run: {item.get('exception_message')}"
             )
 
 
-# --- from an unexpected row to a Finding ----------------------------------------------------------
+# --- from a failing row to a Finding ------------------------------------------------------------
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -149,63 +241,111 @@ def _dec(value: Any) -> Decimal | None:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def finding_for(expectation: ExpectationSpec, row: Row) -> Finding:
-    kwargs, values = expectation.kwargs, row.values
+def finding_for(planned: Planned, row: Row) -> Finding:
+    kwargs, values = planned.kwargs, row.values
     observed: Decimal | str | None = None
     expected: Decimal | str | None = None
     tolerance: Decimal | None = None
     terms: tuple[Decimal, ...] = ()
-    measure = str(expectation.meta.get("measure", ""))
-    if expectation.type == CUSTOM_TYPE:
+    measure = planned.measure
+    subject = row.subject
+    if planned.type == AGREE:
         from selfeval.checks.expectations import tolerance as _tolerance
 
-        obs_col, exp_col, allow_col = kwargs["column_list"][:3]
+        columns = list(kwargs["column_list"])
+        obs_col, exp_col, below_col = columns[:3]
+        above_col = columns[3] if len(columns) > 3 else below_col
         observed = _as_figure(values.get(obs_col))
+        exact = _dec(values.get(exp_col))
+        below = isinstance(observed, Decimal) and exact is not None and observed < exact
+        allowance = _dec(values.get(below_col if below else above_col)) or Decimal(0)
         expected = row.shown.get(exp_col, _as_figure(values.get(exp_col)))
-        allowance = _dec(values.get(allow_col)) or Decimal(0)
         tolerance = _tolerance(
             allowance, kwargs.get("allowance_factor", 1), kwargs.get("absolute_tolerance", 0)
         )
         terms = tuple(row.terms.get(exp_col, ())) or tuple(row.terms.get(obs_col, ()))
         tolerance = _tidy(tolerance, observed)
-    elif expectation.type == "expect_column_values_to_be_between":
+    elif planned.type == "expect_column_values_to_be_between":
         observed = _as_figure(values.get(kwargs["column"]))
         low, high = _dec(kwargs.get("min_value")), _dec(kwargs.get("max_value"))
-        below = isinstance(observed, Decimal) and low is not None and observed < low
-        expected = low if below else high
-        measure = measure or ("min_bound" if below else "max_bound")
-    elif expectation.type == "expect_column_pair_values_a_to_be_greater_than_b":
+        under = isinstance(observed, Decimal) and low is not None and observed < low
+        expected = low if under else high
+        measure = measure or ("min_bound" if under else "max_bound")
+    elif planned.type == "expect_column_pair_values_a_to_be_greater_than_b":
         observed = _as_figure(values.get(kwargs["column_B"]))
         expected = _as_figure(values.get(kwargs["column_A"]))
-    elif expectation.type == "expect_column_values_to_not_be_null":
+    elif planned.type == "expect_column_values_to_not_be_null":
         measure = measure or str(kwargs["column"])
+        subject = measure
     elif "column" in kwargs:
         observed = _as_figure(values.get(kwargs["column"]))
-    subject = row.subject
-    if expectation.check == "submission.required_fields":
-        subject = measure
     case = Case(
-        check=expectation.check,
+        check=planned.check,
         measure=measure,
         row=row,
         observed=observed,
         expected=expected,
         tolerance=tolerance,
         terms=terms,
-        meta={**kwargs, **expectation.meta},
+        meta={**kwargs, **planned.meta},
     )
-    message_zh, message_en = render(case)
+    zh, en = planned.rule.message(case) if planned.rule is not None else _generic(case)
+    zh, en = _override(case, zh, en)
     return Finding(
-        check=expectation.check,
-        severity=expectation.severity,
+        check=planned.check,
+        severity=planned.severity,
         subject=subject,
         observed=observed,
         expected=expected,
         tolerance=tolerance,
-        message_zh=message_zh,
-        message_en=message_en,
+        message_zh=zh,
+        message_en=en,
         evidence=row.evidence,
     )
+
+
+def _generic(c: Case) -> Rendered:
+    description = str(c.meta.get("description") or c.check)
+    return (
+        f"{where_zh(c)}：{description}（{c.row.subject}：{num(c.observed)}，"
+        f"应为{num(c.expected)}）。请核对。",
+        f"{where_en(c)}: {description} ({c.row.subject}: {num(c.observed)}, expected "
+        f"{num(c.expected)}).",
+    )
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _override(c: Case, zh: str, en: str) -> Rendered:
+    """Suite wording wins: str.format templates over the row's columns, facts and figures."""
+    if not isinstance(c.meta.get("message_zh"), str) and not isinstance(
+        c.meta.get("message_en"), str
+    ):
+        return zh, en
+    ev = c.row.evidence
+    fields = _Fields(
+        {
+            k: num(v) if isinstance(v, Decimal) else ("—" if v is None else v)
+            for k, v in {**c.row.values, **c.row.facts}.items()
+        }
+    )
+    fields.update(
+        line="?" if ev is None else ev.line,
+        text="" if ev is None else ev.text,
+        subject=c.row.subject,
+        observed=num(c.observed),
+        expected=num(c.expected),
+        tolerance=num(c.tolerance),
+        terms=terms_text(c.terms),
+    )
+    if isinstance(c.meta.get("message_zh"), str):
+        zh = c.meta["message_zh"].format_map(fields)
+    if isinstance(c.meta.get("message_en"), str):
+        en = c.meta["message_en"].format_map(fields)
+    return zh, en
 
 
 def _tidy(tolerance: Decimal, observed: Decimal | str | None) -> Decimal:

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 def render_table(results: list[dict[str, Any]]) -> str:
     """Plain text for people: one block per report, one line per finding with its message."""
-    from selfeval.checks.messages import num
+    from selfeval.checks.rule import num
 
     out: list[str] = []
     for r in results:

@@ -128,7 +128,8 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
         scores=tuple(scores),
         section_scores=tuple(
             _merge_sections(
-                find_section_scores(paragraphs), relations.find_section_scores(paragraphs)
+                find_section_scores(paragraphs),
+                relations.find_section_scores(paragraphs) + relations.restated_totals(paragraphs),
             )
         ),
         indicators=tuple(

@@ -22,6 +22,7 @@ from functools import lru_cache
 from selfeval.extract.amount_tables import read_amount_tables
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
+from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
 from selfeval.extract.quantities import read_measure, to_money
@@ -52,6 +53,9 @@ _SENTENCE = re.compile(r"[。；;]")
 _SPACE_SPLIT = re.compile(r"[ \u3000]+")
 _WIDE_SPLIT = re.compile(r"[ \u3000]{2,}")
 _RULE = re.compile(r"^:?-{2,}:?$")
+_MEASURE_START = re.compile(
+    r"^\s*(?:[≥≤<>=≠~～]|不少于|不低于|不小于|不超过|不高于|不大于|大于|小于|低于|高于|达到|控制在|约)?\s*\d"
+)
 _HEADING = re.compile(r"^(?:#+|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _PROSE = re.compile(r"[，。；！？]")
 
@@ -205,7 +209,7 @@ def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
             if after.strip():
                 yield no, split_row(after)
             continue
-        if raw.strip():
+        if raw.strip() and not (is_page_marker(raw) and not _NUMBER.match(raw.strip())):
             yield no, split_row(raw)
     for no, raw in pending:
         yield no, split_row(raw)
@@ -458,7 +462,8 @@ def _read_funds(
             if lex.is_level(cell.text) or _header_at(cells, j, lex) is not None:
                 break
             nxt = _value(cells[j + 1].text) if j + 1 < len(cells) else None
-            if nxt is None or nxt.number is None:
+            same_row = j + 1 < len(cells) and not cells[j + 1].row_start
+            if nxt is None or nxt.number is None or not same_row or _HEADING.match(cell.text):
                 j += 1
                 continue
             label = (cell.text, "")  # any row label followed by amounts: 基本支出, 项目支出, 合计
@@ -592,9 +597,11 @@ def _cell_kind(text: str) -> str:
     if bare != text.strip() and re.search(r"[\u4e00-\u9fff]{2,}", bare):
         return "text"  # a label with its maximum: 相关性(5分)
     m = read_measure(text)
-    if m.value is not None and len(text) <= 16 and not re.search(r"[\u4e00-\u9fff]{5,}", text):
+    starts_as_value = _MEASURE_START.match(text) is not None
+    long_words = re.search(r"[\u4e00-\u9fff]{5,}", text) is not None
+    if m.value is not None and starts_as_value and len(text) <= 16 and not long_words:
         return "measure"
-    return "text"
+    return "text"  # 指标1安全率: a number inside a name does not make it a value
 
 
 def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None:
@@ -617,7 +624,7 @@ def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None
     if role == "completion":
         return 2.0 if v is not None and v.pct else (0.5 if kind == "text" else None)
     if role == "note":
-        return 0.2 if kind == "text" else None
+        return 0.2 if kind == "text" and not lex.is_level(cell.text) else None
     return None
 
 
@@ -795,8 +802,15 @@ def _best_row(
             vals = cells[name_at + 1 : name_at + 1 + count]
             if len(vals) < count:
                 continue
-            if not stream and any(c.row_start for c in vals):
-                continue
+            wrapped = not stream and bool(vals) and vals[0].row_start
+            if wrapped and (
+                lex.is_level(name.text)
+                or lex.is_level(vals[0].text)
+                or all(_cell_kind(c.text) == "text" for c in vals)
+            ):
+                continue  # only values wrap to the next line, not the next row's labels
+            if not stream and any(c.row_start for c in (vals[1:] if wrapped else vals)):
+                continue  # a row's values share its line, or all wrap to the next one
             if count == 0 and (not has_weight or lex.is_level(name.text)):
                 continue  # 产出指标(50分) alone is a group's heading, not an indicator
             numeric = sum(1 for c in vals if _cell_kind(c.text) != "text")

@@ -93,6 +93,12 @@ class Layout:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
+def is_page_marker(text: str) -> bool:
+    """`— 3 —`, `第3页 共6页`, `3/20`: a page's number, not a figure or a cell."""
+    bare = text.strip().replace("*", "").replace(" ", "")
+    return bool(bare) and _PAGE_MARKER.match(bare) is not None
+
+
 def classify(no: int, raw: str) -> Line:
     stripped = raw.strip()
     if not stripped:

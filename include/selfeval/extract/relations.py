@@ -129,6 +129,16 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 continue
             head, first = head_at
             parts, end = _parts(qs, first, qs[head].label if head is not None else "")
+            named = _NAMED_TOTAL.search(qs[first].context) if head is None else None
+            if parts and named is not None:
+                out.append(
+                    Composition(
+                        label=named.group(1),
+                        total=None,
+                        parts=tuple(parts),
+                        evidence=_evidence(para, qs[first].q.start, qs[end - 1].q.end),
+                    )
+                )
             if len(parts) >= 1 and head is not None:
                 h = qs[head]
                 label = lexicon().canonical_total(h.label) if h.label else "合计"
@@ -151,7 +161,50 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                     )
                 )
             i = max(end, i + 1)
+    out += _totals_after_parts(paragraphs, out)
     return out + _shares_of_named_totals(paragraphs, out)
+
+
+def _totals_after_parts(
+    paragraphs: Sequence[Paragraph], found: Sequence[Composition]
+) -> list[Composition]:
+    """`A x万元，B y万元，C z万元，合计T万元`: parts listed first, the total after them — taken
+    only when the parts add up to the total as printed (the arithmetic decides what belongs)."""
+    out: list[Composition] = []
+    totals = {c.total.wan for c in found if c.total is not None}
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k, item in enumerate(qs):
+            money = item.q.money
+            if money is None or money.wan in totals or not item.label:
+                continue
+            if not any(w in item.label for w in ("合计", "总计")):
+                continue
+            before = [
+                (q, q.q.money)
+                for q in qs[:k]
+                if q.q.money is not None
+                and q.sentence == item.sentence
+                and not re.search(r"[(（][^)）]*$", q.context)  # not inside (其中…)
+                and not _is_change(q)
+            ]
+            for start in range(len(before) - 1):
+                run = before[start:]
+                if sum(m.wan for _, m in run) != money.wan:
+                    continue
+                out.append(
+                    Composition(
+                        label=item.label,
+                        total=money,
+                        parts=tuple(
+                            Part(q.label or "其他", lexicon().category_of(q.label), m, None)
+                            for q, m in run
+                        ),
+                        evidence=_evidence(para, run[0][0].q.start, item.q.end),
+                    )
+                )
+                break
+    return out
 
 
 _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?的?\s*$")
@@ -210,6 +263,9 @@ def _shares_of_named_totals(
 _BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分类|分)(?=[,，:：])")
 
 
+_NAMED_TOTAL = re.compile(r"(?:^|[，,；;。])\s*([\u4e00-\u9fff]{0,6}(?:总计|合计|总额))(?:包括|由)")
+
+
 def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
     """(index of the total, index of the first part) when a list of parts starts at `i`."""
     item = qs[i]
@@ -227,6 +283,9 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
             ):
                 return k, i
         return None
+    named = _NAMED_TOTAL.search(item.context)
+    if named is not None:
+        return None, i  # 收入总计包括A和B: the total is named, not printed
     cue = any(w in item.context for w in lexicon().words("part_cues"))
     inner = re.search(r"([\u4e00-\u9fff]{2,12})中(?:[:：,，]|[\u4e00-\u9fff])", item.context)
     if not cue and inner is None:
@@ -251,8 +310,18 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
     parts: list[Part] = []
     k = first
     start_sentence = qs[first].sentence
+    # (其中建安工程…): parts opened inside brackets end where the bracket closes
+    bracketed = re.search(r"[(（][^)）]*$", qs[first].context) is not None
     while k < len(qs):
         item = qs[k]
+        if item.q.kind == "pct" and "分别" in item.context and parts:
+            # A…、B…，分别占p%、q%: shares zipped onto the parts in order
+            zipped = _zipped(qs, k)
+            for n, share_item in enumerate(zipped[-len(parts) :]):
+                at = len(parts) - min(len(zipped), len(parts)) + n
+                parts[at] = replace(parts[at], share_pct=share_item.q.value)
+            k += len(zipped)
+            break
         if item.q.kind != "money":
             break
         if k > first and (
@@ -261,6 +330,8 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
             or item.sentence != start_sentence
             or _is_change(item)
             or any(w in item.context for w in ("此外", "另外", "另有"))
+            or (bracketed and re.search(r"[)）]", item.context))
+            or (_has(item.context, "part_cues") and re.search("[;；]", item.context))
         ):
             break
         share: Decimal | None = None
@@ -270,11 +341,12 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
             nxt is not None
             and nxt.q.kind == "pct"
             and nxt.sentence == item.sentence
+            and "分别" not in nxt.context
             and (_has(nxt.context, "share_cues") or nxt.context.strip(" ,，(（") == "")
         ):
             share = nxt.q.value
             step = 2
-        name = item.label or "其他"
+        name = re.sub(r"^.*(?:包括|由)", "", item.label or "") or "其他"
         if whole and name.startswith(whole + "中"):
             name = name[len(whole) + 1 :]  # 基本支出中人员经费 → 人员经费
         parts.append(
@@ -490,6 +562,13 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                 rates = _zipped(qs, k)
                 k += len(rates)
             subject = subjects[-1] if subjects else []
+            named = _changed_subject(item.context)
+            if (
+                named
+                and width_one(amounts, rates)
+                and not any(len(_cjk(named) & _cjk(s.label)) >= 2 for s in subject)
+            ):
+                subject = []  # 与上年相比，本年收入合计增加…: it names what changed; no amount here
             width = max(len(amounts), len(rates))
             if width > 1 and len(subject) != width:
                 subject = (subject * width)[:width] if len(subject) == 1 else []
@@ -508,7 +587,7 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                 )
                 out.append(
                     Change(
-                        label=(cur.label if cur else first.label) or "",
+                        label=(cur.label if cur else (named or first.label)) or "",
                         current=cur.q.money if cur else None,
                         prior=None,
                         change=_signed_money(amt, negative) if amt else None,
@@ -517,6 +596,25 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                     )
                 )
     return out
+
+
+_NAMED_CHANGE = re.compile(
+    r"(?:相比|同比)[，,]\s*([\u4e00-\u9fff、]{2,12}?)(?:各|分别|均)?(?:增加|减少|增长|下降|上升|降低)了?\s*$"
+)
+
+
+def _changed_subject(context: str) -> str | None:
+    """`与上年相比，本年收入合计增加…`: the words naming what changed, after the comparison."""
+    m = _NAMED_CHANGE.search(context)
+    return m.group(1) if m else None
+
+
+def _cjk(text: str | None) -> set[str]:
+    return {ch for ch in text or "" if "\u4e00" <= ch <= "\u9fff"}
+
+
+def width_one(amounts: Sequence[_Q], rates: Sequence[_Q]) -> bool:
+    return max(len(amounts), len(rates)) <= 1
 
 
 def _signed_money(item: _Q, negative: bool) -> Money | None:
@@ -607,10 +705,39 @@ _NOT_TOTAL = re.compile(r"平均|最高|最低|扣|满分|上限|以上|以下|�
 def find_total_score(paragraphs: Sequence[Paragraph]) -> TotalScore | None:
     """The report's total score: a score whose cue says it is the whole (综合得分, 自评总得分 …).
 
-    A sentence outranks a heading when both state one (the sentence is the statement; the
-    heading's figure is kept as a section score by the section reader, so a check can compare).
+    A sentence outranks a heading when both state one (the sentence is the statement).
     """
-    best: tuple[int, int, TotalScore] | None = None
+    found = _total_scores(paragraphs)
+    return found[0] if found else None
+
+
+TOTAL_DIMENSION = "总分"
+
+
+def restated_totals(paragraphs: Sequence[Paragraph]) -> list[SectionScore]:
+    """The total stated again elsewhere with another figure (a heading's 自评得分95.5分 against the
+    sentence's 94.5分): kept as section scores of the dimension 总分, so a check can compare."""
+    found = _total_scores(paragraphs)
+    if not found:
+        return []
+    chosen = found[0]
+    project = "项目" in chosen.evidence.text
+    return [
+        SectionScore(
+            name=TOTAL_DIMENSION,
+            dimension=TOTAL_DIMENSION,
+            max=None,
+            score=t.score,
+            evidence=t.evidence,
+        )
+        for t in found[1:]
+        if t.score != chosen.score and ("项目" in t.evidence.text) == project
+    ]
+
+
+def _total_scores(paragraphs: Sequence[Paragraph]) -> list[TotalScore]:
+    """Every statement of the whole report's score, the one to take first."""
+    ranked: list[tuple[int, int, TotalScore]] = []
     order = 0
     for para in paragraphs:
         _after_score = False  # a score right after another is the second of a (max, score) pair
@@ -631,12 +758,11 @@ def find_total_score(paragraphs: Sequence[Paragraph]) -> TotalScore | None:
             if cue in ("得分", "总分", "评分") and not _WHOLE.search(before):
                 continue
             rank = 1 if para.heading else 0
-            found = TotalScore(
+            total = TotalScore(
                 score=item.q.value, max=None, evidence=_evidence(para, item.q.start, item.q.end)
             )
-            if best is None or (rank, order) < best[:2]:
-                best = (rank, order, found)
-    return best[2] if best else None
+            ranked.append((rank, order, total))
+    return [t for _, _, t in sorted(ranked, key=lambda x: x[:2])]
 
 
 # --- indicators stated in sentences -------------------------------------------------------------

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from selfeval import jsonio, settings
 from selfeval.errors import WarehouseError
 from selfeval.findings import Finding
-from selfeval.record import Carryover, Money, Record, record_from_dict
+from selfeval.record import Money, Record, record_from_dict
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -479,23 +479,6 @@ def _current(conn: Connection, unit_id: int, year: int) -> tuple[int, Record] | 
     return row.submission_id, record_from_dict(jsonio.loads(row.record_json))
 
 
-def _balance(record: Record, position: str, year: int) -> Carryover | None:
-    return next(
-        (
-            c
-            for c in record.carryovers
-            if c.position == position and (c.year == year or c.year is None)
-        ),
-        None,
-    )
-
-
-def _half_unit(amount: Decimal) -> Decimal:
-    # Half a unit in the last printed place: 25.04 is anything in [25.035, 25.045).
-    exponent = amount.as_tuple().exponent
-    return Decimal(5).scaleb((exponent if isinstance(exponent, int) else 0) - 1)
-
-
 def _cross_year(
     conn: Connection,
     unit_id: int,
@@ -522,32 +505,10 @@ def _cross_year(
         if found is None:
             return []
         previous = found[1]
-    year = previous_year + 1
-    opening = _balance(record, "opening", year)
-    closing = _balance(previous, "closing", previous_year)
-    if opening is None or closing is None:
-        return []
-    a, b = opening.amount.wan, closing.amount.wan
-    tolerance = _half_unit(a) + _half_unit(b)
-    if abs(a - b) <= tolerance:
-        return []
-    diff = _text(a - b)
-    result = Finding(
-        check=CROSS_YEAR,
-        severity="error",
-        subject=f"{year}年年初结转和结余",
-        observed=a,
-        expected=b,
-        tolerance=tolerance,
-        message_zh=(
-            f"{year}年年初结转和结余为{_text(a)}万元，但{previous_year}年度报告的年末结转和结余为"
-            f"{_text(b)}万元，相差{diff}万元，请核对两年的结转结余数。"
-        ),
-        message_en=(
-            f"Opening carry-over of {year} ({_text(a)} 万元) differs from the closing carry-over "
-            f"in the {previous_year} report ({_text(b)} 万元) by {diff} 万元."
-        ),
-        evidence=opening.evidence,
-    )
-    _insert_findings(conn, submission_id, [result], source="warehouse")
-    return [result]
+    # the rule, its tolerance and its words live in selfeval/checks/rules/carryover_cross_year.py
+    from selfeval.checks import check_across_years
+
+    findings = list(check_across_years(record, previous))
+    if findings:
+        _insert_findings(conn, submission_id, findings, source="warehouse")
+    return findings

@@ -1,0 +1,59 @@
+"""change.amounts_agree: current − prior = the stated change."""
+
+from __future__ import annotations
+
+from selfeval.checks.precision import half_unit
+from selfeval.checks.rule import (
+    Case,
+    Derived,
+    Rendered,
+    Row,
+    Rule,
+    Scope,
+    agree,
+    diff,
+    num,
+    tol_en,
+    tol_zh,
+    where_en,
+    where_zh,
+)
+from selfeval.record import Change
+
+
+def derive(row: Row, scope: Scope) -> Derived | None:
+    c: Change = row.source
+    if c.current is None or c.prior is None or c.change is None:
+        return None
+    cur, pri, chg = c.current.wan, c.prior.wan, c.change.wan
+    allowance = half_unit(cur) + half_unit(pri) + half_unit(chg)
+    return Derived(
+        values={"change_from_amounts": cur - pri, "change_allowance": allowance},
+        facts={"current": cur, "prior": pri},
+    )
+
+
+def message(c: Case) -> Rendered:
+    v, f = c.row.values, c.row.facts
+    return (
+        f"{where_zh(c)}中，{v['label']}比上年增减写为{num(c.observed)}万元，但本年"
+        f"{num(f['current'])}万元−上年{num(f['prior'])}万元应为{num(c.expected)}万元，相差"
+        f"{diff(c)}万元{tol_zh(c, '万元')}。请核对增减额或本年、上年金额。",
+        f"{where_en(c)}: the change of {v['label']} is stated as {num(c.observed)} 万元, but "
+        f"{num(f['current'])} − {num(f['prior'])} = {num(c.expected)} 万元"
+        f"{tol_en(c, ' 万元')}. Correct the change or the amounts.",
+    )
+
+
+RULE = Rule(
+    id="change.amounts_agree",
+    table="changes",
+    description="current − prior equals the stated (signed) change, where all three are printed",
+    columns={
+        "change_from_amounts": "current − prior",
+        "change_allowance": "half a unit of each of the three amounts",
+    },
+    derive=derive,
+    expectations=(agree("change", "change_from_amounts", "change_allowance", "change_allowance"),),
+    message=message,
+)
