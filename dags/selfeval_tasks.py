@@ -36,6 +36,8 @@ DEFAULT_ARGS = {
     "owner": settings.DAG_OWNER,
     "retries": settings.DAG_RETRIES,
     "retry_delay": timedelta(seconds=settings.DAG_RETRY_DELAY_SECONDS),
+    # No task may hold the run (and the next one, max_active_runs=1) for ever.
+    "execution_timeout": timedelta(seconds=settings.TASK_TIMEOUT_SECONDS),
 }
 
 
@@ -150,20 +152,29 @@ def prepare() -> str:
 
 @task
 def scan(share_root: str) -> list[dict[str, Any]]:
-    """New files in inbox/ by content hash; refused files go to rejected/ straight away."""
+    """New files in inbox/ by content hash, claimed for this run; refused files go to rejected/
+    straight away, copies of processed files to archive/ (finishing a run that died)."""
     from datetime import UTC, datetime
 
-    from selfeval.share import open_share, processed_hashes, scan_inbox, settle_scan
+    from airflow.sdk import get_current_context
+
+    from selfeval.share import claim_scan, open_share, processed_hashes, scan_inbox, settle_scan
 
     share = open_share(share_root)
+    context = get_current_context()
+    owner = f"{context['dag'].dag_id}/{context['run_id']}"
+    scanned_at = datetime.now(UTC)
     with _warehouse(share) as engine:
         done = processed_hashes(engine)
-    found = scan_inbox(share, processed=done)
-    for line in settle_scan(share, found, processed=done):
-        log.info("%s", line)
-    received_at = datetime.now(UTC).isoformat()  # files arrive between scans: now bounds it
-    log.info("%d new file(s) in %s", len(found.new), share.inbox)
-    return [{**item.to_dict(), "received_at": received_at} for item in found.new]
+        found = claim_scan(share, scan_inbox(share, processed=done), owner=owner)
+        for line in settle_scan(share, found, processed=done, engine=engine):
+            log.info("%s", line)
+    log.info("%d new file(s) in %s claimed by %s", len(found.new), share.inbox, owner)
+    # Each file's own arrival (its modification time, never after the scan) orders versions.
+    return [
+        {**item.to_dict(), "received_at": item.arrived_at(scanned_at).isoformat()}
+        for item in found.new
+    ]
 
 
 @task(map_index_template="{{ file_name }}")
@@ -195,22 +206,26 @@ def extract(share_root: str, item: dict[str, Any]) -> dict[str, Any]:
 def check(extracted: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Check every readable report of the run in one batched validation per table."""
     from selfeval import jsonio
-    from selfeval.checks import check_records
+    from selfeval.pipeline import check_isolated
     from selfeval.record import record_from_dict
 
     readable = [e for e in extracted if "record" in e]
     records = [record_from_dict(jsonio.loads(e["record"])) for e in readable]
-    findings = check_records(records) if records else []
+    findings = check_isolated(records)
     log.info("checked %d report(s) in one batch", len(records))
-    return [
-        {**e, "findings": jsonio.dumps([f.to_dict() for f in fs], indent=None)}
-        for e, fs in zip(readable, findings, strict=True)
-    ]
+    out: list[dict[str, Any]] = []
+    for e, fs in zip(readable, findings, strict=True):
+        if isinstance(fs, str):  # the checks crashed on this report alone: load rejects it
+            log.warning("%s: %s", e["item"]["relative"], fs)
+            out.append({**e, "reject": fs})
+        else:
+            out.append({**e, "findings": jsonio.dumps([f.to_dict() for f in fs], indent=None)})
+    return out
 
 
 @task(map_index_template="{{ file_name }}")
 def load(share_root: str, checked: dict[str, Any]) -> dict[str, Any]:
-    """Load one checked report, queue its feedback, archive the original."""
+    """Load one checked report with its feedback queued, archive the original; or reject it."""
     from datetime import datetime
 
     from airflow.sdk import get_current_context
@@ -218,20 +233,37 @@ def load(share_root: str, checked: dict[str, Any]) -> dict[str, Any]:
     from selfeval import jsonio
     from selfeval.findings import finding_from_dict
     from selfeval.record import record_from_dict
-    from selfeval.share import inbox_file_from_dict, load_inbox_file, open_share
+    from selfeval.share import (
+        inbox_file_from_dict,
+        load_inbox_file,
+        open_share,
+        reject_inbox_file,
+    )
 
     item = checked["item"]
     get_current_context()["file_name"] = item["relative"]  # type: ignore[typeddict-unknown-key]
     share = open_share(share_root)
+    record = record_from_dict(jsonio.loads(checked["record"]))
+    received_at = datetime.fromisoformat(item["received_at"])
     with _warehouse(share) as engine:
-        result = load_inbox_file(
-            engine,
-            share,
-            inbox_file_from_dict(item),
-            record_from_dict(jsonio.loads(checked["record"])),
-            [finding_from_dict(f) for f in jsonio.loads(checked["findings"])],
-            received_at=datetime.fromisoformat(item["received_at"]),
-        )
+        if "reject" in checked:
+            result = reject_inbox_file(
+                engine,
+                share,
+                inbox_file_from_dict(item),
+                checked["reject"],
+                received_at=received_at,
+                record=record,
+            )
+        else:
+            result = load_inbox_file(
+                engine,
+                share,
+                inbox_file_from_dict(item),
+                record,
+                [finding_from_dict(f) for f in jsonio.loads(checked["findings"])],
+                received_at=received_at,
+            )
     log.info(
         "%s: %s (submission %s, unit %s, %d error(s), %d warning(s)) -> %s",
         result.relative,
@@ -247,7 +279,8 @@ def load(share_root: str, checked: dict[str, Any]) -> dict[str, Any]:
 
 @task(trigger_rule="all_done")
 def deliver(share_root: str) -> dict[str, Any]:
-    """Send every pending alert once; an SMTP outage leaves them pending for the next run."""
+    """Send every due alert once; an SMTP outage leaves them pending for the next run, and an
+    alert out of attempts is marked failed and fails this task (the data team sees it)."""
     from selfeval.alerts import deliver_pending
     from selfeval.share import open_share
 
@@ -261,8 +294,22 @@ def deliver(share_root: str) -> dict[str, Any]:
             result.pending,
             result.failed[-1][1],
         )
-    log.info("delivered %d alert(s)", len(result.sent))
-    return {"sent": len(result.sent), "failed": len(result.failed), "pending": result.pending}
+    log.info("delivered %d alert(s); %d waiting to be retried", len(result.sent), result.waiting)
+    if result.gave_up:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        # Out of attempts: marked failed in alert_outbox; the run shows it, nothing retries it.
+        raise AirflowFailException(
+            f"{len(result.gave_up)} alert(s) given up after {settings.ALERT_MAX_ATTEMPTS} "
+            f"attempts and marked failed in alert_outbox (ids "
+            f"{', '.join(map(str, result.gave_up))}); last error: {result.failed[-1][1]}"
+        )
+    return {
+        "sent": len(result.sent),
+        "failed": len(result.failed),
+        "pending": result.pending,
+        "waiting": result.waiting,
+    }
 
 
 @task(trigger_rule="one_failed")

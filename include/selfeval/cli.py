@@ -4,7 +4,8 @@ Each sub-command lives in `selfeval.commands.<name>` with `add_arguments(parser)
 `run(args) -> int`. Command modules import nothing heavy at module level, so `selfeval --help`
 stays fast; pandas, GX and SQLAlchemy are imported when a command runs.
 
-Exit codes: 0 success, 1 the reports have error-level findings, 2 bad input or configuration.
+Exit codes: 0 success, 1 the reports have error-level findings, 2 unreadable or rejected input
+or bad configuration, 3 an internal error (a bug, or the warehouse failing on a report).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from selfeval.errors import SelfevalError
+from selfeval.errors import SelfevalError, printable
 
 COMMANDS: dict[str, str] = {
     "extract": "read one report and print its record",
@@ -59,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not the input: one line, and the documented code
+        print(
+            f"selfeval: internal error: {type(exc).__name__}: {printable(str(exc))[:500]}",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

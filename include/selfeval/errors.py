@@ -48,6 +48,20 @@ class UnreadableReport(SelfevalError):
         return f"{display_name(self.path)}: {self.reason}"
 
 
+class RejectedReport(UnreadableReport):
+    """A readable report the warehouse will not accept as it is (a figure beyond range or
+    precision, a NUL character, a value the database refuses): rejected with the reason."""
+
+
+class ReaderFailed(UnreadableReport):
+    """Reading a report crashed or exceeded its CPU or memory limit: that report is rejected."""
+
+
+class ChangedSinceScan(UnreadableReport):
+    """The inbox file is no longer the one the scan found (replaced or removed): left for the
+    next run, which sees it afresh."""
+
+
 class SuiteError(SelfevalError):
     """An expectation suite in expectations/ is missing or malformed."""
 

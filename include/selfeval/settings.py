@@ -52,6 +52,49 @@ EVIDENCE_MAX_CHARS = 160
 # How many 万元 one source unit is worth, as a power of ten (exact Decimal.scaleb).
 UNIT_TO_WAN_EXPONENT = {"元": -4, "万元": 0, "亿元": 4}
 
+# --- what a figure may be (selfeval.numbers_policy; issue 12) ------------------------------------
+# The warehouse keeps amounts as NUMERIC(18, 6), points as NUMERIC(10, 4) and percentages as
+# NUMERIC(12, 4); SQLite keeps all three as 8-byte floats, which hold 15 significant digits
+# exactly. A record with a figure beyond these is rejected before it is checked or loaded, so
+# both warehouses store the same exact values and none refuses a row half-way.
+FIGURE_MAX_SIGNIFICANT_DIGITS = 15
+# (integer digits, decimal places) per kind of figure
+AMOUNT_LIMITS = (12, 6)
+POINTS_LIMITS = (6, 4)
+PERCENT_LIMITS = (8, 4)
+# Whole numbers in a record (years, line numbers) are 32-bit integers in the warehouse.
+RECORD_INT_MAX = 2**31 - 1
+
+# --- limits on reading one untrusted file (selfeval.limits) ---------------------------------------
+# A report of 5 MB reads in well under a second; these bound a hostile one. The memory limit is
+# added to what the (forked) process already maps.
+PARSE_CPU_SECONDS = 20
+PARSE_MEMORY_BYTES = 1024 * 1024 * 1024
+# A file whose content is not text (selfeval.formats.sniff: PDF, Office, image) goes to format
+# parsers that run in child processes under their own, larger limits; rlimits are inherited, so
+# ours would override theirs. Such a file is read without a memory limit of ours and under a CPU
+# limit meant only as a backstop. Text is parsed under the limits above.
+EXTERNAL_PARSER_CPU_SECONDS = 3600
+SNIFF_BYTES = 4096  # what limits_for looks at (a PDF header may follow up to 1 KiB of junk)
+
+# --- files and runs in the intake (selfeval.share; docs/reliability.md) --------------------------
+# A file named like an upload or editor file in progress (.x, ~x, x.part …) is left alone this
+# long, then rejected with a reason instead of being skipped forever.
+TRANSIENT_GRACE_SECONDS = 6 * 3600
+# A run claims each file it scanned (<share>/.claims/<sha256>) until the file is loaded or
+# rejected; a claim older than this is from a run that died and is taken over.
+CLAIMS_DIR = ".claims"
+CLAIM_STALE_SECONDS = 3 * 3600
+# Every DAG task gets this execution_timeout: a run never hangs on one task.
+TASK_TIMEOUT_SECONDS = 30 * 60
+
+# --- delivering alerts ---------------------------------------------------------------------------
+# An alert is tried at most this many times (the first retry at the next run, then after 30 min,
+# 1 h, 2 h …, at most 6 h apart), then marked failed; the deliver task then fails the run.
+ALERT_MAX_ATTEMPTS = 6
+ALERT_RETRY_BASE_SECONDS = 30 * 60
+ALERT_RETRY_MAX_SECONDS = 6 * 3600
+
 # --- dimension names: how reports name the same score dimension differently ---------------------
 DIMENSION_ALIASES = {
     "履职效能": "履职效能",

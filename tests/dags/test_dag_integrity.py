@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -37,6 +38,8 @@ def test_dag_follows_the_team_rules(dagbag: Any, dag_id: str) -> None:
     assert "Safe to re-run" in dag.doc_md and "Inputs" in dag.doc_md and "Outputs" in dag.doc_md
     for t in dag.tasks:
         assert (t.owner, t.retries) == (settings.DAG_OWNER, settings.DAG_RETRIES), t.task_id
+        # No task may hold the run (and, max_active_runs=1, the next one) for ever.
+        assert t.execution_timeout == timedelta(seconds=settings.TASK_TIMEOUT_SECONDS), t.task_id
 
 
 def test_intake_shape(dagbag: Any) -> None:

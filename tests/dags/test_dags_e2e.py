@@ -223,3 +223,56 @@ def test_a_failing_file_fails_the_run_but_not_the_others(env: dict[str, Any], da
     assert not seed.exists()
     with env["engine"].connect() as conn:
         assert conn.execute(select(submission.c.file_name)).scalars().all().count(seed.name) == 1
+
+
+def test_hostile_files_are_rejected_and_told_in_the_same_run(
+    env: dict[str, Any], dagbag: Any, tmp_path: Path, seed_paths: list[Path]
+) -> None:
+    """Issue 12 through Airflow: with one file of each hostile kind beside the good reports,
+    the run succeeds, every good report is loaded and told, every hostile one is rejected with
+    its reason in that run (its unit told when the report names one), nothing waits for a retry."""
+    from share.hostile import write_hostile_files
+
+    share, engine, port = env["share"], env["engine"], env["port"]
+    kinds = write_hostile_files(
+        share / "inbox", seed_paths[0], tmp_path / "outside", reader_dependent=False
+    )
+    received: list[Received]
+    with smtp_sink(port) as (_, received):
+        run = _run(dagbag, settings.INTAKE_DAG_ID)
+    states = _states(run)
+    assert str(run.state) == "success", states
+    assert {s for s in states.values()} == {"success", "skipped"}
+    assert states["watcher"] == "skipped"
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(submission.c.file_name, submission.c.status, submission.c.rejection_reason)
+        ).all()
+    status = {r.file_name: r.status for r in rows}
+    assert status == {
+        "番禺区/钟村街道2024自评.txt": "accepted",
+        "白鹤洞街道 2024.txt": "accepted",
+        "扫描件.txt": "rejected",
+        "空白.txt": "rejected",
+        "NUL字符.txt": "rejected",
+        "百分比过精.txt": "rejected",
+        "金额13位.txt": "rejected",
+        "\u202etxt.exe.txt": "rejected",
+    }
+    assert list((share / "inbox").rglob("*")) == [share / "inbox" / "番禺区"]
+    rejected = {p.name for p in (share / "rejected").glob("*.reason.txt")}
+    for name, kind in kinds.items():
+        shown = "_txt.exe.txt" if kind == "rtl-binary" else name
+        assert f"{shown}.reason.txt" in rejected, (name, kind)
+    # Told: the two good reports' units, and 钟村街道 once for each of its three rejected
+    # reports (one contact here); the RTL name is shown escaped.
+    subjects = sorted((r.envelope_to[0], r.message["Subject"][:8]) for r in received)
+    assert [to for to, _ in subjects] == [
+        "baihedong.caiwu@example.org",
+        *["zhongcun.caiwu@example.org"] * 4,
+    ]
+    assert _outbox(engine) == sorted(
+        [("baihedong.caiwu@example.org", "sent", 1)]
+        + [("zhongcun.caiwu@example.org", "sent", 1)] * 4
+    )
+    assert not any("\u202e" in body_text(r.message) for r in received)

@@ -83,7 +83,7 @@ def test_0002_upgrades_and_downgrades_with_data(warehouse_engine: Any) -> None:
     _execute(engine, ALERT_0001, s=7, r="a@x")
 
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     assert _model_diff(engine) == []
     after = _outbox_shape(engine)
     assert after["columns"]["submission_id"] is True

@@ -23,7 +23,7 @@ import smtplib
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from selfeval.alerts.render import (
     reminder_open_errors,
 )
 from selfeval.alerts.senders import Send
-from selfeval.errors import AlertError
+from selfeval.errors import AlertError, display_name
 from selfeval.findings import Finding
 from selfeval.record import Evidence
 
@@ -71,12 +71,30 @@ class Queued:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """What one delivery run did; `pending` counts alerts still waiting afterwards."""
+    """What one delivery run did; `pending` counts alerts still waiting afterwards.
+
+    `gave_up` lists the alerts this run marked `failed` (out of attempts): the data team must see
+    them. `waiting` counts pending alerts not tried because their retry delay has not passed.
+    """
 
     sent: tuple[int, ...]
     failed: tuple[tuple[int, str], ...]
     pending: int
     stopped_early: bool
+    gave_up: tuple[int, ...] = ()
+    waiting: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its last attempt an alert that failed `attempts` times is tried again.
+
+    The first retry is at the next run; then the delay doubles from
+    `settings.ALERT_RETRY_BASE_SECONDS`, capped at `settings.ALERT_RETRY_MAX_SECONDS`.
+    """
+    if attempts <= 1:
+        return timedelta(0)
+    seconds = settings.ALERT_RETRY_BASE_SECONDS * 2 ** (attempts - 2)
+    return timedelta(seconds=min(seconds, settings.ALERT_RETRY_MAX_SECONDS))
 
 
 def _now() -> datetime:
@@ -129,7 +147,8 @@ def submission_summary(
         district=row.district or row.reported_district,
         fiscal_year=row.fiscal_year,
         version=row.version,
-        file_name=row.file_name,
+        # Submitters name files: control and bidi characters are shown escaped in messages.
+        file_name=display_name(row.file_name),
         sha256=row.sha256,
         received_at=received,
     )
@@ -239,43 +258,71 @@ def _queue_alerts(
     return tuple(new_ids)
 
 
-def queue_feedback(
-    engine: Engine, share: Share, submission_id: int, *, now: datetime | None = None
+def queue_feedback_in(
+    conn: Connection, submission_id: int, *, now: datetime | None = None
 ) -> Queued:
-    """Render one submission's feedback, write it to feedback/<unit>/, queue one alert per contact.
+    """Queue one submission's feedback, one alert per contact, in the caller's transaction.
 
-    A submission matched to no registry unit has its files written to the unmatched folder and
-    queues no alert.
-
-    Safe to re-run: files are rewritten with the same content, existing alerts are kept as they
-    are (a sent alert is never queued again).
+    Called inside the load's (or the rejection's) transaction, so a committed submission always
+    has its feedback queued. Idempotent: an alert already queued is kept as it is. Writes no
+    files (`write_feedback_files`, after the commit).
     """
-    when = now or _now()
-    with engine.begin() as conn:
-        summary, unit_id = submission_summary(conn, submission_id)
-        findings = submission_findings(conn, submission_id)
-        rendered = feedback_for_submission(summary, findings)
-        # The folder is named after the registry unit only: a name the report states but the
-        # registry does not know goes to the unmatched folder, never to a folder of its own.
-        folder_unit = summary.unit_name if unit_id is not None else None
-        files = write_feedback(share, folder_unit, _feedback_stem(summary), rendered)
-        recipients = unit_recipients(conn, unit_id)
-        new_ids = _queue_alerts(
-            conn,
-            kind="feedback",
-            submission_id=submission_id,
-            unit_id=unit_id,
-            fiscal_year=summary.fiscal_year,
-            recipients=recipients,
-            rendered=rendered,
-            now=when,
-        )
+    summary, unit_id = submission_summary(conn, submission_id)
+    findings = submission_findings(conn, submission_id)
+    rendered = feedback_for_submission(summary, findings)
+    recipients = unit_recipients(conn, unit_id)
+    new_ids = _queue_alerts(
+        conn,
+        kind="feedback",
+        submission_id=submission_id,
+        unit_id=unit_id,
+        fiscal_year=summary.fiscal_year,
+        recipients=recipients,
+        rendered=rendered,
+        now=now or _now(),
+    )
     return Queued(
         submission_id=submission_id,
         unit_name=summary.unit_name,
         recipients=recipients,
         new_alert_ids=new_ids,
-        feedback_files=tuple(str(p) for p in files),
+        feedback_files=(),
+    )
+
+
+def write_feedback_files(engine: Engine, share: Share, submission_id: int) -> tuple[str, ...]:
+    """Write feedback/<unit>/ for one submission from what the warehouse holds (idempotent).
+
+    A submission matched to no registry unit has its files in the unmatched folder.
+    """
+    with engine.connect() as conn:
+        summary, unit_id = submission_summary(conn, submission_id)
+        rendered = feedback_for_submission(summary, submission_findings(conn, submission_id))
+    # The folder is named after the registry unit only: a name the report states but the
+    # registry does not know goes to the unmatched folder, never to a folder of its own.
+    folder_unit = summary.unit_name if unit_id is not None else None
+    return tuple(
+        str(p) for p in write_feedback(share, folder_unit, _feedback_stem(summary), rendered)
+    )
+
+
+def queue_feedback(
+    engine: Engine, share: Share, submission_id: int, *, now: datetime | None = None
+) -> Queued:
+    """Queue one submission's feedback (one transaction), then write it to feedback/<unit>/.
+
+    Safe to re-run: files are rewritten with the same content, existing alerts are kept as they
+    are (a sent alert is never queued again).
+    """
+    with engine.begin() as conn:
+        queued = queue_feedback_in(conn, submission_id, now=now)
+    files = write_feedback_files(engine, share, submission_id)
+    return Queued(
+        submission_id=queued.submission_id,
+        unit_name=queued.unit_name,
+        recipients=queued.recipients,
+        new_alert_ids=queued.new_alert_ids,
+        feedback_files=files,
     )
 
 
@@ -321,20 +368,24 @@ def deliver_pending(
     sender: str = settings.ALERT_SENDER,
     now: Callable[[], datetime] = _now,
 ) -> Delivery:
-    """Send every pending alert once through `send`; record attempts, errors and sent time."""
+    """Send every pending alert that is due once through `send`; record attempts, errors and
+    sent time. An alert is tried at most `settings.ALERT_MAX_ATTEMPTS` times, with a growing
+    delay between tries (`retry_delay`); then it is marked `failed` and listed in `gave_up`."""
     from sqlalchemy import select, update
 
     from selfeval.warehouse.schema import alert_outbox
 
     sent: list[int] = []
     failed: list[tuple[int, str]] = []
+    gave_up: list[int] = []
     stopped = False
-    for alert_id in pending_alert_ids(engine):
+    due, waiting = _due_alert_ids(engine, now())
+    for alert_id in due:
         with engine.begin() as conn:
             claimed = conn.execute(
                 update(alert_outbox)
                 .where(alert_outbox.c.alert_id == alert_id, alert_outbox.c.status == "pending")
-                .values(attempts=alert_outbox.c.attempts + 1)
+                .values(attempts=alert_outbox.c.attempts + 1, last_attempt_at=now())
             ).rowcount
             if claimed != 1:
                 continue  # another run sent it meanwhile
@@ -345,12 +396,15 @@ def deliver_pending(
                 send(build_message(row, sender=sender, now=now()))
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX_CHARS]
+                out_of_attempts = row.attempts >= settings.ALERT_MAX_ATTEMPTS
                 conn.execute(
                     update(alert_outbox)
                     .where(alert_outbox.c.alert_id == alert_id)
-                    .values(last_error=error)
+                    .values(last_error=error, status="failed" if out_of_attempts else "pending")
                 )
                 failed.append((alert_id, error))
+                if out_of_attempts:
+                    gave_up.append(alert_id)
                 if isinstance(exc, _UNREACHABLE):
                     stopped = True
             else:
@@ -367,7 +421,31 @@ def deliver_pending(
         failed=tuple(failed),
         pending=len(pending_alert_ids(engine)),
         stopped_early=stopped,
+        gave_up=tuple(gave_up),
+        waiting=waiting,
     )
+
+
+def _due_alert_ids(engine: Engine, now: datetime) -> tuple[list[int], int]:
+    """Pending alerts whose retry delay has passed, in order; and how many are still waiting."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import alert_outbox
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(alert_outbox.c.alert_id, alert_outbox.c.attempts, alert_outbox.c.last_attempt_at)
+            .where(alert_outbox.c.status == "pending")
+            .order_by(alert_outbox.c.alert_id)
+        ).all()
+    due: list[int] = []
+    for r in rows:
+        last = r.last_attempt_at
+        if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+            last = last.replace(tzinfo=UTC)
+        if last is None or last + retry_delay(r.attempts) <= now:
+            due.append(r.alert_id)
+    return due, len(rows) - len(due)
 
 
 # --- reminders -----------------------------------------------------------------------------------

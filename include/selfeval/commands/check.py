@@ -1,7 +1,7 @@
 """`selfeval check PATH... [--format json|table]`: extract and check reports, print the findings.
 
 Exit 0 when no report has an error-level finding, 1 when any has, 2 when an input is unreadable
-(2 wins: an unreadable file is a worse problem than a wrong figure).
+or rejected (2 wins: an unreadable file is a worse problem than a wrong figure).
 """
 
 from __future__ import annotations
@@ -35,15 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
-    from selfeval.checks import check_records
     from selfeval.errors import UnreadableReport
-    from selfeval.extract import extract_file
+    from selfeval.pipeline import check_isolated, read_record
 
     results: list[dict[str, Any]] = []
     readable: list[tuple[dict[str, Any], Any]] = []
     for path in args.paths:
         try:
-            record = extract_file(path)
+            record = read_record(path)
         except UnreadableReport as exc:
             results.append({"path": encodable_name(str(path)), "error": exc.reason})
             continue
@@ -51,9 +50,13 @@ def run(args: argparse.Namespace) -> int:
         results.append(entry)
         readable.append((entry, record))
 
-    checked = check_records([record for _, record in readable], suites_dir=args.suites)
+    checked = check_isolated([record for _, record in readable], suites_dir=args.suites)
     for (entry, _), findings in zip(readable, checked, strict=True):
-        entry["findings"] = list(findings)
+        if isinstance(findings, str):  # the checks crashed on this report: it is rejected
+            del entry["sha256"]
+            entry["error"] = findings
+        else:
+            entry["findings"] = list(findings)
 
     if args.format == "json":
         payload = [

@@ -34,10 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
     from selfeval.errors import UnreadableReport
-    from selfeval.extract import extract_file
+    from selfeval.pipeline import read_record
 
+    # read_record: a reader crash, a limit or a figure beyond the numbers policy is
+    # UnreadableReport too (→ exit 2 in cli.main for one path)
     if len(args.paths) == 1:
-        record = extract_file(args.paths[0])  # UnreadableReport → exit 2 in cli.main
+        record = read_record(args.paths[0])
         if args.format == "json":
             sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
         else:
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     failed = False
     for path in args.paths:
         try:
-            record = extract_file(path)
+            record = read_record(path)
         except UnreadableReport as exc:
             failed = True
             print(f"selfeval: {exc}", file=sys.stderr)

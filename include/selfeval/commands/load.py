@@ -67,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
         engine.dispose()
     for o in outcomes:
         shown = display_name(str(o.path))
-        if o.status == "rejected":
-            print(f"rejected   {shown}: {o.reason}")
+        if o.status in ("rejected", "failed"):
+            print(f"{o.status:<10} {shown}: {o.reason}")
             continue
         counts = f"{o.errors} errors, {o.warnings} warnings" if o.status == "loaded" else ""
         superseded = f" (supersedes {', '.join(map(str, o.superseded))})" if o.superseded else ""
@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
             f"{o.status:<10} {shown}  submission {o.submission_id} v{o.version}"
             f"{superseded}  {counts}".rstrip()
         )
+    if any(o.status == "failed" for o in outcomes):
+        return 3  # the warehouse failed on a report: the others were still tried
     if any(o.status == "rejected" for o in outcomes):
         return 2
     return 1 if any(o.errors for o in outcomes) else 0

@@ -11,7 +11,7 @@ Rules (docs/adr/0004-warehouse.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from selfeval import jsonio, settings
-from selfeval.errors import WarehouseError
+from selfeval.errors import RejectedReport, WarehouseError
 from selfeval.findings import Finding
 from selfeval.record import Money, Record, record_from_dict
 
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 UNIT_UNKNOWN = "unit.unknown"
 CROSS_YEAR = "carryover.cross_year"
+REJECTED = "report.rejected"
+
+# Called inside the load's transaction with the submission id: the feedback is queued there, so
+# a committed load always has its feedback queued (no crash window between the two).
+Within = Callable[["Connection", int], object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +78,16 @@ def load_submission(
     *,
     received_at: datetime,
     file_name: str,
+    within: Within | None = None,
 ) -> LoadResult:
-    """Load one report with its findings in one transaction (see the module docstring)."""
+    """Load one report with its findings in one transaction (see the module docstring).
+
+    `within(conn, submission_id)` runs in that transaction (also for a duplicate, which makes
+    it idempotent). A value the database refuses raises `RejectedReport`: the report, not the
+    warehouse, is at fault; any other database error raises `WarehouseError`.
+    """
     from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import DataError, SQLAlchemyError, StatementError
 
     from selfeval.warehouse.schema import submission
 
@@ -91,12 +102,30 @@ def load_submission(
                 ).where(submission.c.sha256 == sha)
             ).first()
             if dup is not None:
-                return LoadResult(dup.submission_id, "duplicate", dup.version, dup.unit_id, (), ())
-            return _load(conn, record, findings, received_at=received_at, file_name=file_name)
+                result = LoadResult(
+                    dup.submission_id, "duplicate", dup.version, dup.unit_id, (), ()
+                )
+            else:
+                result = _load(conn, record, findings, received_at=received_at, file_name=file_name)
+            if within is not None:
+                within(conn, result.submission_id)
+            return result
+    except (DataError, UnicodeError, ValueError) as exc:
+        raise RejectedReport(file_name, _refused(exc)) from exc
+    except StatementError as exc:
+        if isinstance(exc.orig, UnicodeError | ValueError):  # a NUL, a surrogate
+            raise RejectedReport(file_name, _refused(exc)) from exc
+        reason = str(exc).splitlines()[0]
+        raise WarehouseError(f"{file_name}: not loaded (nothing was written): {reason}") from exc
     except SQLAlchemyError as exc:
         # The transaction rolled back: nothing of this file is in the warehouse.
         reason = str(exc).splitlines()[0]
         raise WarehouseError(f"{file_name}: not loaded (nothing was written): {reason}") from exc
+
+
+def _refused(exc: BaseException) -> str:
+    detail = (str(getattr(exc, "orig", None) or exc).splitlines() or [""])[0][:200]
+    return f"the warehouse refuses a value of this report ({detail})"
 
 
 def _load(
@@ -169,6 +198,7 @@ def _load(
             .where(submission.c.submission_id.in_(current))
             .values(status="superseded", superseded_by=submission_id)
         )
+    new_version, current = _order_versions(conn, same, submission_id, new_version, current)
     _insert_facts(conn, submission_id, record)
     added: list[Finding] = []
     if unit_id is None:
@@ -193,11 +223,75 @@ def _load(
     )
 
 
+def _order_versions(
+    conn: Connection,
+    same: list[Any],
+    submission_id: int,
+    version: int,
+    superseded: tuple[int, ...],
+) -> tuple[int, tuple[int, ...]]:
+    """Number the versions of one unit and year by arrival, not by the order loads finish.
+
+    Files are ordered by received_at (when each reached the inbox), then file name, then id;
+    the last is current. Nothing changes when the new file is also the latest to arrive (the
+    usual case). Returns the new submission's version and the submissions it superseded.
+    """
+    from sqlalchemy import select, update
+
+    from selfeval.warehouse.schema import submission
+
+    rows = conn.execute(
+        select(
+            submission.c.submission_id,
+            submission.c.version,
+            submission.c.status,
+            submission.c.received_at,
+            submission.c.file_name,
+        ).where(*same)
+    ).all()
+    ordered = sorted(rows, key=lambda r: (_utc(r.received_at), r.file_name, r.submission_id))
+    latest = ordered[-1].submission_id
+    wanted = {r.submission_id: i + 1 for i, r in enumerate(ordered)}
+    if latest == submission_id and all(wanted[r.submission_id] == r.version for r in rows):
+        return version, superseded
+    # Two passes: the unique (unit, year, version) key must hold after every statement.
+    for r in rows:
+        conn.execute(
+            update(submission)
+            .where(submission.c.submission_id == r.submission_id)
+            .values(version=-wanted[r.submission_id])
+        )
+    for r in rows:
+        is_latest = r.submission_id == latest
+        conn.execute(
+            update(submission)
+            .where(submission.c.submission_id == r.submission_id)
+            .values(
+                version=wanted[r.submission_id],
+                status="accepted" if is_latest else "superseded",
+                superseded_by=None if is_latest else latest,
+            )
+        )
+    return wanted[submission_id], superseded if latest == submission_id else ()
+
+
 def record_rejection(
-    engine: Engine, *, sha256: str, file_name: str, reason: str, received_at: datetime
+    engine: Engine,
+    *,
+    sha256: str,
+    file_name: str,
+    reason: str,
+    received_at: datetime,
+    record: Record | None = None,
+    within: Within | None = None,
 ) -> int:
-    """Record a file that could not be read; the same file again returns the existing row's id."""
-    from sqlalchemy import insert, select
+    """Record a file that was rejected; the same file again returns the existing row's id.
+
+    With the `record` of a readable report, the rejected submission names its unit (matched in
+    the registry) and carries one `report.rejected` finding with the reason, so the feedback
+    tells the unit; `within(conn, submission_id)` runs in the same transaction to queue it.
+    """
+    from sqlalchemy import select
 
     from selfeval.warehouse.schema import submission
 
@@ -206,21 +300,76 @@ def record_rejection(
             select(submission.c.submission_id).where(submission.c.sha256 == sha256)
         ).scalar_one_or_none()
         if existing is not None:
-            return int(existing)
-        return int(
-            conn.execute(
-                insert(submission)
-                .values(
-                    sha256=sha256,
-                    file_name=file_name,
-                    status="rejected",
-                    received_at=_utc(received_at),
-                    loaded_at=datetime.now(UTC),
-                    rejection_reason=reason,
-                )
-                .returning(submission.c.submission_id)
-            ).scalar_one()
+            sid = int(existing)
+        else:
+            sid = _insert_rejection(conn, sha256, file_name, reason, received_at, record)
+        if within is not None:
+            within(conn, sid)
+        return sid
+
+
+def _stated(value: str | None, limit: int) -> str | None:
+    """Text from a rejected report that can be stored as is, else None."""
+    from selfeval.numbers_policy import check_text
+
+    if value is None or len(value) > limit or check_text(value) is not None:
+        return None
+    return value
+
+
+def _insert_rejection(
+    conn: Connection,
+    sha256: str,
+    file_name: str,
+    reason: str,
+    received_at: datetime,
+    record: Record | None,
+) -> int:
+    from sqlalchemy import insert
+
+    from selfeval.warehouse.registry import match_unit
+    from selfeval.warehouse.schema import submission
+
+    name = district = None
+    unit_id = year = None
+    if record is not None:
+        name = _stated(record.unit.name, 200)
+        district = _stated(record.unit.district, 100)
+        unit_id = match_unit(conn, name, district) if name else None
+        fy = record.fiscal_year
+        year = fy if fy is not None and abs(fy) <= settings.RECORD_INT_MAX else None
+    sid = int(
+        conn.execute(
+            insert(submission)
+            .values(
+                sha256=sha256,
+                file_name=file_name,
+                unit_id=unit_id,
+                reported_unit_name=name,
+                reported_district=district,
+                fiscal_year=year,
+                status="rejected",
+                received_at=_utc(received_at),
+                loaded_at=datetime.now(UTC),
+                rejection_reason=reason,
+            )
+            .returning(submission.c.submission_id)
+        ).scalar_one()
+    )
+    if record is not None:
+        rejected = Finding(
+            check=REJECTED,
+            severity="error",
+            subject="report",
+            observed=None,
+            expected=None,
+            tolerance=None,
+            message_zh=f"报告未被接收：{reason}。请修改后重新提交。",
+            message_en=f"The report was not accepted: {reason}. Correct it and submit it again.",
+            evidence=None,
         )
+        _insert_findings(conn, sid, [rejected], source="warehouse")
+    return sid
 
 
 # --- facts ---------------------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""One report's failure is that report's outcome (issue 12): the batched check isolates a report
+it crashes on, `selfeval load` tries every file after a warehouse error on one, and the exit
+codes follow the documented set (0 clean, 1 findings, 2 unreadable/rejected, 3 internal)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from selfeval.cli import main
+from selfeval.extract import extract_file
+from selfeval.pipeline import check_isolated, load_reports
+from selfeval.warehouse import connect, upgrade
+from share.hostile import READER_DEPENDENT, hostile_reports
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_batched_check_rejects_the_report_it_crashes_on_and_checks_the_rest(
+    seed_paths: list[Path],
+) -> None:
+    good = [extract_file(p) for p in seed_paths]
+    # A share with 40 significant digits: the numbers policy would refuse this record before
+    # the checks; here it reaches them, as a record from a future reader might.
+    comp = good[0].compositions[0]
+    part = replace(comp.parts[0], share_pct=Decimal("99." + "9" * 38))
+    crashing = replace(good[0], compositions=(replace(comp, parts=(part, *comp.parts[1:])),))
+    results = check_isolated([good[0], crashing, good[1]])
+    assert [r if isinstance(r, str) else sorted(f.check for f in r) for r in results] == [
+        ["carryover.continuity"],
+        "the checks failed on this report (InvalidOperation: [<class 'decimal.InvalidOperation'>])",
+        ["section_score.matches_table"],
+    ]
+
+
+def test_load_tries_every_file_after_a_warehouse_error_on_one(
+    tmp_path: Path, seed_paths: list[Path], capsys: Any
+) -> None:
+    """A warehouse that refuses one insert (a trigger, as a full disk or a lost connection
+    would): that file is "failed", the others are loaded, exit code 3."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = connect(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON submission WHEN NEW.file_name = 'b.txt'"
+                " BEGIN SELECT RAISE(ABORT, 'no space left on device'); END"
+            )
+        )
+    engine.dispose()
+    for name, seed in (("a.txt", seed_paths[0]), ("b.txt", seed_paths[1])):
+        shutil.copy(seed, tmp_path / name)
+    (tmp_path / "c.txt").write_bytes(seed_paths[1].read_bytes() + b"\n")
+    code = main(
+        ["load", "--warehouse", url, *(str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt"))]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert code == 3
+    assert [line.split()[0] for line in out] == ["loaded", "failed", "loaded"]
+    assert "no space left on device" in out[1]
+
+
+def test_exit_codes_of_check_and_load_on_hostile_reports(
+    tmp_path: Path, seed_paths: list[Path], capsys: Any
+) -> None:
+    paths = []
+    for name, data in hostile_reports(seed_paths[0]).items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(str(tmp_path / name))
+    assert main(["check", *paths]) == 2
+    assert main(["extract", paths[0]]) == 2
+    engine_url = f"sqlite:///{tmp_path / 'w.db'}"
+    assert main(["load", "--warehouse", engine_url, *paths]) == 2
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    # The policy reproducers are rejected with their reason; the reader-dependent ones reach
+    # a final state (loaded the first time, so a duplicate now, or rejected).
+    engine = connect(engine_url)
+    try:
+        outcomes = load_reports(engine, [Path(p) for p in paths])
+    finally:
+        engine.dispose()
+    status = {Path(str(o.path)).name: o.status for o in outcomes}
+    assert {n: s for n, s in status.items() if n not in READER_DEPENDENT} == {
+        "百分比过精.txt": "rejected",
+        "金额13位.txt": "rejected",
+        "NUL字符.txt": "rejected",
+    }
+    assert {status[n] for n in READER_DEPENDENT} <= {"duplicate", "rejected"}
+    assert all(o.reason for o in outcomes if o.status == "rejected")
+    assert main(["check", str(seed_paths[0])]) == 1
