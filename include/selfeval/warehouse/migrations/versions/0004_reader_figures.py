@@ -25,7 +25,11 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-_CHANGED_VIEWS = ("v_unit_finance", "v_unit_indicators")
+def _drop_views() -> None:
+    # Every view goes while tables change (SQLite's batch mode copies a table, and a view that
+    # names it would stop the rename); each is recreated at the end.
+    for name in reversed(list(VIEWS_0004)):
+        op.execute(f"DROP VIEW IF EXISTS {name}")
 
 
 def _amount() -> sa.Numeric:  # type: ignore[type-arg]
@@ -37,8 +41,7 @@ def _points() -> sa.Numeric:  # type: ignore[type-arg]
 
 
 def upgrade() -> None:
-    for name in _CHANGED_VIEWS:
-        op.execute(f"DROP VIEW IF EXISTS {name}")
+    _drop_views()
     with op.batch_alter_table("execution") as batch:
         batch.add_column(sa.Column("initial_budget_wan", _amount(), nullable=True))
         batch.add_column(sa.Column("initial_budget_raw", sa.String(100), nullable=True))
@@ -75,13 +78,12 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_yoy_change_submission_id"), "yoy_change", ["submission_id"], unique=False
     )
-    for name in _CHANGED_VIEWS:
-        op.execute(VIEWS_0004[name])
+    for sql in VIEWS_0004.values():
+        op.execute(sql)
 
 
 def downgrade() -> None:
-    for name in _CHANGED_VIEWS:
-        op.execute(f"DROP VIEW IF EXISTS {name}")
+    _drop_views()
     op.drop_index(op.f("ix_yoy_change_submission_id"), table_name="yoy_change")
     op.drop_table("yoy_change")
     with op.batch_alter_table("indicator") as batch:
@@ -90,5 +92,5 @@ def downgrade() -> None:
     with op.batch_alter_table("execution") as batch:
         for column in ("score", "max_score", "initial_budget_raw", "initial_budget_wan"):
             batch.drop_column(column)
-    for name in _CHANGED_VIEWS:
-        op.execute(VIEWS_0001[name])
+    for sql in VIEWS_0001.values():
+        op.execute(sql)
