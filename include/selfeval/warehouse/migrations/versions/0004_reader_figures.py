@@ -25,6 +25,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
+
 def _drop_views() -> None:
     # Every view goes while tables change (SQLite's batch mode copies a table, and a view that
     # names it would stop the rename); each is recreated at the end.
