@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from warehouse_support import RECEIVED, rows
+from warehouse_support import HEAD, RECEIVED, rows
 
 from selfeval.errors import ConfigError
 from selfeval.extract import extract_file
@@ -32,7 +32,7 @@ def test_migrations_build_exactly_the_schema_model(warehouse_engine: Any) -> Non
     with warehouse_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
-    assert current_revision(warehouse_engine) == "0003"
+    assert current_revision(warehouse_engine) == HEAD
 
 
 def test_views_have_the_documented_columns(warehouse_engine: Any) -> None:
@@ -70,7 +70,7 @@ def test_upgrade_is_idempotent_and_downgrade_removes_everything(warehouse_url: s
     try:
         upgrade(engine)
         upgrade(engine)
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == HEAD
         with engine.begin() as conn:
             command.downgrade(alembic_config(conn), "base")
         inspector = inspect(engine)

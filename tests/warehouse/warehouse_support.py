@@ -14,6 +14,9 @@ UNITS_CSV = """单位名称,别名,所属区,联系邮箱
 RECEIVED = datetime.fromisoformat("2025-03-20T10:00:00+08:00")
 RECEIVED_LATE = datetime.fromisoformat("2025-04-10T09:00:00+08:00")
 
+# The newest migration: what `selfeval db upgrade` leaves a warehouse at.
+HEAD = "0004"
+
 FACT_TABLES = (
     "unit",
     "unit_alias",
@@ -25,6 +28,7 @@ FACT_TABLES = (
     "section_score",
     "indicator",
     "carryover",
+    "yoy_change",
     "finding",
     "alert_outbox",
 )

@@ -437,6 +437,9 @@ def _insert_facts(conn: Connection, sid: int, record: Record) -> None:
                 "rate_pct": e.rate_pct,
                 **_money(e.budget, "budget"),
                 **_money(e.executed, "executed"),
+                **_money(e.initial_budget, "initial_budget"),
+                "max_score": e.max,
+                "score": e.score,
                 **ev(e.evidence),
             }
             for seq, e in enumerate(record.executions)
@@ -492,9 +495,32 @@ def _insert_facts(conn: Connection, sid: int, record: Record) -> None:
                 "actual_op": i.actual_op,
                 "actual_num": i.actual_num,
                 "completion_pct": i.completion_pct,
+                "weight": i.weight,
+                "score": i.score,
+                "target_value": i.target_value,
+                "actual_value": i.actual_value,
+                "unit": i.unit,
+                "direction": i.direction,
                 **ev(i.evidence),
             }
             for seq, i in enumerate(record.indicators)
+        ],
+    )
+    rows(
+        t.yoy_change,
+        [
+            {
+                "submission_id": sid,
+                "seq": seq,
+                "label": c.label,
+                "current_wan": c.current.wan if c.current else None,
+                "prior_wan": c.prior.wan if c.prior else None,
+                "change_wan": c.change.wan if c.change else None,
+                "change_raw": c.change.raw if c.change else None,
+                "growth_pct": c.growth_pct,
+                **ev(c.evidence),
+            }
+            for seq, c in enumerate(record.changes)
         ],
     )
     rows(

@@ -215,7 +215,14 @@ execution = Table(
     col("executed_raw", String(100), doc="executed amount as printed"),
     col("rate_pct", Pct(), doc="execution rate the report states, percent"),
     *_evidence(),
-    info={"doc": "Budget-execution statements: budget, executed amount and/or stated rate."},
+    col("initial_budget_wan", Amount(), doc="年初预算数 beside the budget, 万元"),
+    col("initial_budget_raw", String(100), doc="年初预算数 as printed"),
+    col("max_score", Points(), doc="分值 of a 自评表 funds row"),
+    col("score", Points(), doc="得分 of a 自评表 funds row; NULL when the cell is blank"),
+    info={
+        "doc": "Budget-execution statements and the funds rows of a 自评表: budget, executed "
+        "amount, stated rate, 年初预算数, 分值 and 得分."
+    },
 )
 
 score = Table(
@@ -272,7 +279,29 @@ indicator = Table(
     col("actual_num", Amount(), doc="number in the actual value"),
     col("completion_pct", Pct(), doc="completion rate, percent"),
     *_evidence(),
-    info={"doc": "Performance indicators (绩效指标) with targets and actual values."},
+    col("weight", Points(), doc="分值 of the indicator"),
+    col("score", Points(), doc="得分 of the indicator; NULL when the cell is blank"),
+    col("target_value", Amount(), doc="target as a number in the indicator's own unit"),
+    col("actual_value", Amount(), doc="actual value as a number in the indicator's own unit"),
+    col("unit", String(20), doc="the indicator's unit as printed (%, 户, 万人 …)"),
+    col("direction", String(10), doc="higher, lower or equal is better, or text (no number)"),
+    info={"doc": "Performance indicators (绩效指标) with targets, actual values, 分值 and 得分."},
+)
+
+yoy_change = Table(
+    "yoy_change",
+    metadata,
+    col("yoy_change_id", Integer, primary_key=True, autoincrement=True, doc="surrogate key"),
+    _submission_fk(),
+    _seq(),
+    col("label", String(100), nullable=False, doc="what changed, as labelled (收入, 支出合计 …)"),
+    col("current_wan", Amount(), doc="this year's amount, 万元"),
+    col("prior_wan", Amount(), doc="the prior year's amount where printed, 万元"),
+    col("change_wan", Amount(), doc="the change, signed from the words (减少 → negative), 万元"),
+    col("change_raw", String(100), doc="the change as printed"),
+    col("growth_pct", Pct(), doc="growth, signed (下降 → negative), percent"),
+    *_evidence(),
+    info={"doc": "Year-over-year statements: 比上年增加 X 万元，增长 Y%."},
 )
 
 carryover = Table(
@@ -407,6 +436,7 @@ TABLES = (
     section_score,
     indicator,
     carryover,
+    yoy_change,
     finding,
     alert_outbox,
 )

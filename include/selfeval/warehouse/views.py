@@ -217,6 +217,76 @@ JOIN indicator i ON i.submission_id = s.submission_id
 WHERE s.status = 'accepted'
 """
 
+# Revision 0004: the reader's new figures. v_unit_finance gains 年初预算数, 分值 and 得分 of
+# funds rows, and year-over-year changes (kind 'change'); v_unit_indicators gains 分值, 得分, the
+# target and actual as numbers, their unit and the direction. Columns are added at the end.
+V_UNIT_FINANCE_0004 = """
+CREATE VIEW v_unit_finance AS
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name) AS unit_name,
+       s.submission_id, 'composition' AS kind, c.label, p.name AS item, p.category,
+       p.amount_wan, p.share_pct,
+       CAST(NULL AS NUMERIC(18, 6)) AS budget_wan,
+       CAST(NULL AS NUMERIC(18, 6)) AS executed_wan,
+       CAST(NULL AS NUMERIC(12, 4)) AS rate_pct,
+       c.evidence_line,
+       CAST(NULL AS NUMERIC(18, 6)) AS initial_budget_wan,
+       CAST(NULL AS NUMERIC(10, 4)) AS max_score,
+       CAST(NULL AS NUMERIC(10, 4)) AS score,
+       CAST(NULL AS NUMERIC(18, 6)) AS change_wan,
+       CAST(NULL AS NUMERIC(12, 4)) AS growth_pct
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN composition c ON c.submission_id = s.submission_id
+JOIN composition_part p ON p.composition_id = c.composition_id
+WHERE s.status = 'accepted'
+UNION ALL
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name),
+       s.submission_id, 'composition', c.label, CAST(NULL AS VARCHAR(200)),
+       CAST(NULL AS VARCHAR(50)), c.total_wan, CAST(NULL AS NUMERIC(12, 4)),
+       CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(12, 4)),
+       c.evidence_line, CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(10, 4)),
+       CAST(NULL AS NUMERIC(10, 4)), CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(12, 4))
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN composition c ON c.submission_id = s.submission_id
+WHERE s.status = 'accepted' AND c.total_wan IS NOT NULL
+UNION ALL
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name),
+       s.submission_id, 'execution', e.label, CAST(NULL AS VARCHAR(200)),
+       CAST(NULL AS VARCHAR(50)), CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(12, 4)),
+       e.budget_wan, e.executed_wan,
+       COALESCE(e.rate_pct, ROUND(e.executed_wan * 100.0 / NULLIF(e.budget_wan, 0), 2)),
+       e.evidence_line, e.initial_budget_wan, e.max_score, e.score,
+       CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(12, 4))
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN execution e ON e.submission_id = s.submission_id
+WHERE s.status = 'accepted'
+UNION ALL
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name),
+       s.submission_id, 'change', y.label, CAST(NULL AS VARCHAR(200)),
+       CAST(NULL AS VARCHAR(50)), y.current_wan, CAST(NULL AS NUMERIC(12, 4)),
+       CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(12, 4)),
+       y.evidence_line, CAST(NULL AS NUMERIC(18, 6)), CAST(NULL AS NUMERIC(10, 4)),
+       CAST(NULL AS NUMERIC(10, 4)), y.change_wan, y.growth_pct
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN yoy_change y ON y.submission_id = s.submission_id
+WHERE s.status = 'accepted'
+"""
+
+V_UNIT_INDICATORS_0004 = """
+CREATE VIEW v_unit_indicators AS
+SELECT s.fiscal_year, s.unit_id, COALESCE(u.name, s.reported_unit_name) AS unit_name,
+       s.submission_id, i.level1, i.level2, i.name, i.target, i.actual, i.completion,
+       i.completion_pct, i.evidence_line, i.weight, i.score, i.target_value, i.actual_value,
+       i.unit, i.direction
+FROM submission s
+LEFT JOIN unit u ON u.unit_id = s.unit_id
+JOIN indicator i ON i.submission_id = s.submission_id
+WHERE s.status = 'accepted'
+"""
+
 V_MISSING_UNITS = """
 CREATE VIEW v_missing_units AS
 SELECT y.fiscal_year, u.unit_id, u.name AS unit_name, u.district, u.contact_emails
@@ -239,7 +309,13 @@ VIEWS_0001: dict[str, str] = {
     "v_missing_units": V_MISSING_UNITS,
 }
 
-VIEWS = VIEWS_0001
+VIEWS_0004: dict[str, str] = {
+    **VIEWS_0001,
+    "v_unit_finance": V_UNIT_FINANCE_0004,
+    "v_unit_indicators": V_UNIT_INDICATORS_0004,
+}
+
+VIEWS = VIEWS_0004
 
 # What each view and column means: rendered into docs/warehouse.md; a test checks the columns
 # listed here are exactly the columns the database reports for each view.
@@ -322,7 +398,8 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ),
     ),
     "v_unit_finance": (
-        "Compositions (parts and stated totals, item NULL) and executions of current submissions.",
+        "Compositions (parts and stated totals, item NULL), executions and year-over-year "
+        "changes (kind 'change', amount_wan = this year's amount) of current submissions.",
         (
             ("fiscal_year", "fiscal year"),
             ("unit_id", "registry unit"),
@@ -338,6 +415,11 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("executed_wan", "execution executed amount, 万元"),
             ("rate_pct", "stated execution rate, else executed / budget, percent"),
             ("evidence_line", "line of the report"),
+            ("initial_budget_wan", "execution: 年初预算数 beside the budget, 万元"),
+            ("max_score", "execution: 分值 of a 自评表 funds row"),
+            ("score", "execution: 得分 of a 自评表 funds row (NULL when blank)"),
+            ("change_wan", "change: the change against the prior year, signed, 万元"),
+            ("growth_pct", "change: growth against the prior year, signed, percent"),
         ),
     ),
     "v_unit_indicators": (
@@ -355,6 +437,12 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("completion", "完成率 as printed"),
             ("completion_pct", "completion, percent"),
             ("evidence_line", "line of the report"),
+            ("weight", "分值"),
+            ("score", "得分 (NULL when blank)"),
+            ("target_value", "target as a number in the indicator's unit"),
+            ("actual_value", "actual value as a number in the indicator's unit"),
+            ("unit", "the indicator's unit as printed"),
+            ("direction", "higher, lower or equal is better, or text"),
         ),
     ),
     "v_missing_units": (
