@@ -107,6 +107,22 @@ def agree(observed: str, expected: str, below: str, above: str, measure: str = "
     )
 
 
+def within_max(score: str, maximum: str) -> tuple[Expect, Expect]:
+    """`score` is ≥ 0 and ≤ `maximum` (exact; a row missing either is not checked)."""
+    return (
+        Expect("expect_column_values_to_be_between", {"column": score, "min_value": 0}),
+        Expect(
+            "expect_column_pair_values_a_to_be_greater_than_b",
+            {
+                "column_A": maximum,
+                "column_B": score,
+                "or_equal": True,
+                "ignore_row_if": "either_value_is_missing",
+            },
+        ),
+    )
+
+
 # --- wording shared by the rules -----------------------------------------------------------------
 
 

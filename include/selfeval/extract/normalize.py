@@ -44,16 +44,14 @@ _SPACE_IN_DECIMAL = re.compile(r"(?<=\d)\. +(?=\d)|(?<=\d) +\.(?=\d)")
 _SPACE_BEFORE_PCT = re.compile(r"(?<=\d) +(?=%)")
 # PDF exports that space decimal digits in threes: "1046.372 6" is 1046.3726
 _SPACE_DECIMAL_GROUP = re.compile(r"(?<![\d.])(\d+\.\d{3}) (\d{1,3})(?![\d.%])")
-_SPACE_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3})((?: \d{3})+)(?=\.\d)")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
 _WIDE_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:，\d{3})+")
 _WIDE_THOUSANDS_TAIL = re.compile(r"\.\d|\s*[万亿]?元")
 _OPERATORS = ((">=", "≥"), ("<=", "≤"), ("≧", "≥"), ("≦", "≤"), ("﹪", "%"), ("％", "%"))
 # Thousands groups are matched as whole runs and the tail tested once per run: a pattern with
-# the tail in a lookahead after the groups (_SPACE_THOUSANDS above, no longer used: remove it
-# once the reader rewrite has merged) backtracks through every group from every start, which
-# takes seconds on one long line of "1 234 234 …" (quadratic). Each run is joined only when the
-# tail follows it.
+# the tail in a lookahead after the groups backtracks through every group from every start,
+# which takes seconds on one long line of "1 234 234 …" (quadratic). Each run is joined only
+# when the tail follows it.
 _SPACE_THOUSANDS_RUN = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+")
 _SPACE_THOUSANDS_TAIL = re.compile(r"\.\d")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from selfeval.checks.rule import (
     Case,
     Derived,
-    Expect,
     Rendered,
     Row,
     Rule,
@@ -13,6 +12,7 @@ from selfeval.checks.rule import (
     num,
     where_en,
     where_zh,
+    within_max,
 )
 
 
@@ -41,18 +41,7 @@ RULE = Rule(
     description="an indicator's 得分 is ≥ 0 and ≤ its 分值 (exact)",
     columns={},
     derive=derive,
-    expectations=(
-        Expect("expect_column_values_to_be_between", {"column": "score", "min_value": 0}),
-        Expect(
-            "expect_column_pair_values_a_to_be_greater_than_b",
-            {
-                "column_A": "weight",
-                "column_B": "score",
-                "or_equal": True,
-                "ignore_row_if": "either_value_is_missing",
-            },
-        ),
-    ),
+    expectations=within_max("score", "weight"),
     message=message,
     params={},
 )

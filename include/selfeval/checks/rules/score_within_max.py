@@ -5,7 +5,6 @@ from __future__ import annotations
 from selfeval.checks.rule import (
     Case,
     Derived,
-    Expect,
     Rendered,
     Row,
     Rule,
@@ -13,6 +12,7 @@ from selfeval.checks.rule import (
     num,
     where_en,
     where_zh,
+    within_max,
 )
 from selfeval.checks.scoring import in_use
 from selfeval.record import Score
@@ -52,18 +52,7 @@ RULE = Rule(
         "counted_max": "its 分值",
     },
     derive=derive,
-    expectations=(
-        Expect("expect_column_values_to_be_between", {"column": "counted_score", "min_value": 0}),
-        Expect(
-            "expect_column_pair_values_a_to_be_greater_than_b",
-            {
-                "column_A": "counted_max",
-                "column_B": "counted_score",
-                "or_equal": True,
-                "ignore_row_if": "either_value_is_missing",
-            },
-        ),
-    ),
+    expectations=within_max("counted_score", "counted_max"),
     message=message,
     params={},
 )
