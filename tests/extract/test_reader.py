@@ -440,3 +440,16 @@ def test_a_target_over_three_cells_and_two_header_rows_printed_as_one() -> None:
         ("受助学生人数", D("1146"), D("1146"), D("10"), D("10"), "higher"),
         ("营养膳食供应覆盖率", D("100"), D("100"), D("10"), D("8"), "higher"),
     ]
+
+
+def test_rates_of_an_executed_amount_against_budgets_stated_earlier() -> None:
+    r = extract_text(
+        "调整后项目预算688.35万元，实际到位资金463.92万元。\n"
+        "12个项目实际支出451.08万元，占实际到位资金的97.23%，占调整后项目预算的65.53%。\n"
+        "全年预算收入1675.86万元。\n实际支出1622.09万元，支出完成全年预算的96.79%。"
+    )
+    assert [(_w(e.budget), _w(e.executed), e.rate_pct) for e in r.executions if e.rate_pct] == [
+        (D("1675.86"), D("1622.09"), D("96.79")),
+        (D("463.92"), D("451.08"), D("97.23")),
+        (D("688.35"), D("451.08"), D("65.53")),
+    ]

@@ -111,7 +111,9 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
         total = TotalScore(
             score=table_total.score, max=table_total.max, evidence=table_total.evidence
         )
-    executions = relations.find_executions(paragraphs) or find_executions(paragraphs)
+    executions = (
+        relations.find_executions(paragraphs) or find_executions(paragraphs)
+    ) + relations.executions_as_shares(paragraphs)
     record = Record(
         source=source,
         unit=find_unit(paragraphs),

@@ -366,6 +366,7 @@ def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
 
 def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
     out: list[Execution] = []
+    earlier: list[_Q] = []  # every quantity read so far in the report
     for para in paragraphs:
         qs = _quantities(para)
         by_sentence: dict[int, list[_Q]] = {}
@@ -373,20 +374,20 @@ def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
         for item in qs:
             clause += sum(item.context.count(ch) for ch in "。！？!?；;")
             by_sentence.setdefault(clause, []).append(item)
-        previous: list[_Q] = []
         for items in by_sentence.values():
             found = _execution(para, items)
             if isinstance(found, list):
                 out.extend(found)
             elif found is not None:
-                out.append(_budget_before(found, previous))
-            previous = items
+                out.append(_budget_before(found, earlier))
+            earlier.extend(items)
     return out
 
 
 def _budget_before(found: Execution, previous: Sequence[_Q]) -> Execution:
     """`全年预算数为X…；全年执行数为Y…，预算执行率为p%`: a rate and an executed amount whose budget
-    closed the clause before; taken when the arithmetic says so (Y ÷ X = p %)."""
+    was stated before (the clause before, or an earlier sentence: 全年预算收入X); taken, nearest
+    first, only when the arithmetic says so (Y ÷ X = p % within the printed precision)."""
     if found.budget is not None or found.executed is None or found.rate_pct is None:
         return found
     for item in reversed(previous):
@@ -394,7 +395,9 @@ def _budget_before(found: Execution, previous: Sequence[_Q]) -> Execution:
         if money is None or not _names(item.label, "budget") or not money.wan:
             continue
         computed = found.executed.wan / money.wan * 100
-        if abs(computed - found.rate_pct) <= Decimal("0.51"):
+        exp = found.rate_pct.as_tuple().exponent
+        allowed = Decimal(1).scaleb(exp if isinstance(exp, int) else 0) * Decimal("1.01")
+        if abs(computed - found.rate_pct) <= allowed:
             return replace(found, budget=money, label=_execution_label([item]))
     return found
 
@@ -910,4 +913,47 @@ def executions_summing(executions: Sequence[Execution]) -> list[Composition]:
                         )
                     )
                     break
+    return out
+
+
+_RATE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)的?\s*$")
+
+
+def executions_as_shares(paragraphs: Sequence[Paragraph]) -> list[Execution]:
+    """`实际支出451.08万元，占实际到位资金的97.23%，占调整后项目预算的65.53%`: an executed
+    amount's rate against each budget it names, the budget stated earlier in the report; taken
+    only when the arithmetic agrees (451.08 ÷ 463.92 = 97.23 %)."""
+    out: list[Execution] = []
+    earlier: list[_Q] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k, item in enumerate(qs):
+            spent = qs[k - 1] if k > 0 else None
+            m = _RATE_OF.search(item.context) if item.q.kind == "pct" else None
+            while spent is not None and spent.q.kind == "pct" and k > 1:
+                k -= 1
+                spent = qs[k - 1]  # 占A的p%，占B的q%: both rates of the same amount
+            if m is None or spent is None or spent.q.money is None:
+                continue
+            if not _names(spent.label, "executed"):
+                continue
+            for budget in reversed(earlier):
+                money = budget.q.money
+                if money is None or not money.wan or len(_cjk(budget.label) & _cjk(m.group(1))) < 2:
+                    continue
+                computed = spent.q.money.wan / money.wan * 100
+                exp = item.q.value.as_tuple().exponent
+                allowed = Decimal(1).scaleb(exp if isinstance(exp, int) else 0) * Decimal("1.01")
+                if abs(computed - item.q.value) <= allowed:
+                    out.append(
+                        Execution(
+                            label=m.group(1),
+                            budget=money,
+                            executed=spent.q.money,
+                            rate_pct=item.q.value,
+                            evidence=_evidence(para, spent.q.start, item.q.end),
+                        )
+                    )
+                    break
+        earlier.extend(qs)
     return out
