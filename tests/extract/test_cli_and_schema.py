@@ -58,6 +58,26 @@ def test_cli_json_output(seed_001: Path, tmp_path: Path) -> None:
     assert data["total_score"]["score"] == 97.38
 
 
+def test_cli_several_paths_one_array_and_every_file_tried(
+    seed_000: Path, seed_001: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.txt"
+    result = _cli(
+        "extract", str(seed_000), str(missing), str(seed_001), "--format", "json", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    data = json.loads(result.stdout)
+    assert [d.get("error") or d["total_score"]["score"] for d in data] == [
+        97,
+        "no such file",
+        97.38,
+    ]
+    assert data[1]["path"] == str(missing)
+    for record in (data[0], data[2]):
+        jsonschema.Draft202012Validator(SCHEMA).validate(record)
+    assert result.stderr.strip() == f"selfeval: {missing}: no such file"
+
+
 def test_cli_table_output(seed_000: Path, tmp_path: Path) -> None:
     result = _cli("extract", str(seed_000), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
