@@ -928,11 +928,9 @@ def executions_as_shares(paragraphs: Sequence[Paragraph]) -> list[Execution]:
     for para in paragraphs:
         qs = _quantities(para)
         for k, item in enumerate(qs):
-            spent = qs[k - 1] if k > 0 else None
             m = _RATE_OF.search(item.context) if item.q.kind == "pct" else None
-            while spent is not None and spent.q.kind == "pct" and k > 1:
-                k -= 1
-                spent = qs[k - 1]  # 占A的p%，占B的q%: both rates of the same amount
+            # 占A的p%，占B的q%: both rates are of the amount before the first of them
+            spent = next((q for q in reversed(qs[:k]) if q.q.kind != "pct"), None)
             if m is None or spent is None or spent.q.money is None:
                 continue
             if not _names(spent.label, "executed"):
