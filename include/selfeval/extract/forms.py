@@ -25,7 +25,7 @@ from selfeval.extract.grids import html_rows
 from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
-from selfeval.extract.quantities import read_measure, to_money
+from selfeval.extract.quantities import agrees_as_printed, read_measure, to_money
 from selfeval.extract.segment import is_glued, segment
 from selfeval.extract.statements import dimension_of
 from selfeval.record import (
@@ -295,16 +295,6 @@ def _value(token: str) -> Value | None:
     return None
 
 
-def _near(a: Decimal, b: Decimal, places: int) -> bool:
-    """`a` agrees with `b` within half a unit of the last printed digit (rounding or truncation)."""
-    return abs(a - b) <= Decimal(1).scaleb(-places) * Decimal("1.01")
-
-
-def _places(d: Decimal) -> int:
-    exp = d.as_tuple().exponent
-    return max(0, -exp) if isinstance(exp, int) else 0
-
-
 def _fit_funds(values: Sequence[Value], roles: Sequence[str]) -> dict[str, Value] | None:
     """Assign `values` (in order) to `roles` (in order); the arithmetic picks among assignments."""
     if not values:
@@ -337,7 +327,7 @@ def _plausibility(a: dict[str, Value]) -> float | None:
         score -= 3.0  # an execution rate over 300 % is a misreading, not a report
     if budget is not None and executed is not None and rate is not None and budget:
         computed = executed / budget * 100
-        score += 3.0 if _near(rate, computed, _places(rate)) else -1.0
+        score += 3.0 if agrees_as_printed(rate, computed) else -1.0
     mx, sc = num.get("max"), num.get("score")
     if mx is not None:
         score += 0.5 if mx <= 100 and mx == mx.to_integral_value() else -2.0

@@ -126,3 +126,11 @@ def read_measure(cell: str) -> Measure:
                     unit = unit[: -len(word)] or None
                 break
     return Measure(op, Decimal(m.group(1)), unit)
+
+
+def agrees_as_printed(stated: Decimal, computed: Decimal) -> bool:
+    """`stated` agrees with `computed` to the last digit it was printed with, whether the report
+    rounded or truncated (97.2 for 97.23, 50 for 49.88): the arithmetic test of a reading."""
+    exp = stated.as_tuple().exponent
+    places = max(0, -exp) if isinstance(exp, int) else 0
+    return abs(stated - computed) <= Decimal(1).scaleb(-places) * Decimal("1.01")

@@ -22,7 +22,7 @@ from functools import lru_cache
 from selfeval.extract.figures import clip
 from selfeval.extract.layout import Paragraph
 from selfeval.extract.lexicon import lexicon
-from selfeval.extract.quantities import Quantity, find_quantities
+from selfeval.extract.quantities import Quantity, agrees_as_printed, find_quantities
 from selfeval.record import (
     Change,
     Composition,
@@ -394,10 +394,7 @@ def _budget_before(found: Execution, previous: Sequence[_Q]) -> Execution:
         money = item.q.money
         if money is None or not _names(item.label, "budget") or not money.wan:
             continue
-        computed = found.executed.wan / money.wan * 100
-        exp = found.rate_pct.as_tuple().exponent
-        allowed = Decimal(1).scaleb(exp if isinstance(exp, int) else 0) * Decimal("1.01")
-        if abs(computed - found.rate_pct) <= allowed:
+        if agrees_as_printed(found.rate_pct, found.executed.wan / money.wan * 100):
             return replace(found, budget=money, label=_execution_label([item]))
     return found
 
@@ -939,10 +936,7 @@ def executions_as_shares(paragraphs: Sequence[Paragraph]) -> list[Execution]:
                 money = budget.q.money
                 if money is None or not money.wan or len(_cjk(budget.label) & _cjk(m.group(1))) < 2:
                     continue
-                computed = spent.q.money.wan / money.wan * 100
-                exp = item.q.value.as_tuple().exponent
-                allowed = Decimal(1).scaleb(exp if isinstance(exp, int) else 0) * Decimal("1.01")
-                if abs(computed - item.q.value) <= allowed:
+                if agrees_as_printed(item.q.value, spent.q.money.wan / money.wan * 100):
                     out.append(
                         Execution(
                             label=m.group(1),
