@@ -453,3 +453,26 @@ def test_rates_of_an_executed_amount_against_budgets_stated_earlier() -> None:
         (D("463.92"), D("451.08"), D("97.23")),
         (D("688.35"), D("451.08"), D("65.53")),
     ]
+
+
+def test_indicator_rows_whose_header_was_lost_are_read_by_their_own_arithmetic() -> None:
+    # a sheet flattened in cell order: no header survives, the rows are whole
+    r = extract_text(
+        "国家基本公共卫生服务 年度 总体 目标\n"
+        "指标5:学生体质健康达标率 95.00% 93.10% 3 2.8\n"
+        "修缮校舍面积 ≥1200 平方米 1260 平方米 6 项目 绩效 85 分\n"
+        "受益学生 4200人 4315人 8 12\n"
+        "收入 100万元 90万元，支出 80万元。\n"
+    )
+    assert _indicators(r) == [
+        ("指标5:学生体质健康达标率", D("95.00"), D("93.10"), D("3"), D("2.8"), None),
+        ("修缮校舍面积", D("1200"), D("1260"), None, D("6"), "higher"),
+        # 12 after 8 cannot be the score of a weight of 8: 8 is the score, 12 is not read
+        ("受益学生", D("4200"), D("4315"), None, D("8"), None),
+    ]
+
+
+def test_a_bare_number_straight_after_a_total_cue_is_the_total_score() -> None:
+    r = extract_text("项目名称 乡村道路养护 自评总分: 94 项目实施单位 某某镇\n")
+    assert r.total_score is not None and r.total_score.score == D("94")
+    assert extract_text("总分共计94项目中有3项未完成。\n").total_score is None

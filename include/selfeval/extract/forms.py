@@ -1033,10 +1033,73 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
         read = _new_lines(out, before)
         if read:
             out.table_lines.update(range(cells[start].line, max(read) + 1))
+    _read_headerless_rows(cells, out)
     for composition in read_amount_tables([(c.line, c.text) for c in cells]):
         out.compositions.append(composition)
         out.table_lines.add(composition.evidence.line)
     return out
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
+    """Indicator rows whose header did not survive the flattening (a sheet printed in cell
+    order): a name, a target and an actual measured in the same unit, then 分值 and 得分, or
+    得分 alone. A row is taken only where its own arithmetic holds: 得分 ≤ 分值 ≤ 100."""
+    rows: list[list[Cell]] = []
+    for cell in cells:
+        if cell.line in out.table_lines:
+            continue
+        if cell.row_start or not rows:
+            rows.append([])
+        rows[-1].append(cell)
+    for row in rows:
+        k = 0
+        while k + 3 < len(row):
+            taken = _headerless_at(row, k)
+            if taken is None:
+                k += 1
+                continue
+            indicator, k = taken
+            out.indicators.append(indicator)
+            out.table_lines.add(indicator.evidence.line)
+
+
+def _headerless_at(row: Sequence[Cell], k: int) -> tuple[Indicator, int] | None:
+    name = row[k]
+    if (
+        len(_CJK.findall(name.text)) < 3
+        or _value(name.text) is not None
+        or _is_prose(name.text)
+        or _MEASURE_START.match(name.text)
+    ):
+        return None
+    target, actual = read_measure(row[k + 1].text), read_measure(row[k + 2].text)
+    if (
+        target.value is None
+        or actual.value is None
+        or target.unit is None
+        or target.unit != actual.unit
+        or actual.op is not None
+        or not _MEASURE_START.match(row[k + 1].text)
+        or not _MEASURE_START.match(row[k + 2].text)
+    ):
+        return None
+    nums: list[Decimal] = []
+    for cell in row[k + 3 : k + 5]:
+        n = _num(cell.text)
+        if n is None or n > 100:
+            break
+        nums.append(n)
+    if not nums:
+        return None
+    if len(nums) == 2 and nums[1] <= nums[0]:
+        roles, end = ["target", "actual", "max", "score"], k + 5
+    else:
+        roles, end = ["target", "actual", "score"], k + 4
+    values = row[k + 1 : end]
+    return _indicator(name, values, roles, None, None, [], name.line), end
 
 
 def _sizes(out: FormFigures) -> tuple[int, int, int]:
