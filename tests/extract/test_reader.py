@@ -476,3 +476,21 @@ def test_a_bare_number_straight_after_a_total_cue_is_the_total_score() -> None:
     r = extract_text("项目名称 乡村道路养护 自评总分: 94 项目实施单位 某某镇\n")
     assert r.total_score is not None and r.total_score.score == D("94")
     assert extract_text("总分共计94项目中有3项未完成。\n").total_score is None
+
+
+def test_a_row_run_together_is_taken_apart_at_its_operator_and_level_words() -> None:
+    r = extract_text(
+        "绩效指标(90分)一级指标二级指标三级指标指标性质指标值度量单位完成值权重得分\n"
+        "产出指标数量指标参保人数覆盖率=100% 100% 30 30 服务次数≤6次 2次 30 28\n"
+        "效益指标社会效益指标群众满意率≥90% 95% 30 30\n"
+    )
+    assert [(i.level1, i.level2) for i in r.indicators] == [
+        ("产出指标", "数量指标"),
+        ("产出指标", "数量指标"),
+        ("效益指标", "社会效益指标"),
+    ]
+    assert _indicators(r) == [
+        ("参保人数覆盖率", D("100"), D("100"), D("30"), D("30"), "equal"),
+        ("服务次数", D("6"), D("2"), D("30"), D("28"), "lower"),
+        ("群众满意率", D("90"), D("95"), D("30"), D("30"), "higher"),
+    ]

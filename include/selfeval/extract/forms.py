@@ -58,6 +58,7 @@ _MEASURE_START = re.compile(
 )
 _HEADING = re.compile(r"^(?:#+|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _PROSE = re.compile(r"[，。；！？]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _is_prose(text: str) -> bool:
@@ -231,11 +232,49 @@ def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
         yield no, split_row(raw)
 
 
+_GLUED_TARGET = re.compile(
+    r"^(?P<label>.*[\u4e00-\u9fff)）])\s*(?P<measure>[≥≤=＝﹦<>≧≦]\s*\d[\d.]*\s*[%‰\u4e00-\u9fff]{0,3})$"
+)
+
+
+def _unglue(part: str) -> list[str]:
+    """A row printed with no separator between its cells: the name and its target
+    (缴费覆盖率=100%), and before the name the row's 一级 / 二级 labels (产出指标数量指标…).
+    Only a cell that starts a row and ends in an operator and a measure is taken apart: after a
+    name, 完成率≥90% is a target with its label."""
+    text = part.strip()
+    m = _GLUED_TARGET.match(text)
+    if m is None or len(text) > 60 or _PROSE.search(text):
+        return [part]
+    label, out = m.group("label"), []
+    lex = lexicon()
+    while True:
+        cut = next(
+            (
+                n
+                for n in range(min(len(label) - 2, 10), 1, -1)
+                if lex.is_level(normalize_line(label[:n])) and len(_CJK.findall(label[n:])) >= 2
+            ),
+            None,
+        )
+        if cut is None:
+            break
+        out.append(label[:cut])
+        label = label[cut:]
+    if len(_CJK.findall(label)) < 2 or lex.is_level(normalize_line(label)):
+        return [part]
+    return [*out, label, m.group("measure")]
+
+
 def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
     """The stream of non-empty cells of every line, in reading order."""
     out: list[Cell] = []
     for no, row in _rows(lines):
-        parts = _join_split_measures(row)
+        parts = []
+        for part in _join_split_measures(row):
+            # a row's name starts its line or follows the last row's values
+            starts_row = not parts or _value(normalize_line(parts[-1])) is not None
+            parts.extend(_unglue(part) if starts_row else [part])
         row_text = " | ".join(p for p in (normalize_line(x) for x in parts) if p)
         first = True
         for part in parts:
@@ -1038,9 +1077,6 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
         out.compositions.append(composition)
         out.table_lines.add(composition.evidence.line)
     return out
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
