@@ -270,7 +270,7 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
     """The stream of non-empty cells of every line, in reading order."""
     out: list[Cell] = []
     for no, row in _rows(lines):
-        parts = []
+        parts: list[str] = []
         for part in _join_split_measures(row):
             # a row's name starts its line or follows the last row's values
             starts_row = not parts or _value(normalize_line(parts[-1])) is not None
