@@ -494,3 +494,17 @@ def test_a_row_run_together_is_taken_apart_at_its_operator_and_level_words() -> 
         ("服务次数", D("6"), D("2"), D("30"), D("28"), "lower"),
         ("群众满意率", D("90"), D("95"), D("30"), D("30"), "higher"),
     ]
+
+
+def test_a_title_word_before_the_header_is_not_a_column() -> None:
+    # the title's 评分 (…评分表) reads like the 得分 column, which the header names again later
+    r = extract_text(
+        "附表2 项目绩效评价评分表 一级指标 二级指标 三级指标 分值 得分\n"
+        "项目决策(10分)  决策依据  立项程序规范性\n"
+        "5  4  绩效目标合理性\n"
+        "5  5  总分  10  9\n"
+    )
+    assert [(i.level1, i.name, i.weight, i.score) for i in r.indicators] == [
+        ("项目决策", "立项程序规范性", D("5"), D("4")),
+        ("项目决策", "绩效目标合理性", D("5"), D("5")),
+    ]

@@ -468,7 +468,9 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
             j += 1
             continue
         if role in roles and role not in ("note",):
-            break
+            if roles.index(role) != 0 or roles[1:2] not in (["level1"], ["level2"], ["name"]):
+                break
+            roles.remove(role)  # the first was a title's word (…评分表 一级指标 … 得分)
         roles.append(role)
         j += step
         end = j
