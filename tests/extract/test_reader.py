@@ -305,6 +305,19 @@ def test_funds_cells_run_together_are_split_by_the_arithmetic() -> None:
     ]
 
 
+def test_of_two_splits_that_agree_the_one_with_a_budget_like_its_start_wins() -> None:
+    # 48|48|48|10|100% and 4|84848|10|10|0% both "agree"; a rate of 0 agrees with anything small
+    # and a budget is rarely 20 000 times its start. 48|48|48|100% against 4|84|84|100%: the same.
+    r = extract_text(
+        "项目资金(万元)年初预算数全年预算数全年执行数分值执行率得分\n"
+        "年度资金总额48484810100%\n其中:当年财政拨款484848100%\n"
+    )
+    assert _executions(r) == [
+        ("年度资金总额", D("48"), D("48"), D("48"), D("100"), D("10"), None),
+        ("其中:当年财政拨款", D("48"), D("48"), D("48"), D("100"), None, None),
+    ]
+
+
 def test_a_blank_score_cell_stays_blank() -> None:
     r = extract_text(
         "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"

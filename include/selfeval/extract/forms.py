@@ -366,7 +366,15 @@ def _plausibility(a: dict[str, Value]) -> float | None:
         score -= 3.0  # an execution rate over 300 % is a misreading, not a report
     if budget is not None and executed is not None and rate is not None and budget:
         computed = executed / budget * 100
-        score += 3.0 if agrees_as_printed(rate, computed) else -1.0
+        if agrees_as_printed(rate, computed):
+            # a rate printed as 0 agrees with any small quotient: weak evidence
+            score += 3.0 if rate or not executed else 0.5
+        else:
+            score -= 1.0
+    initial = num.get("initial_budget")
+    if initial and budget:
+        # a year's budget is rarely a hundredth or a hundred times what it started as
+        score += 0.5 if Decimal("0.5") <= budget / initial <= 2 else -0.5
     mx, sc = num.get("max"), num.get("score")
     if mx is not None:
         score += 0.5 if mx <= 100 and mx == mx.to_integral_value() else -2.0
