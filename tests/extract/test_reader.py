@@ -521,3 +521,20 @@ def test_a_title_word_before_the_header_is_not_a_column() -> None:
         ("项目决策", "立项程序规范性", D("5"), D("4")),
         ("项目决策", "绩效目标合理性", D("5"), D("5")),
     ]
+
+
+def test_a_part_in_a_later_paragraph_joins_the_breakdown_its_share_agrees_with() -> None:
+    r = extract_text(
+        "2022年度部门整体支出2000.00万元。其中基本支出1200.00万元，占总支出的60.00%。\n"
+        "\n"
+        "2022年度项目支出800.00万元，占总支出的40.00%，主要用于道路养护。\n"
+        "\n"
+        "另有培训经费90.00万元，占总支出的5.00%。\n"
+    )
+    assert _compositions(r) == [
+        (
+            "部门整体支出",
+            D("2000.00"),
+            (("基本支出", D("1200.00"), D("60.00")), ("项目支出", D("800.00"), D("40.00"))),
+        )
+    ]

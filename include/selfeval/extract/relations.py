@@ -211,8 +211,32 @@ _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?的
 _SHARE_OF_PRINTED = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?\s*$")
 
 
+def _join_breakdown(found: list[Composition], whole: str, part: _Q, share: Decimal) -> int | None:
+    """`项目支出724.25万元，占总支出的45.65%` in a later paragraph: a part of a breakdown stated
+    earlier (总支出 1586.40 万元 … 其中基本支出 …), joined to it where the share agrees with
+    part ÷ total as printed. The index of the breakdown joined, or None."""
+    money = part.q.money
+    word = whole.removeprefix("总").removesuffix("总额")
+    if money is None or len(word) < 2:
+        return None
+    for n in range(len(found) - 1, -1, -1):
+        c = found[n]
+        if c.total is None or not c.total.wan or word not in c.label:
+            continue
+        if any(p.name == part.label or p.amount == money for p in c.parts):
+            continue
+        if not agrees_as_printed(share, money.wan / c.total.wan * 100):
+            continue
+        name = part.label or "其中"
+        found[n] = replace(
+            c, parts=(*c.parts, Part(name, lexicon().category_of(name), money, share))
+        )
+        return n
+    return None
+
+
 def _shares_of_named_totals(
-    paragraphs: Sequence[Paragraph], found: Sequence[Composition]
+    paragraphs: Sequence[Paragraph], found: list[Composition]
 ) -> list[Composition]:
     """`涉及资金7.85亿元，占项目支出总额的89.3%`: a part and its share of a total named there and
     stated earlier in the report (项目支出 8.79亿元), when no breakdown holds that part already."""
@@ -240,7 +264,12 @@ def _shares_of_named_totals(
                 or known.get(m.group(1))
                 or next((q for name, q in known.items() if name.endswith(m.group(1))), None)
             )
-            if whole is None or whole is part or whole.q.money is None:
+            if whole is None:
+                joined = _join_breakdown(found, m.group(1), part, item.q.value)
+                if joined is not None:
+                    held.add(part.q.money.wan)
+                continue
+            if whole is part or whole.q.money is None:
                 continue
             out.append(
                 Composition(
