@@ -538,3 +538,10 @@ def test_a_part_in_a_later_paragraph_joins_the_breakdown_its_share_agrees_with()
             (("基本支出", D("1200.00"), D("60.00")), ("项目支出", D("800.00"), D("40.00"))),
         )
     ]
+
+
+def test_zhixing_alone_names_the_executed_amount() -> None:
+    r = extract_text(
+        "年初预算800.00万元，年中调整后预算1000.00万元，全年执行950.00万元，执行率95%。\n"
+    )
+    assert _executions(r) == [("支出", D("800.00"), D("1000.00"), D("950.00"), D("95"), None, None)]

@@ -556,7 +556,7 @@ def _execution_label(items: Sequence[_Q]) -> str:
             for word in lexicon().words(concept):
                 if word in label:
                     label = label.replace(word, "")
-        label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|部门|年度|全年|累计)+", "", label)
+        label = re.sub(r"^(?:我[镇乡局街校院]|本单位|本部门|部门|年度|全年|年中|累计)+", "", label)
         label = re.sub(r"(?:总额|总数|累计)$", "", re.sub(r"[“”\"'‘’]", "", label))
         if len(label) >= 2:
             return label
