@@ -545,3 +545,23 @@ def test_zhixing_alone_names_the_executed_amount() -> None:
         "年初预算800.00万元，年中调整后预算1000.00万元，全年执行950.00万元，执行率95%。\n"
     )
     assert _executions(r) == [("支出", D("800.00"), D("1000.00"), D("950.00"), D("95"), None, None)]
+
+
+def test_a_year_total_after_its_parts_in_earlier_sentences() -> None:
+    # the parts of the 年初 amount (其中…) are not parts of the year's total
+    r = extract_text(
+        "2021年初预算收入900.00万元，其中：一般公共预算拨款850.00万元，政府性基金拨款50.00万元。"
+        "年中追加100.00万元，全年预算收入1000.00万元。\n"
+    )
+    assert _compositions(r) == [
+        (
+            "年初预算收入",
+            D("900.00"),
+            (("一般公共预算拨款", D("850.00"), None), ("政府性基金拨款", D("50.00"), None)),
+        ),
+        (
+            "预算收入",
+            D("1000.00"),
+            (("年初预算收入", D("900.00"), None), ("年中追加", D("100.00"), None)),
+        ),
+    ]

@@ -82,6 +82,10 @@ def find_quantities(text: str) -> list[Quantity]:
             kind = "score"
         elif unit.startswith("年") and len(num) == 4 and "." not in num:
             kind = "year"
+            if unit == "年" and text[m.end() : m.end() + 1] in ("初", "中", "末", "底"):
+                # 2020年初预算: the 年 opens 年初, the label that follows
+                found.append(Quantity(m.start(), m.end() - 1, value, kind, None, m.group(0)[:-1]))
+                continue
         elif unit:
             kind = "count"
         else:

@@ -165,6 +165,9 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
     return out + _shares_of_named_totals(paragraphs, out)
 
 
+_YEAR_TOTAL = re.compile(r"全年[\u4e00-\u9fff]{0,8}$")
+
+
 def _totals_after_parts(
     paragraphs: Sequence[Paragraph], found: Sequence[Composition]
 ) -> list[Composition]:
@@ -172,19 +175,23 @@ def _totals_after_parts(
     only when the parts add up to the total as printed (the arithmetic decides what belongs)."""
     out: list[Composition] = []
     totals = {c.total.wan for c in found if c.total is not None}
+    held = {p.amount.wan for c in found for p in c.parts if p.amount is not None}
     for para in paragraphs:
         qs = _quantities(para)
         for k, item in enumerate(qs):
             money = item.q.money
             if money is None or money.wan in totals or not item.label:
                 continue
-            if not any(w in item.label for w in ("合计", "总计")):
+            year_total = _YEAR_TOTAL.search(item.context) is not None
+            if not year_total and not any(w in item.label for w in ("合计", "总计")):
                 continue
             before = [
                 (q, q.q.money)
                 for q in qs[:k]
                 if q.q.money is not None
-                and q.sentence == item.sentence
+                # 合计 sums its sentence; 全年… may sum the sentences before it
+                and (q.sentence == item.sentence or year_total)
+                and q.q.money.wan not in held  # a part of a part (其中…) is not a part
                 and not re.search(r"[(（][^)）]*$", q.context)  # not inside (其中…)
                 and not _is_change(q)
             ]
