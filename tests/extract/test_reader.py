@@ -565,3 +565,18 @@ def test_a_year_total_after_its_parts_in_earlier_sentences() -> None:
             (("年初预算收入", D("900.00"), None), ("年中追加", D("100.00"), None)),
         ),
     ]
+
+
+def test_a_weight_glued_to_its_target_is_cut_where_the_target_meets_the_actual() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t分值\t年度指标值\t全年实际值\t得分\n"
+        "产出指标\t数量指标\t维修道路里程\t612公里\t12.5公里\t6\n"
+        "产出指标\t成本指标\t单位维修成本\t43.2万元\t3.1万元\t4\n"
+        "产出指标\t数量指标\t培训人次\t1500人次\t498人次\t10\n"
+    )
+    assert _indicators(r) == [
+        ("维修道路里程", D("12"), D("12.5"), D("6"), D("6"), None),
+        ("单位维修成本", D("3.2"), D("3.1"), D("4"), D("4"), None),
+        # no cut leaves a target near 498: 1500 stays as printed
+        ("培训人次", D("1500"), D("498"), None, D("10"), None),
+    ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -811,6 +811,7 @@ def _read_indicators(
             )
             j = name_at + 1 + count
             continue
+        vals, assigned = _weight_glued_to_target(vals, assigned, value_roles)
         out.indicators.append(
             _indicator(
                 cells[name_at],
@@ -829,6 +830,49 @@ def _read_indicators(
                 Score(name, None, "subtotal", dimension_of(name), mx, None, _evidence(cells[i]))
             )
     return j
+
+
+_LEADING_DIGITS = re.compile(r"^(\d+(?:\.\d+)?)(.*)$")
+
+
+def _weight_glued_to_target(
+    vals: Sequence[Cell], roles: Sequence[str], value_roles: Sequence[str]
+) -> tuple[Sequence[Cell], tuple[str, ...]]:
+    """分值 printed against the target with no separator (`412万元` = 4 | 12万元 before an actual
+    of 12万元): where the 分值 column comes just before the target's and the row has no 分值,
+    the cut that leaves a target nearest the actual (same unit) gives both; 分值 ≥ 得分 ≤ 100."""
+    roles = tuple(roles)
+    if "max" in roles or "target" not in roles or "actual" not in roles:
+        return vals, roles
+    at = value_roles.index("target") if "target" in value_roles else -1
+    if at < 1 or value_roles[at - 1] != "max":
+        return vals, roles
+    t_at, a_at = roles.index("target"), roles.index("actual")
+    target, actual = vals[t_at], read_measure(vals[a_at].text)
+    m = _LEADING_DIGITS.match(target.text)
+    if m is None or actual.value is None or not actual.value or actual.op is not None:
+        return vals, roles
+    score = _num(vals[roles.index("score")].text) if "score" in roles else None
+    digits, rest = m.group(1), m.group(2)
+    best: tuple[Decimal, str, str] | None = None
+    for cut in range(1, min(4, len(digits))):
+        weight, left = digits[:cut], digits[cut:]
+        if "." in weight or (left[0] == "0" and not left.startswith("0.")):
+            continue
+        w, t = Decimal(weight), read_measure(left + rest)
+        if not 0 < w <= 100 or (score is not None and score > w) or t.value is None:
+            continue
+        if t.unit != actual.unit or not t.value:
+            continue
+        gap = max(t.value, actual.value) / min(t.value, actual.value)
+        if gap <= 2 and (best is None or gap < best[0]):
+            best = (gap, weight, left + rest)
+    if best is None:
+        return vals, roles
+    _, weight, rest_text = best
+    cells = list(vals)
+    cells[t_at : t_at + 1] = [replace(target, text=weight), replace(target, text=rest_text)]
+    return cells, (*roles[:t_at], "max", *roles[t_at:])
 
 
 def _take_level(
