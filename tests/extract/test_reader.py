@@ -580,3 +580,14 @@ def test_a_weight_glued_to_its_target_is_cut_where_the_target_meets_the_actual()
         # no cut leaves a target near 498: 1500 stays as printed
         ("培训人次", D("1500"), D("498"), None, D("10"), None),
     ]
+
+
+def test_a_row_printed_after_a_notes_sentence_on_the_same_line() -> None:
+    r = extract_text(
+        "按完成比例计分,结果取整。 道路验收合格率 100% 98% 9\n"
+        "按季度考核,逾期扣分。 群众满意度 ≥90% 96% 10\n"
+    )
+    assert _indicators(r) == [
+        ("道路验收合格率", D("100"), D("98"), None, D("9"), None),
+        ("群众满意度", D("90"), D("96"), None, D("10"), "higher"),
+    ]

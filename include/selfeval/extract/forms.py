@@ -146,6 +146,12 @@ def split_row(raw: str) -> list[str]:
         if header and len(pieces) > len(tokens) and not _PROSE.search(_head_of(pieces)):
             candidates.append(pieces)
     if not candidates:
+        tail = re.split(r"[。；;]", line)[-1]
+        if tail.strip() and tail != line and not _PROSE.search(tail):
+            # a note's sentence, then the next row on the same printed line
+            cells = split_row(tail)
+            if len(cells) >= 3:
+                return [line[: len(line) - len(tail)].strip(), *cells]
         return [line]
     # a header printed with letter spacing (`绩 效 指 标一级指标…`) cuts better by its words
     return max(
