@@ -591,3 +591,19 @@ def test_a_row_printed_after_a_notes_sentence_on_the_same_line() -> None:
         ("道路验收合格率", D("100"), D("98"), None, D("9"), None),
         ("群众满意度", D("90"), D("96"), None, D("10"), "higher"),
     ]
+
+
+def test_a_blocks_maximum_printed_in_its_title() -> None:
+    r = extract_text(
+        "预算执行情况(万元)(20分)\t预算数(A)\t执行数(B)\t执行率(B/A)\t得分(20分*执行率)\n"
+        "年度财政资金总额\t200\t150\t75%\t15\n"
+        "年度绩效目标(80分)\t一级指标\t二级指标\t三级指标\t年初目标值(A)\t实际完成值(B)\t得分\n"
+        "\t产出指标\t数量指标\t修缮校舍\t10处\t10处\t40\n"
+    )
+    assert _executions(r) == [
+        ("年度财政资金总额", None, D("200"), D("150"), D("75"), D("20"), D("15"))
+    ]
+    assert [(s.kind, s.group, s.max, s.score) for s in r.scores] == [
+        ("subtotal", "预算执行", D("20"), D("15")),
+        ("subtotal", "年度绩效目标", D("80"), None),
+    ]

@@ -429,6 +429,8 @@ class _Header:
     roles: list[str]
     kind: str  # "funds" or "indicators"
     stream: bool = False  # printed one cell per line: line ends say nothing about rows
+    block_max: Decimal | None = None  # 预算执行情况(万元)(20分): the block's 分值 in its title
+    title: Cell | None = None  # the cell that printed it
 
 
 def _strip_parens(text: str) -> str:
@@ -502,10 +504,29 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
         # indicators (those sit a level deeper, under 三级指标, or carry targets)
         return _Header(roles, "scores", stream), j
     if kinds & {"target", "actual", "name"} or (labels and kinds & {"max", "score"}):
-        return _Header(roles, "indicators", stream), j
+        indicators = _Header(roles, "indicators", stream)
+        return (_titled(indicators, cells, i, lex) if measured else indicators), j
     if kinds & {"executed", "rate", "budget"} and len(kinds & set(FUNDS_ROLES)) >= 3:
-        return _Header([r for r in roles if r in FUNDS_ROLES], "funds"), j
+        funds = [r for r in roles if r in FUNDS_ROLES]
+        header = _Header(funds, "funds")
+        return (header if "max" in funds else _titled(header, cells, i, lex)), j
     return None
+
+
+def _titled(header: _Header, cells: Sequence[Cell], i: int, lex: Lexicon) -> _Header:
+    """The block's 分值 printed in its title just before the header: 预算执行情况(万元)(20分),
+    年度绩效目标(80分) — not a 一级指标's own (产出指标(40分)), which its rows carry."""
+    for cell in cells[max(0, i - 2) : i + 1]:
+        m = _GROUP_MAX.search(cell.text)
+        name = _strip_parens(cell.text).strip()
+        if (
+            m
+            and 2 <= len(_CJK.findall(name)) <= len(name) <= 12
+            and not _PROSE.search(cell.text)
+            and not lex.is_level(name)
+        ):
+            return replace(header, block_max=Decimal(m.group(1)), title=cell)
+    return header
 
 
 def _funds_label(lex: Lexicon, text: str) -> tuple[str, str] | None:
@@ -584,6 +605,8 @@ def _read_funds(
         assign = _fit_funds(values, header.roles) if values else None
         if assign and any(v.number is not None for v in assign.values()):
             num = {r: v.number for r, v in assign.items()}
+            if header.block_max is not None and not dimension_done:
+                num["max"] = header.block_max  # the block's first row carries its 分值
             rate = num.get("rate")
             if not dimension_done and (num.get("max") is not None or num.get("score") is not None):
                 # the funds block is the form's 预算执行 item: its 分值 and 得分 count in 总分
@@ -1129,6 +1152,19 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
             i = _read_funds(cells, after, header, unit_here, out, lex)
         else:
             i = max(after, _read_indicators(cells, after, header, out, lex))
+            if header.title is not None and header.block_max is not None:
+                name = _strip_parens(header.title.text).strip()
+                out.scores.append(
+                    Score(
+                        name,
+                        None,
+                        "subtotal",
+                        dimension_of(name),
+                        header.block_max,
+                        None,
+                        _evidence(header.title),
+                    )
+                )
         read = _new_lines(out, before)
         if read:
             out.table_lines.update(range(cells[start].line, max(read) + 1))
