@@ -607,3 +607,18 @@ def test_a_blocks_maximum_printed_in_its_title() -> None:
         ("subtotal", "预算执行", D("20"), D("15")),
         ("subtotal", "年度绩效目标", D("80"), None),
     ]
+
+
+def test_a_group_whose_name_was_lost_is_a_group_not_an_indicator() -> None:
+    r = extract_text(
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+        "(60分)\n"
+        "数量指标 指标1:办理案件数 ≥900件 1036件 30 30\n"
+        "质量指标 指标1:结案率 ≥95% 97% 30 28\n"
+        "总分 60 58\n"
+    )
+    assert [i.name for i in r.indicators] == ["指标1:办理案件数", "指标1:结案率"]
+    assert [(s.kind, s.max, s.score) for s in r.scores] == [
+        ("total", D("60"), D("58")),
+        ("subtotal", D("60"), None),
+    ]

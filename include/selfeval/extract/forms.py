@@ -957,6 +957,8 @@ def _best_row(
         if lex.is_level(name.text):
             prefix -= 1.5
         has_weight = _GROUP_MAX.search(name.text) is not None
+        if has_weight and not _CJK.search(_GROUP_MAX.sub("", name.text).replace("分", "")):
+            continue  # (50分) alone: a group whose name the flattening lost, not an indicator
         for count in range(len(value_roles), -1, -1):
             vals = cells[name_at + 1 : name_at + 1 + count]
             if len(vals) < count:
