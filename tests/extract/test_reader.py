@@ -622,3 +622,22 @@ def test_a_group_whose_name_was_lost_is_a_group_not_an_indicator() -> None:
         ("total", D("60"), D("58")),
         ("subtotal", D("60"), None),
     ]
+
+
+def test_each_level_with_its_own_fenzhi_column() -> None:
+    # 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 评价标准 | 得分, merged cells left blank
+    r = extract_text(
+        "一级指标\t分值\t二级指标\t分值\t三级指标\t分值\t评价标准\t得分\n"
+        "投入\t15\t预算配置\t15\t在职人员控制率\t8\t不突破编制得满分\t8\n"
+        "\t\t\t\t三公经费变动率\t7\t不增长得7分\t6\n"
+        "过程\t40\t预算执行\t40\t预算完成率\t40\t全部完成得满分\t38\n"
+    )
+    assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in r.indicators] == [
+        ("投入", "预算配置", "在职人员控制率", D("8"), D("8")),
+        ("投入", "预算配置", "三公经费变动率", D("7"), D("6")),
+        ("过程", "预算执行", "预算完成率", D("40"), D("38")),
+    ]
+    assert [(s.kind, s.group, s.max) for s in r.scores] == [
+        ("subtotal", "投入", D("15")),
+        ("subtotal", "过程", D("40")),
+    ]

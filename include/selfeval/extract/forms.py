@@ -483,7 +483,9 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
             misses += 1
             j += 1
             continue
-        if role in roles and role not in ("note",):
+        if role == "max" and roles and roles[-1] in ("level1", "level2"):
+            role = "group_max"  # 一级指标 | 分值 | 二级指标 | 分值: each level's own 分值
+        if role in roles and role not in ("note", "group_max"):
             if roles.index(role) != 0 or roles[1:2] not in (["level1"], ["level2"], ["name"]):
                 break
             roles.remove(role)  # the first was a title's word (…评分表 一级指标 … 得分)
@@ -492,6 +494,10 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
         end = j
         misses = 0
     j = end
+    labelled = [n for n, r in enumerate(roles) if r in ("level1", "level2", "name")]
+    for n, r in enumerate(roles):
+        if r == "group_max" and (not labelled or n > labelled[-1]) and "max" not in roles:
+            roles[n] = "max"  # 一级指标 | 二级指标 | 分值: the last level's 分值 is the item's
     kinds = set(roles)
     if len(roles) < 3:
         return None
@@ -527,6 +533,54 @@ def _titled(header: _Header, cells: Sequence[Cell], i: int, lex: Lexicon) -> _He
         ):
             return replace(header, block_max=Decimal(m.group(1)), title=cell)
     return header
+
+
+def _with_group_maxima(
+    cells: Sequence[Cell], start: int, header: _Header
+) -> tuple[list[Cell], list[int]]:
+    """Under 一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 评价标准 | 得分, a row opens with
+    label | number pairs for its groups, read as `投入(12分)`. Read from the row's right end:
+    得分, then the criteria, then the item's 分值 and name; the pairs before the name are groups.
+    The cells after `start` with those pairs joined, and each new cell's index in `cells`."""
+    groups = header.roles.count("group_max")
+    merged: list[Cell] = []
+    back: list[int] = []
+    k = start
+    while k < len(cells):
+        end = k + 1
+        while end < len(cells) and not cells[end].row_start:
+            end += 1
+        row = cells[k:end]
+
+        def is_num(n: int, row: Sequence[Cell] = row) -> bool:
+            return n >= 0 and _num(row[n].text) is not None
+
+        at = len(row) - 1
+        if is_num(at):
+            at -= 1  # 得分
+        if at >= 1 and not is_num(at) and is_num(at - 1):
+            at -= 1  # the criteria
+        pairs = 0
+        if is_num(at) and at >= 1 and not is_num(at - 1):
+            name_at = at - 1
+            while (
+                pairs < groups
+                and 2 * pairs + 1 < name_at
+                and not is_num(2 * pairs)
+                and is_num(2 * pairs + 1)
+                and len(row[2 * pairs].text) <= 20
+            ):
+                pairs += 1
+            pairs = pairs if 2 * pairs == name_at else 0
+        for n, cell in enumerate(row):
+            if n < 2 * pairs and n % 2 == 1:
+                continue
+            if n < 2 * pairs:
+                cell = replace(cell, text=f"{cell.text}({row[n + 1].text}分)")
+            merged.append(cell)
+            back.append(k + n)
+        k = end
+    return merged, back
 
 
 def _funds_label(lex: Lexicon, text: str) -> tuple[str, str] | None:
@@ -1119,6 +1173,9 @@ def _read_total(
     group: dict[str, Decimal | None],
 ) -> int:
     nums, k = _numbers_after(cells, j)
+    wanted = sum(1 for r in value_roles if r in ("max", "score"))
+    if wanted and len(nums) > wanted:
+        nums = nums[-wanted:]  # 合计 | 100 | | 100 | 97: a group's 分值 column comes first
     mx, sc = _max_score(nums, value_roles)
     ev = _evidence(cells[j])
     if mx is not None or sc is not None:
@@ -1152,6 +1209,10 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
         if header.kind == "funds":
             unit_here = _unit_near(cells, i, money_unit)
             i = _read_funds(cells, after, header, unit_here, out, lex)
+        elif "group_max" in header.roles:
+            merged, back = _with_group_maxima(cells, after, header)
+            read_to = _read_indicators(merged, 0, header, out, lex)
+            i = max(after, back[read_to] if read_to < len(back) else len(cells))
         else:
             i = max(after, _read_indicators(cells, after, header, out, lex))
             if header.title is not None and header.block_max is not None:
