@@ -151,7 +151,7 @@ def test_sqlite_gets_wal_and_foreign_keys(tmp_path: Path) -> None:
 
 def test_importing_the_warehouse_stays_cheap() -> None:
     code = (
-        "import sys, selfeval.warehouse, selfeval.pipeline, selfeval.commands.load, "
+        "import sys, selfeval.warehouse, selfeval.intake, selfeval.commands.load, "
         "selfeval.commands.db; print(sorted(m for m in ('sqlalchemy', 'alembic', 'pandas', "
         "'great_expectations') if m in sys.modules))"
     )
