@@ -20,7 +20,8 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -304,6 +305,15 @@ def read(
     return record
 
 
+@contextmanager
+def _holding(share: Share | None, item: InboxFile, keep_original: bool) -> Iterator[None]:
+    """Hold the scan's claim on `item` while the block runs, then release it (`_release`)."""
+    try:
+        yield
+    finally:
+        _release(share, item, keep_original)
+
+
 def _release(share: Share | None, item: InboxFile, keep_original: bool) -> None:
     """Give up the scan's claim on a file that reached its final state (or failed, or was
     deferred): the next run may take it. A file named on the command line was never claimed."""
@@ -365,94 +375,64 @@ def commit(
     `keep_original` is for files named on the command line rather than dropped in the inbox:
     they are copied to archive/ or rejected/, never moved, and were never claimed.
     """
-    try:
-        return _commit(
-            engine,
-            share,
-            item,
-            record,
-            checked,
-            received_at=received_at,
-            keep_original=keep_original,
-        )
-    finally:
-        _release(share, item, keep_original)  # loaded, rejected, or failed: the next run may retry
-
-
-def _commit(
-    engine: Engine,
-    share: Share | None,
-    item: InboxFile,
-    record: Record,
-    checked: Checked,
-    *,
-    received_at: datetime,
-    keep_original: bool,
-) -> IntakeResult:
     from selfeval.alerts import Queued, queue_feedback_in, write_feedback_files
     from selfeval.errors import RejectedReport
     from selfeval.warehouse import load_submission
 
-    if isinstance(checked, str):
-        return reject(
-            engine,
-            share,
-            item,
-            checked,
-            received_at=received_at,
-            record=record,
-            keep_original=keep_original,
-        )
-    shown = encodable_name(item.relative)
-    queued: list[Queued] = []
+    rejected = functools.partial(
+        reject, engine, share, item, received_at=received_at, record=record,
+        keep_original=keep_original,
+    )  # fmt: skip
+    with _holding(share, item, keep_original):  # final, or failed: the next run may retry
+        if isinstance(checked, str):
+            return rejected(checked)
+        shown = encodable_name(item.relative)
+        queued: list[Queued] = []
 
-    def queue_within(conn: Connection, submission_id: int) -> None:
-        queued.append(queue_feedback_in(conn, submission_id))
-        _checkpoint("queued")  # inside the transaction, before the commit
+        def queue_within(conn: Connection, submission_id: int) -> None:
+            queued.append(queue_feedback_in(conn, submission_id))
+            _checkpoint("queued")  # inside the transaction, before the commit
 
-    try:
-        loaded = load_submission(
-            engine, record, checked, received_at=received_at, file_name=shown, within=queue_within
+        try:
+            loaded = load_submission(
+                engine,
+                record,
+                checked,
+                received_at=received_at,
+                file_name=shown,
+                within=queue_within,
+            )
+        except RejectedReport as exc:
+            return rejected(exc.reason)
+        _checkpoint("loaded")
+        files: tuple[str, ...] = ()
+        archived: Path | None = None
+        if share is not None:
+            files = write_feedback_files(engine, share, loaded.submission_id)
+            _checkpoint("feedback-written")
+            # archive the bytes that were loaded; a file saved over since waits for the next scan
+            archived = archive_file(
+                share, replace(item, sha256=record.source.sha256), keep_original=keep_original
+            )
+            _checkpoint("archived")
+        duplicate = loaded.status == "duplicate"
+        every: tuple[Finding, ...] = () if duplicate else (*checked, *loaded.findings)
+        return IntakeResult(
+            relative=shown,
+            sha256=record.source.sha256,
+            outcome="duplicate" if duplicate else "loaded",
+            submission_id=loaded.submission_id,
+            unit_name=queued[-1].unit_name if queued else None,
+            reason=None
+            if archived or share is None
+            else "changed since it was read: left in the inbox for the next run",
+            stored_at=str(archived) if archived else None,
+            feedback_files=files,
+            new_alert_ids=queued[-1].new_alert_ids if queued else (),
+            version=loaded.version,
+            superseded=loaded.superseded,
+            findings=every,
         )
-    except RejectedReport as exc:
-        return reject(
-            engine,
-            share,
-            item,
-            exc.reason,
-            received_at=received_at,
-            record=record,
-            keep_original=keep_original,
-        )
-    _checkpoint("loaded")
-    files: tuple[str, ...] = ()
-    archived: Path | None = None
-    if share is not None:
-        files = write_feedback_files(engine, share, loaded.submission_id)
-        _checkpoint("feedback-written")
-        # archive the bytes that were loaded; a file saved over since then waits for the next scan
-        archived = archive_file(
-            share, replace(item, sha256=record.source.sha256), keep_original=keep_original
-        )
-        _checkpoint("archived")
-    duplicate = loaded.status == "duplicate"
-    every: tuple[Finding, ...] = () if duplicate else (*checked, *loaded.findings)
-    return IntakeResult(
-        relative=shown,
-        sha256=record.source.sha256,
-        outcome="duplicate" if duplicate else "loaded",
-        submission_id=loaded.submission_id,
-        unit_name=queued[-1].unit_name if queued else None,
-        reason=None
-        if archived or share is None
-        else "changed since it was read: left in the inbox for the next run",
-        stored_at=str(archived) if archived else None,
-        feedback_files=files,
-        new_alert_ids=queued[-1].new_alert_ids if queued else (),
-        version=loaded.version,
-        superseded=loaded.superseded,
-        findings=every,
-    )
 
 
 def reject(
