@@ -23,17 +23,7 @@ from __future__ import annotations
 from airflow.sdk import dag
 
 from selfeval import settings
-from selfeval_tasks import (
-    DEFAULT_ARGS,
-    START_DATE,
-    check,
-    deliver,
-    extract,
-    load,
-    prepare,
-    scan,
-    watcher,
-)
+from selfeval_airflow.tasks import DEFAULT_ARGS, START_DATE, deliver, intake_files, prepare
 
 
 @dag(
@@ -48,10 +38,7 @@ from selfeval_tasks import (
 )
 def selfeval_intake() -> None:
     share_root = prepare()
-    read = extract.partial(share_root=share_root).expand(item=scan(share_root))
-    files = load.partial(share_root=share_root).expand(checked=check(read))
-    files >> deliver(share_root)
-    [read, files] >> watcher()
+    intake_files(share_root) >> deliver(share_root)
 
 
 selfeval_intake()

@@ -15,7 +15,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from selfeval.errors import SelfevalError, printable
+from selfeval.errors import SelfevalError
+from selfeval.names import printable
 
 COMMANDS: dict[str, str] = {
     "extract": "read one report and print its record",

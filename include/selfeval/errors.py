@@ -2,34 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import unicodedata
-
-
-def printable(text: str) -> str:
-    """`text` with control and bidi-override characters escaped, safe to print in one line."""
-    return "".join(
-        f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text
-    )
-
-
-def encodable_name(name: str) -> str:
-    """A file name as text that UTF-8 (JSON, the warehouse, a terminal) can encode.
-
-    A name that was not valid UTF-8 on disk reaches Python with surrogate escapes, which no
-    UTF-8 encoder accepts: its bytes are shown as "\\xff" instead, as in the inbox's reason files.
-    Anything else is kept as it is.
-    """
-    try:
-        raw = os.fsencode(name)
-    except UnicodeEncodeError:  # a surrogate that no file name decoded into
-        raw = name.encode("utf-8", "backslashreplace")
-    return raw.decode("utf-8", "backslashreplace")
-
-
-def display_name(name: str) -> str:
-    """A file name as one printable line: `encodable_name`, then `printable`."""
-    return printable(encodable_name(name))
+from selfeval.names import display_name
 
 
 class SelfevalError(Exception):

@@ -1,4 +1,6 @@
-"""The shared folder submitters drop reports into, and what happens to each file there.
+"""The shared folder submitters drop reports into: its layout and the file-system work on it
+(scan, read the bytes scanned, archive, reject, claim). No SQL and no reading of reports: the
+order of the steps and the warehouse belong to `selfeval.intake`.
 
 Layout under the root (settings names every folder)::
 
@@ -19,34 +21,25 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import hashlib
 import json
 import os
 import shutil
 import stat
-import tempfile
 import time
-import unicodedata
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from selfeval import settings
-from selfeval.errors import ConfigError, SelfevalError, encodable_name, printable
-
-if TYPE_CHECKING:
-    from selfeval.findings import Finding
-    from selfeval.record import Record
+from selfeval.errors import ChangedSinceScan, ConfigError, SelfevalError, UnreadableReport
+from selfeval.names import encodable_name, safe_name
 
 # Files an editor or a copy in progress leaves behind: picking them up would load half a report.
 _TRANSIENT_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp")
 _TRANSIENT_PREFIXES = (".", "~$", "~")
-# 255 bytes is the usual file-name limit; keep well under it so prefixes and suffixes still fit.
-_SAFE_NAME_MAX_BYTES = 120
-_SUFFIX_MAX_CHARS = 12
 _HARD_LINK = "a hard link to a file elsewhere, not a file of its own: copy the file instead"
 
 
@@ -202,37 +195,6 @@ def open_share(
     return prepare_share(resolve_share(value, environ=environ))
 
 
-# --- names ---------------------------------------------------------------------------------------
-
-
-def safe_name(name: str) -> str:
-    """A file name that is safe to create anywhere: one component, printable, bounded length.
-
-    Keeps the readable part (Chinese included) so people recognise their file; control and
-    format characters, separators and undecodable bytes become "_"; leading dots are dropped so
-    nothing turns hidden; the suffix survives truncation.
-    """
-    text = unicodedata.normalize("NFC", name)
-    chars: list[str] = []
-    for ch in text:
-        if ch in "/\\:" or unicodedata.category(ch).startswith("C") or ch in "\u2028\u2029":
-            chars.append("_")
-        else:
-            chars.append(ch)
-    cleaned = "".join(chars).strip().lstrip(".").strip()
-    if cleaned in ("", "_", "__"):
-        cleaned = "file"
-    stem, dot, suffix = cleaned.rpartition(".")
-    if not dot or not stem or len(suffix) > _SUFFIX_MAX_CHARS or " " in suffix:
-        stem, suffix = cleaned, ""
-    tail = f".{suffix}" if suffix else ""
-    budget = _SAFE_NAME_MAX_BYTES - len(tail.encode("utf-8"))
-    encoded = stem.encode("utf-8")
-    if len(encoded) > budget:
-        stem = encoded[:budget].decode("utf-8", errors="ignore").rstrip() or "file"
-    return stem + tail
-
-
 # --- scanning ------------------------------------------------------------------------------------
 
 
@@ -281,7 +243,7 @@ def _walk(inbox: Path) -> Iterator[tuple[Path, str]]:
 def scan_inbox(share: Share, *, processed: Collection[str] = frozenset()) -> InboxScan:
     """Find report candidates in inbox/ (recursively), by content hash. Reads, never moves.
 
-    `processed` holds the hashes already in the warehouse (`processed_hashes(engine)`); a file
+    `processed` holds the hashes already in the warehouse (`warehouse.processed_hashes`); a file
     with such a hash, or a second copy of a file seen earlier in this scan, is a duplicate.
     Symbolic links, special files and oversized files are refused without being opened.
     """
@@ -300,65 +262,96 @@ def scan_inbox(share: Share, *, processed: Collection[str] = frozenset()) -> Inb
                 Refused(str(path), relative, "the file name is not valid text (UTF-8): rename it")
             )
             continue
-        try:
-            info = path.lstat()
-        except FileNotFoundError:
-            continue  # removed while we were scanning: nothing to do
         if _is_transient(path.name):
             # An upload or an editor's file in progress; one left for hours is told, not ignored.
-            why = _transient_reason(path.name, info, now)
+            try:
+                why = _transient_reason(path.name, path.lstat(), now)
+            except FileNotFoundError:
+                continue
             if why is not None:
                 refused.append(Refused(str(path), relative, why))
             continue
-        if stat.S_ISLNK(info.st_mode):
-            refused.append(Refused(str(path), relative, "a symbolic link, not a file"))
-            continue
-        if not stat.S_ISREG(info.st_mode):
-            refused.append(Refused(str(path), relative, "not a regular file"))
-            continue
-        if info.st_nlink > 1:
-            refused.append(Refused(str(path), relative, _HARD_LINK))
-            continue
-        if info.st_size > settings.MAX_REPORT_BYTES:
-            refused.append(
-                Refused(
-                    str(path),
-                    relative,
-                    f"too large for a report: {info.st_size} bytes "
-                    f"(limit {settings.MAX_REPORT_BYTES})",
-                )
-            )
-            continue
-        try:
-            digest = file_sha256(path)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            refused.append(Refused(str(path), relative, f"cannot be read: {exc.strerror or exc}"))
-            continue
-        item = InboxFile(
-            path=str(path),
-            relative=relative,
-            sha256=digest,
-            size=info.st_size,
-            device=info.st_dev,
-            inode=info.st_ino,
-            mtime_ns=info.st_mtime_ns,
-        )
-        if digest in seen:
-            duplicates.append(item)
+        found = inspect_file(path, relative)
+        if found is None:
+            continue  # removed while we were scanning: nothing to do
+        if isinstance(found, Refused):
+            refused.append(found)
+        elif found.sha256 in seen:
+            duplicates.append(found)
         else:
-            seen.add(digest)
-            new.append(item)
+            seen.add(found.sha256)
+            new.append(found)
     return InboxScan(tuple(new), tuple(duplicates), tuple(refused))
 
 
-def processed_hashes(engine: Any) -> set[str]:
-    """The content hashes the warehouse already holds (table `submission`, column sha256)."""
-    from sqlalchemy import text
+def inspect_file(path: Path, relative: str) -> InboxFile | Refused | None:
+    """One candidate: hashed when it is a regular file of its own within the size limit, else
+    refused without being opened; None when it is gone. The scan and `selfeval load` both ask."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return Refused(str(path), relative, "a symbolic link, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        return Refused(str(path), relative, "not a regular file")
+    if info.st_nlink > 1:
+        return Refused(str(path), relative, _HARD_LINK)
+    if info.st_size > settings.MAX_REPORT_BYTES:
+        return Refused(
+            str(path),
+            relative,
+            f"too large for a report: {info.st_size} bytes (limit {settings.MAX_REPORT_BYTES})",
+        )
+    try:
+        digest = file_sha256(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return Refused(str(path), relative, f"cannot be read: {exc.strerror or exc}")
+    return InboxFile(
+        path=str(path),
+        relative=relative,
+        sha256=digest,
+        size=info.st_size,
+        device=info.st_dev,
+        inode=info.st_ino,
+        mtime_ns=info.st_mtime_ns,
+    )
 
-    with engine.connect() as conn:
-        return {str(row[0]) for row in conn.execute(text("SELECT sha256 FROM submission"))}
+
+def read_scanned_bytes(item: InboxFile) -> bytes:
+    """The bytes of the very file the scan found, read without following links.
+
+    Raises `ChangedSinceScan` when the path is gone or holds another file now (the next scan
+    sees it afresh) and `UnreadableReport` when it is a link, not a regular file of its own, or
+    too large.
+    """
+    name = item.path
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(item.path, flags)
+    except FileNotFoundError as exc:
+        raise ChangedSinceScan(name, "gone from the inbox since the scan") from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # swapped for a symbolic link after the scan
+            raise UnreadableReport(name, "a symbolic link, not a file") from exc
+        raise UnreadableReport(name, f"cannot be read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableReport(name, "not a regular file")
+        if info.st_nlink > 1:
+            raise UnreadableReport(name, _HARD_LINK)
+        if item.inode and (info.st_dev, info.st_ino) != (item.device, item.inode):
+            raise ChangedSinceScan(name, "replaced since the scan: left for the next run")
+        data = handle.read(settings.MAX_REPORT_BYTES + 1)
+    if len(data) > settings.MAX_REPORT_BYTES:
+        limit = settings.MAX_REPORT_BYTES
+        raise UnreadableReport(
+            name, f"too large for a report (over {limit} bytes; the limit is {limit} bytes)"
+        )
+    return data
 
 
 # --- moving files out of the inbox ---------------------------------------------------------------
@@ -378,19 +371,35 @@ def _move(source: Path, target: Path) -> None:
         shutil.move(str(source), str(target))
 
 
+def _store(source: Path, target: Path, *, keep_original: bool) -> None:
+    """Move `source` to `target`, or with `keep_original` copy it there (atomically as well)."""
+    if not keep_original:
+        _move(source, target)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def archive_path(share: Share, sha256: str, name: str) -> Path:
     """Where the original with this hash and name is kept: archive/<aa>/<sha256>__<name>."""
     return share.archive / sha256[:2] / f"{sha256}__{safe_name(name)}"
 
 
-def archive_file(share: Share, item: InboxFile) -> Path | None:
+def archive_file(share: Share, item: InboxFile, *, keep_original: bool = False) -> Path | None:
     """Move a processed original into archive/, keyed by its hash, and record where it came from.
 
     The sidecar <archived>.json lists every arrival (original relative path, time). A second
     copy with identical bytes and name adds an arrival and is not stored twice. A file whose
     bytes changed since the scan (a corrected report saved over it) is not the one that was
     loaded: it stays in the inbox for the next run, and None is returned. A file already
-    archived by another run (the annual DAG and the intake can meet) is not an error.
+    archived by another run (the annual DAG and the intake can meet) is not an error. With
+    `keep_original` (files named on the command line, not dropped in the inbox) a copy is
+    archived and the original left where it is.
     """
     source = Path(item.path)
     target = archive_path(share, item.sha256, item.name)
@@ -408,20 +417,28 @@ def archive_file(share: Share, item: InboxFile) -> Path | None:
     if sidecar.exists():
         arrivals = list(json.loads(sidecar.read_text(encoding="utf-8")).get("arrivals", []))
     arrivals.append({"original": encodable_name(item.relative), "archived_at": _now()})
-    if target.exists():
+    if not target.exists():
+        _store(source, target, keep_original=keep_original)
+    elif not keep_original:
         source.unlink()  # identical bytes are already kept under this very name
-    else:
-        _move(source, target)
     meta = {"sha256": digest, "size": target.stat().st_size, "arrivals": arrivals}
     sidecar.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return target
 
 
-def reject_file(share: Share, path: str | os.PathLike[str], relative: str, reason: str) -> Path:
+def reject_file(
+    share: Share,
+    path: str | os.PathLike[str],
+    relative: str,
+    reason: str,
+    *,
+    keep_original: bool = False,
+) -> Path:
     """Move an unusable file to rejected/ and write <name>.reason.txt beside it.
 
     Returns the reason file. A file that vanished meanwhile still gets its reason written, so the
-    submitter learns what happened.
+    submitter learns what happened. With `keep_original` a copy goes to rejected/ and the file
+    (a link or special file included) is left where it is.
     """
     source = Path(path)
     base = safe_name(Path(relative).name)
@@ -447,8 +464,10 @@ def reject_file(share: Share, path: str | os.PathLike[str], relative: str, reaso
             digest = file_sha256(source)
         except OSError:
             digest = None
-        _move(source, target)
+        _store(source, target, keep_original=keep_original)
         kept = target.name
+    elif info is not None and keep_original:
+        kept = "not kept (a link or special file)"
     elif info is not None:
         # A link or a special file is removed, never kept: rejected/ must hold no live links,
         # FIFOs or second names of files elsewhere.
@@ -479,278 +498,6 @@ def _earlier_reason(share: Share, relative: str, reason: str) -> Path | None:
 
 def _reason_path(target: Path) -> Path:
     return target.with_name(target.name + ".reason.txt")
-
-
-# --- the intake of one file ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IntakeResult:
-    """What became of one inbox file: loaded, a duplicate of a loaded file, or rejected."""
-
-    relative: str
-    sha256: str
-    outcome: str  # "loaded" | "duplicate" | "rejected" | "deferred" (changed since the scan)
-    submission_id: int | None
-    unit_name: str | None
-    errors: int
-    warnings: int
-    reason: str | None
-    stored_at: str | None  # archive/ path, or the rejected/ reason file
-    feedback_files: tuple[str, ...]
-    new_alert_ids: tuple[int, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "relative": self.relative,
-            "sha256": self.sha256,
-            "outcome": self.outcome,
-            "submission_id": self.submission_id,
-            "unit_name": self.unit_name,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "reason": self.reason,
-            "stored_at": self.stored_at,
-            "feedback_files": list(self.feedback_files),
-            "new_alert_ids": list(self.new_alert_ids),
-        }
-
-
-# A test seam: the kill-at-each-step test sets this to stop the process at a step boundary
-# ("queued" inside the load's transaction, "loaded", "feedback-written", "archived",
-# "rejection-recorded"). None in production.
-CHECKPOINT: Callable[[str], None] | None = None
-
-
-def _checkpoint(step: str) -> None:
-    if CHECKPOINT is not None:
-        CHECKPOINT(step)
-
-
-def _extract_copy(copy: str, name: str) -> Record:
-    """Extract our private copy of an inbox file as the file `name` (runs in the limited child
-    of `read_scanned`). Going through `extract_file` keeps every format it reads."""
-    from selfeval.extract import extract_file
-
-    record = extract_file(copy)
-    return replace(record, source=replace(record.source, path=encodable_name(name)))
-
-
-@functools.cache
-def warm_reader() -> None:
-    """Import the reader and build its tables once in this process, before forking a parse:
-    each child then inherits them instead of rebuilding them (~100 ms per file)."""
-    from selfeval.extract import extract_text
-
-    extract_text("部门整体支出绩效自评报告 1 万元 100%")
-
-
-def read_scanned(item: InboxFile) -> Record:
-    """Extract the very file the scan found, without following links, under CPU/memory limits.
-
-    Raises `ChangedSinceScan` when the path is gone or holds another file now (the next scan
-    sees it afresh) and `UnreadableReport` (or a subclass) for every other failure, including a
-    crash or a limit hit while parsing.
-    """
-    from selfeval.errors import ChangedSinceScan, ReaderFailed, UnreadableReport
-    from selfeval.limits import limits_for, run_limited
-
-    name = item.path
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(item.path, flags)
-    except FileNotFoundError as exc:
-        raise ChangedSinceScan(name, "gone from the inbox since the scan") from exc
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # swapped for a symbolic link after the scan
-            raise UnreadableReport(name, "a symbolic link, not a file") from exc
-        raise UnreadableReport(name, f"cannot be read ({exc.strerror or exc})") from exc
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableReport(name, "not a regular file")
-        if info.st_nlink > 1:
-            raise UnreadableReport(name, _HARD_LINK)
-        if item.inode and (info.st_dev, info.st_ino) != (item.device, item.inode):
-            raise ChangedSinceScan(name, "replaced since the scan: left for the next run")
-        data = handle.read(settings.MAX_REPORT_BYTES + 1)
-    if len(data) > settings.MAX_REPORT_BYTES:
-        limit = settings.MAX_REPORT_BYTES
-        raise UnreadableReport(
-            name, f"too large for a report (over {limit} bytes; the limit is {limit} bytes)"
-        )
-    warm_reader()
-    try:
-        # The reader gets a private copy of the verified bytes, under the same (safe) name so
-        # that its suffix still names the format: nothing it opens can be swapped or linked.
-        with tempfile.TemporaryDirectory(prefix="selfeval-read-") as private:
-            copy = Path(private) / safe_name(Path(item.relative).name)
-            copy.write_bytes(data)
-            cpu, memory = limits_for(data[: settings.SNIFF_BYTES])
-            return run_limited(
-                name, _extract_copy, str(copy), name, cpu_seconds=cpu, memory_bytes=memory
-            )
-    except UnreadableReport:
-        raise
-    except Exception as exc:  # a reader bug on hostile input rejects that report, nothing more
-        raise ReaderFailed(name, reader_failure(exc)) from exc
-
-
-def reader_failure(exc: BaseException) -> str:
-    """The reason a report is rejected when reading it raised `exc` (a bug, not the report's)."""
-    detail = printable(str(exc))[:200]
-    return f"the reader failed on this file ({type(exc).__name__}: {detail}); the data team sees it"
-
-
-def read_inbox_file(
-    engine: Any, share: Share, item: InboxFile, *, received_at: datetime
-) -> Record | IntakeResult:
-    """Extract one inbox file and accept its record, or reject it and return the result.
-
-    A rejection is an outcome, not a failure: whatever the bytes (unreadable, a link swapped in,
-    a reader crash, a figure beyond `numbers_policy`), the file is recorded as a rejected
-    submission, moved to rejected/ with its reason, and its unit told when the report names
-    one. A file gone or replaced since the scan is "deferred" to the next scan, untouched.
-    """
-    from selfeval.errors import ChangedSinceScan, UnreadableReport
-    from selfeval.numbers_policy import check_record
-
-    try:
-        record = read_scanned(item)
-    except ChangedSinceScan as exc:
-        release_claim(share, item.sha256)
-        return IntakeResult(
-            encodable_name(item.relative), item.sha256, "deferred", None, None, 0, 0,
-            exc.reason, None, (), (),
-        )  # fmt: skip
-    except UnreadableReport as exc:
-        return reject_inbox_file(engine, share, item, exc.reason, received_at=received_at)
-    reason = check_record(record)
-    if reason is not None:
-        return reject_inbox_file(
-            engine, share, item, reason, received_at=received_at, record=record
-        )
-    return record
-
-
-def reject_inbox_file(
-    engine: Any,
-    share: Share,
-    item: InboxFile,
-    reason: str,
-    *,
-    received_at: datetime,
-    record: Record | None = None,
-) -> IntakeResult:
-    """Record the rejection (with the unit's feedback queued in the same transaction when the
-    record names a unit), move the file to rejected/ with its reason, write the feedback files."""
-    from selfeval.alerts.outbox import Queued, queue_feedback_in, write_feedback_files
-    from selfeval.warehouse import record_rejection
-
-    shown = encodable_name(item.relative)
-    sha = record.source.sha256 if record is not None else item.sha256
-    queued: list[Queued] = []
-    submission_id = record_rejection(
-        engine,
-        sha256=sha,
-        file_name=shown,
-        reason=reason,
-        received_at=received_at,
-        record=record,
-        within=None
-        if record is None
-        else lambda conn, sid: queued.append(queue_feedback_in(conn, sid)),
-    )
-    _checkpoint("rejection-recorded")
-    reason_file = reject_file(share, item.path, item.relative, reason)
-    files = write_feedback_files(engine, share, submission_id) if record is not None else ()
-    release_claim(share, item.sha256)
-    return IntakeResult(
-        shown, sha, "rejected", submission_id, queued[0].unit_name if queued else None, 0, 0,
-        reason, str(reason_file), files, queued[0].new_alert_ids if queued else (),
-    )  # fmt: skip
-
-
-def load_inbox_file(
-    engine: Any,
-    share: Share,
-    item: InboxFile,
-    record: Record,
-    findings: Sequence[Finding],
-    *,
-    received_at: datetime,
-) -> IntakeResult:
-    """Load one checked report with its feedback queued in the same transaction, then write the
-    feedback files and archive the original.
-
-    A report the warehouse refuses (`RejectedReport`) is rejected like an unreadable one. Any
-    other failure (warehouse down, disk full) raises and leaves the file in the inbox. Each step
-    is idempotent and the feedback is committed with the load, so a run that stopped half-way
-    is completed by the next one: the hash is then already loaded, and the scan rewrites the
-    feedback files and archives the file (`settle_scan`).
-    """
-
-    try:
-        return _load_inbox_file(engine, share, item, record, findings, received_at=received_at)
-    finally:
-        release_claim(share, item.sha256)  # loaded, rejected, or failed: the next run may retry
-
-
-def _load_inbox_file(
-    engine: Any,
-    share: Share,
-    item: InboxFile,
-    record: Record,
-    findings: Sequence[Finding],
-    *,
-    received_at: datetime,
-) -> IntakeResult:
-    from selfeval.alerts.outbox import Queued, queue_feedback_in, write_feedback_files
-    from selfeval.errors import RejectedReport
-    from selfeval.warehouse import load_submission
-
-    shown = encodable_name(item.relative)
-    queued: list[Queued] = []
-
-    def queue_within(conn: Any, submission_id: int) -> None:
-        queued.append(queue_feedback_in(conn, submission_id))
-        _checkpoint("queued")  # inside the transaction, before the commit
-
-    try:
-        loaded = load_submission(
-            engine,
-            record,
-            findings,
-            received_at=received_at,
-            file_name=shown,
-            within=queue_within,
-        )
-    except RejectedReport as exc:
-        return reject_inbox_file(
-            engine, share, item, exc.reason, received_at=received_at, record=record
-        )
-    _checkpoint("loaded")
-    files = write_feedback_files(engine, share, loaded.submission_id)
-    _checkpoint("feedback-written")
-    # archive the bytes that were loaded; a file saved over since then waits for the next scan
-    archived = archive_file(share, replace(item, sha256=record.source.sha256))
-    _checkpoint("archived")
-    every = (*findings, *loaded.findings)
-    return IntakeResult(
-        relative=shown,
-        sha256=record.source.sha256,
-        outcome="loaded" if loaded.status == "loaded" else "duplicate",
-        submission_id=loaded.submission_id,
-        unit_name=queued[-1].unit_name if queued else None,
-        errors=sum(1 for f in every if f.severity == "error"),
-        warnings=sum(1 for f in every if f.severity == "warning"),
-        reason=None
-        if archived
-        else "changed since it was read: left in the inbox for the next run",
-        stored_at=str(archived) if archived else None,
-        feedback_files=files,
-        new_alert_ids=queued[-1].new_alert_ids if queued else (),
-    )
 
 
 # --- claims: one run owns a file from its scan to its final state ----------------------------
@@ -808,110 +555,3 @@ def claim_scan(share: Share, scan: InboxScan, *, owner: str) -> InboxScan:
         duplicates=tuple(f for f in scan.duplicates if claim(share, f.sha256, owner=owner)),
         refused=scan.refused,
     )
-
-
-def settle_scan(
-    share: Share, scan: InboxScan, *, processed: Collection[str], engine: Any = None
-) -> list[str]:
-    """Move what a scan will not process out of the inbox: refused files to rejected/, copies of
-    already-processed files to archive/ (or rejected/ when that hash was rejected). A second copy
-    of a file not loaded yet stays for the next run, so it shares the fate of the first.
-
-    With `engine`, a copy of a processed file also completes what a run that died half-way left
-    undone: the feedback files are (re)written and a rejected file gets its reason. Returns one
-    line per move.
-    """
-    done: list[str] = []
-    for refused in scan.refused:
-        reject_file(share, refused.path, refused.relative, refused.reason)
-        done.append(f"rejected {encodable_name(refused.relative)}: {refused.reason}")
-    for duplicate in scan.duplicates:
-        if duplicate.sha256 in processed and Path(duplicate.path).exists():
-            state = None if engine is None else _processed_state(engine, duplicate.sha256)
-            if state is not None and state[1] == "rejected":
-                reject_file(share, duplicate.path, duplicate.relative, state[2] or "rejected")
-                if state[3]:
-                    _rewrite_feedback(engine, share, state[0])
-                done.append(
-                    f"rejected copy of a rejected file {encodable_name(duplicate.relative)}"
-                )
-            else:
-                if state is not None:
-                    _rewrite_feedback(engine, share, state[0])
-                archive_file(share, duplicate)
-                done.append(f"archived copy of a loaded file {encodable_name(duplicate.relative)}")
-        if duplicate.sha256 in processed:
-            # A copy of a file new in this scan shares that file's claim: it is kept.
-            release_claim(share, duplicate.sha256)
-    return done
-
-
-def _processed_state(engine: Any, sha256: str) -> tuple[int, str, str | None, bool] | None:
-    """(submission id, status, rejection reason, has a record) of a processed hash."""
-    from sqlalchemy import exists, select
-
-    from selfeval.warehouse.schema import finding, submission
-
-    told = exists().where(finding.c.submission_id == submission.c.submission_id)
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(
-                submission.c.submission_id,
-                submission.c.status,
-                submission.c.rejection_reason,
-                told.label("has_record"),
-            ).where(submission.c.sha256 == sha256)
-        ).first()
-    if row is None:
-        return None
-    return int(row.submission_id), str(row.status), row.rejection_reason, bool(row.has_record)
-
-
-def _rewrite_feedback(engine: Any, share: Share, submission_id: int) -> None:
-    from selfeval.alerts.outbox import write_feedback_files
-
-    write_feedback_files(engine, share, submission_id)
-
-
-# --- one intake, in one process -------------------------------------------------------------
-
-
-def intake_once(
-    engine: Any,
-    share: Share,
-    *,
-    owner: str,
-    suites_dir: Path | None = None,
-    scanned_at: datetime | None = None,
-) -> list[IntakeResult]:
-    """What one run of the intake DAG does, in one process: scan and claim the inbox, settle
-    refused files and copies, read each new file, check the readable ones in one batch (a
-    report the checks crash on is rejected alone), load or reject each. One result per new
-    file this run claimed, in scan order; the DAG runs the same steps as separate tasks."""
-    from selfeval.pipeline import check_isolated
-
-    when = scanned_at or datetime.now(UTC)
-    done = processed_hashes(engine)
-    found = claim_scan(share, scan_inbox(share, processed=done), owner=owner)
-    settle_scan(share, found, processed=done, engine=engine)
-    results: dict[int, IntakeResult] = {}
-    readable: list[tuple[int, InboxFile, Record]] = []
-    for i, item in enumerate(found.new):
-        read = read_inbox_file(engine, share, item, received_at=item.arrived_at(when))
-        if isinstance(read, IntakeResult):
-            results[i] = read
-        else:
-            readable.append((i, item, read))
-    checked = check_isolated([record for _, _, record in readable], suites_dir)
-    for (i, item, record), findings in zip(readable, checked, strict=True):
-        received_at = item.arrived_at(when)
-        if isinstance(findings, str):
-            results[i] = reject_inbox_file(
-                engine, share, item, findings, received_at=received_at, record=record
-            )
-        else:
-            checked_findings: Sequence[Finding] = findings
-            results[i] = load_inbox_file(
-                engine, share, item, record, checked_findings, received_at=received_at
-            )
-    return [results[i] for i in range(len(found.new))]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 REPO = Path(__file__).parents[2]
 DAGS = REPO / "dags"
-DAG_FILES = sorted(p for p in DAGS.glob("*.py") if p.name != "selfeval_tasks.py")
+DAG_FILES = sorted(DAGS.glob("*.py"))
 
 HOME = Path(tempfile.mkdtemp(prefix="selfeval-airflow-"))
 AIRFLOW_ENV = {

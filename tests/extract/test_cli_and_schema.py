@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 
 from selfeval import jsonio
-from selfeval.errors import printable
 from selfeval.extract import extract_file
+from selfeval.names import printable
 
 pytestmark = pytest.mark.unit
 

@@ -19,10 +19,11 @@ import makers
 import pytest
 
 from selfeval import settings
-from selfeval.errors import UnreadableReport, printable
+from selfeval.errors import UnreadableReport
 from selfeval.formats import read_document
 from selfeval.formats.sandbox import run_reader
 from selfeval.formats.sniff import OLE_MAGIC
+from selfeval.names import printable
 
 pytestmark = pytest.mark.unit
 

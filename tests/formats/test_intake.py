@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from selfeval.pipeline import load_reports
+from selfeval.intake import take_in_paths
 
 pytestmark = pytest.mark.unit
 
@@ -24,11 +24,11 @@ def test_word_and_pdf_reports_load_with_the_seeds_findings_and_a_bomb_is_rejecte
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", b" " * (20 * 2**20))
     bomb.write_bytes(buffer.getvalue())
-    outcomes = load_reports(
-        warehouse_engine, [seed_files["docx"][seed_000], seed_files["pdf"][seed_001], bomb]
+    outcomes = take_in_paths(
+        warehouse_engine, None, [seed_files["docx"][seed_000], seed_files["pdf"][seed_001], bomb]
     )
     unknown = ("unit.unknown", "warning")  # no unit registry loaded here
-    assert [(o.status, [(f.check, f.severity) for f in o.findings]) for o in outcomes] == [
+    assert [(o.outcome, [(f.check, f.severity) for f in o.findings]) for o in outcomes] == [
         ("loaded", [("carryover.continuity", "error"), unknown]),  # as the .txt seeds
         ("loaded", [("section_score.matches_table", "error"), unknown]),
         ("rejected", []),

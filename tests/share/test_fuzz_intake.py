@@ -23,8 +23,9 @@ import pytest
 
 from selfeval import settings
 from selfeval.errors import UnreadableReport
+from selfeval.intake import intake_once, read_scanned
 from selfeval.limits import run_limited
-from selfeval.share import file_sha256, intake_once, open_share, read_scanned, scan_inbox
+from selfeval.share import file_sha256, open_share, scan_inbox
 from selfeval.warehouse import connect, load_units, upgrade
 from share.hostile import hostile_reports, write_hostile_files
 

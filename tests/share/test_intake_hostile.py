@@ -17,11 +17,10 @@ import pytest
 from sqlalchemy import select
 
 from selfeval.errors import ChangedSinceScan, UnreadableReport
+from selfeval.intake import intake_once, read_scanned
 from selfeval.share import (
     claim,
-    intake_once,
     open_share,
-    read_scanned,
     release_claim,
     scan_inbox,
 )
@@ -269,7 +268,8 @@ def test_versions_follow_arrival_not_load_order(
 def test_a_second_copy_keeps_the_first_ones_claim(tmp_path: Path, seed_000: Path) -> None:
     """Settling the scan must not release the claim of a file new in that scan because a
     second copy of it was found: the other DAG would then take the file."""
-    from selfeval.share import claim_scan, settle_scan
+    from selfeval.intake import settle_scan
+    from selfeval.share import claim_scan
 
     share = open_share(tmp_path / "share")
     shutil.copy(seed_000, share.inbox / "a.txt")

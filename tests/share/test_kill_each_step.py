@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from selfeval import share as share_module
-from selfeval.share import intake_once, open_share
+from selfeval import intake
+from selfeval.intake import intake_once
+from selfeval.share import open_share
 from selfeval.warehouse import load_units
 from selfeval.warehouse.schema import alert_outbox, submission, unit
 from share.hostile import hostile_reports
@@ -38,7 +39,7 @@ def _run_and_die_at(engine: Any, share: Any, step: str) -> int:
                 if reached == step:
                     os._exit(KILLED)
 
-            share_module.CHECKPOINT = die
+            intake.CHECKPOINT = die
             intake_once(engine, share, owner="selfeval_intake/killed")
         except BaseException:
             status = 1

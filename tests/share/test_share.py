@@ -12,6 +12,7 @@ import pytest
 
 from selfeval import settings
 from selfeval.errors import ConfigError
+from selfeval.names import safe_name
 from selfeval.share import (
     InboxFile,
     archive_file,
@@ -20,7 +21,6 @@ from selfeval.share import (
     open_share,
     reject_file,
     resolve_share,
-    safe_name,
     scan_inbox,
 )
 

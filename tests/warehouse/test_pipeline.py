@@ -1,4 +1,5 @@
-"""`load_reports` and `selfeval load`: extract, check in one batch, load; rejections recorded."""
+"""`take_in_paths` and `selfeval load`: extract, check in one batch, load; rejections recorded;
+feedback written and a copy archived when there is a share."""
 
 from __future__ import annotations
 
@@ -13,33 +14,35 @@ import pytest
 from warehouse_support import HEAD, RECEIVED, RECEIVED_LATE, rows
 
 from selfeval.cli import main
-from selfeval.pipeline import load_reports
+from selfeval.intake import take_in_paths
 from selfeval.warehouse import connect, load_units
 
 pytestmark = pytest.mark.unit
 
 
-def test_load_reports_with_real_checks(
+def test_take_in_paths_with_real_checks(
     warehouse_engine: Any, units_csv: Path, seed_paths: list[Path], corrected_seed_001: Path,
     tmp_path: Path,
 ) -> None:  # fmt: skip
     load_units(warehouse_engine, units_csv)
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"\x00\x01\x02binary\xff" * 20)
-    first = load_reports(warehouse_engine, [*seed_paths, broken], received_at=RECEIVED)
-    assert [(o.status, o.version, [(f.check, f.severity) for f in o.findings]) for o in first] == [
+    first = take_in_paths(warehouse_engine, None, [*seed_paths, broken], received_at=RECEIVED)
+    assert [(o.outcome, o.version, [(f.check, f.severity) for f in o.findings]) for o in first] == [
         ("loaded", 1, [("carryover.continuity", "error")]),
         ("loaded", 1, [("section_score.matches_table", "error")]),
         ("rejected", None, []),
     ]
     assert first[2].reason and first[2].submission_id is not None
 
-    again = load_reports(warehouse_engine, [*seed_paths, broken], received_at=RECEIVED)
-    assert [(o.status, o.submission_id) for o in again] == [
-        (o.status if o.status == "rejected" else "duplicate", o.submission_id) for o in first
+    again = take_in_paths(warehouse_engine, None, [*seed_paths, broken], received_at=RECEIVED)
+    assert [(o.outcome, o.submission_id) for o in again] == [
+        (o.outcome if o.outcome == "rejected" else "duplicate", o.submission_id) for o in first
     ]
-    corrected = load_reports(warehouse_engine, [corrected_seed_001], received_at=RECEIVED_LATE)
-    assert [(o.status, o.version, o.superseded, o.findings) for o in corrected] == [
+    corrected = take_in_paths(
+        warehouse_engine, None, [corrected_seed_001], received_at=RECEIVED_LATE
+    )
+    assert [(o.outcome, o.version, o.superseded, o.findings) for o in corrected] == [
         ("loaded", 2, (first[1].submission_id,), ())
     ]
     assert rows(
@@ -159,3 +162,54 @@ def test_selfeval_share_from_the_environment_only(
     monkeypatch.delenv("SELFEVAL_SHARE")
     assert main(["db", "units", "--warehouse", f"sqlite:///{share / 'warehouse.db'}"]) == 2
     assert "give the CSV path, --share or $SELFEVAL_SHARE" in capsys.readouterr().err
+
+
+def test_selfeval_load_writes_feedback_and_archives_a_copy_as_the_intake_does(
+    tmp_path: Path, seed_paths: list[Path], units_csv: Path, capsys: Any
+) -> None:
+    """`selfeval load` commits as the intake DAG does (issue 13): loaded → feedback queued and
+    written, a copy archived by hash; unreadable → rejected/ with its reason. The files named on
+    the command line stay where they are; loading them again adds nothing."""
+    share = tmp_path / "share"
+    share.mkdir()
+    shutil.copy(units_csv, share / "units.csv")
+    given = tmp_path / "given"
+    given.mkdir()
+    for seed in seed_paths:
+        shutil.copy(seed, given / seed.name)
+    (given / "空白.txt").write_bytes(b"")
+    names = sorted(p.name for p in given.iterdir())
+    args = ["load", str(given), "--share", str(share), "--received-at", "2025-03-20"]
+
+    assert main(args) == 2  # one file rejected
+    out = capsys.readouterr().out.splitlines()[1:]
+    assert sorted(line.split()[0] for line in out) == ["loaded", "loaded", "rejected"]
+    assert sorted(p.name for p in given.iterdir()) == names  # nothing moved
+    archived = sorted(p.name.split("__", 1)[1] for p in (share / "archive").rglob("*.txt"))
+    assert archived == sorted(p.name for p in seed_paths)
+    assert sorted(p.name for p in (share / "rejected").iterdir()) == [
+        "空白.txt", "空白.txt.reason.txt",
+    ]  # fmt: skip
+    feedback = sorted(p.parent.name for p in (share / "feedback").rglob("*.md"))
+    assert feedback == [
+        "广州市番禺区人民政府钟村街道办事处",
+        "广州市荔湾区人民政府白鹤洞街道办事处",
+    ]
+    engine = connect(None, share=share)
+    try:
+        told = rows(engine, "SELECT COUNT(*), COUNT(DISTINCT submission_id) FROM alert_outbox")
+        assert told == [(3, 2)]  # each unit's contacts (one and two), once each
+    finally:
+        engine.dispose()
+
+    assert main(args) == 2  # again: duplicates and the same rejection, nothing new
+    assert sorted(line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]) == [
+        "duplicate", "duplicate", "rejected",
+    ]  # fmt: skip
+    engine = connect(None, share=share)
+    try:
+        assert rows(engine, "SELECT COUNT(*) FROM alert_outbox") == [(3,)]
+        assert rows(engine, "SELECT COUNT(*) FROM submission") == [(3,)]
+    finally:
+        engine.dispose()
+    assert len(list((share / "archive").rglob("*.txt"))) == 2

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from selfeval.cli import main
 from selfeval.extract import extract_file
-from selfeval.pipeline import check_isolated, load_reports
+from selfeval.intake import check, take_in_paths
 from selfeval.warehouse import connect, upgrade
 from share.hostile import READER_DEPENDENT, hostile_reports
 
@@ -31,7 +31,7 @@ def test_the_batched_check_rejects_the_report_it_crashes_on_and_checks_the_rest(
     comp = good[0].compositions[0]
     part = replace(comp.parts[0], share_pct=Decimal("99." + "9" * 38))
     crashing = replace(good[0], compositions=(replace(comp, parts=(part, *comp.parts[1:])),))
-    results = check_isolated([good[0], crashing, good[1]])
+    results = check([good[0], crashing, good[1]])
     assert [r if isinstance(r, str) else sorted(f.check for f in r) for r in results] == [
         ["carryover.continuity"],
         "the checks failed on this report (InvalidOperation: [<class 'decimal.InvalidOperation'>])",
@@ -84,15 +84,15 @@ def test_exit_codes_of_check_and_load_on_hostile_reports(
     # a final state (loaded the first time, so a duplicate now, or rejected).
     engine = connect(engine_url)
     try:
-        outcomes = load_reports(engine, [Path(p) for p in paths])
+        outcomes = take_in_paths(engine, None, [Path(p) for p in paths])
     finally:
         engine.dispose()
-    status = {Path(str(o.path)).name: o.status for o in outcomes}
+    status = {o.relative: o.outcome for o in outcomes}
     assert {n: s for n, s in status.items() if n not in READER_DEPENDENT} == {
         "百分比过精.txt": "rejected",
         "金额13位.txt": "rejected",
         "NUL字符.txt": "rejected",
     }
     assert {status[n] for n in READER_DEPENDENT} <= {"duplicate", "rejected"}
-    assert all(o.reason for o in outcomes if o.status == "rejected")
+    assert all(o.reason for o in outcomes if o.outcome == "rejected")
     assert main(["check", str(seed_paths[0])]) == 1

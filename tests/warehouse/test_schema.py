@@ -16,7 +16,7 @@ from selfeval.extract import extract_file
 from selfeval.warehouse import connect, load_submission, load_units, resolve_url, upgrade
 from selfeval.warehouse.db import current_revision
 from selfeval.warehouse.dictionary import EXAMPLES, render
-from selfeval.warehouse.schema import TABLES, metadata
+from selfeval.warehouse.schema import WAREHOUSE_TABLES, metadata
 from selfeval.warehouse.views import VIEW_DOCS, VIEWS
 
 pytestmark = pytest.mark.unit
@@ -49,7 +49,7 @@ def test_names_and_view_columns_follow_the_architecture_contract() -> None:
     text = CONTRACT.read_text(encoding="utf-8")
     tables = re.search(r"^Tables: (.+?)\.$", text, re.M | re.S)
     assert tables is not None
-    assert re.findall(r"`(\w+)`", tables.group(1)) == [t.name for t in TABLES]
+    assert re.findall(r"`(\w+)`", tables.group(1)) == [t.name for t in WAREHOUSE_TABLES]
     for view, body in re.findall(
         r"^- `(v_\w+)`: (.+?)(?=^- `|^`alert_outbox`|\Z)", text, re.M | re.S
     ):
@@ -90,7 +90,7 @@ def test_data_dictionary_is_up_to_date() -> None:
 
 def test_data_dictionary_covers_every_table_column_and_view() -> None:
     text = DOC.read_text(encoding="utf-8")
-    for table in TABLES:
+    for table in WAREHOUSE_TABLES:
         assert f"### `{table.name}`" in text
         for column in table.columns:
             assert column.info.get("doc"), f"{table.name}.{column.name} has no description"
@@ -151,7 +151,7 @@ def test_sqlite_gets_wal_and_foreign_keys(tmp_path: Path) -> None:
 
 def test_importing_the_warehouse_stays_cheap() -> None:
     code = (
-        "import sys, selfeval.warehouse, selfeval.pipeline, selfeval.commands.load, "
+        "import sys, selfeval.warehouse, selfeval.intake, selfeval.commands.load, "
         "selfeval.commands.db; print(sorted(m for m in ('sqlalchemy', 'alembic', 'pandas', "
         "'great_expectations') if m in sys.modules))"
     )

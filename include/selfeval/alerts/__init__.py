@@ -13,7 +13,9 @@ from selfeval.alerts.outbox import (
     build_message,
     deliver_pending,
     queue_feedback,
+    queue_feedback_in,
     queue_reminders,
+    write_feedback_files,
 )
 from selfeval.alerts.render import (
     Rendered,
@@ -22,23 +24,26 @@ from selfeval.alerts.render import (
     reminder_missing,
     reminder_open_errors,
 )
-from selfeval.alerts.senders import file_sender, smtp_sender
+from selfeval.alerts.senders import Send, file_sender, smtp_sender
 
 __all__ = [
     "Delivery",
     "Queued",
     "Reminders",
     "Rendered",
+    "Send",
     "SubmissionSummary",
     "build_message",
     "deliver_pending",
     "feedback_for_submission",
     "file_sender",
     "queue_feedback",
+    "queue_feedback_in",
     "queue_reminders",
     "reminder_missing",
     "reminder_open_errors",
     "smtp_sender",
     "unit_folder",
     "write_feedback",
+    "write_feedback_files",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from selfeval.alerts.render import Rendered
-from selfeval.share import safe_name
+from selfeval.names import safe_name
 
 if TYPE_CHECKING:
     from selfeval.share import Share

@@ -38,8 +38,9 @@ from selfeval.alerts.render import (
     reminder_open_errors,
 )
 from selfeval.alerts.senders import Send
-from selfeval.errors import AlertError, display_name
+from selfeval.errors import AlertError
 from selfeval.findings import Finding
+from selfeval.names import display_name
 from selfeval.record import Evidence
 
 if TYPE_CHECKING:

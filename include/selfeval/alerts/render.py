@@ -100,7 +100,7 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
-class Part:
+class MessageHalf:
     """One language's half of a message."""
 
     title: str
@@ -208,13 +208,13 @@ def feedback_for_submission(summary: SubmissionSummary, findings: Sequence[Findi
         subject = (
             f"【绩效自评回执】{unit_zh} {year_zh}：已收到，未发现问题 / Receipt: no issues found"
         )
-        zh = Part(
+        zh = MessageHalf(
             f"{unit_zh} {year_zh}绩效自评报告：回执",
             (received_zh, "自动核对未发现问题，无需进一步处理。谢谢！"),
             (),
             (),
         )
-        en = Part(
+        en = MessageHalf(
             f"{unit_en}, {year_en}: receipt",
             (
                 received_en,
@@ -270,13 +270,13 @@ def feedback_for_submission(summary: SubmissionSummary, findings: Sequence[Findi
                 tuple(_finding_item_en(i, f) for i, f in enumerate(warnings, 1)),
             )
         )
-    zh = Part(
+    zh = MessageHalf(
         f"{unit_zh} {year_zh}绩效自评报告：核对反馈",
         (received_zh, "自动核对发现以下问题，每条均引用报告原文及行号。"),
         tuple(zh_sections),
         (resubmit_zh,),
     )
-    en = Part(
+    en = MessageHalf(
         f"{unit_en}, {year_en}: feedback",
         (received_en, "The automatic checks found the issues below, each quoting the report."),
         tuple(en_sections),
@@ -292,7 +292,7 @@ def reminder_missing(unit_name: str, fiscal_year: int) -> Rendered:
         f"【绩效自评提醒】{unit_name} {fiscal_year} 年度自评报告尚未提交"
         f" / Reminder: {fiscal_year} self-evaluation report not received"
     )
-    zh = Part(
+    zh = MessageHalf(
         f"{unit_name}：{fiscal_year} 年度绩效自评报告尚未收到",
         (
             f"截至目前，我们尚未收到{unit_name}的{fiscal_year} 年度部门整体支出绩效自评报告。",
@@ -301,7 +301,7 @@ def reminder_missing(unit_name: str, fiscal_year: int) -> Rendered:
         (),
         (),
     )
-    en = Part(
+    en = MessageHalf(
         f"{unit_name}: {fiscal_year} self-evaluation report not received",
         (
             f"We have not received the {fiscal_year} performance self-evaluation report of "
@@ -331,7 +331,7 @@ def reminder_open_errors(summary: SubmissionSummary, findings: Sequence[Finding]
 # --- rendering -----------------------------------------------------------------------------------
 
 
-def _render(subject: str, zh: Part, en: Part) -> Rendered:
+def _render(subject: str, zh: MessageHalf, en: MessageHalf) -> Rendered:
     return Rendered(
         subject=subject,
         text=_text(zh) + "\n\n" + "-" * 40 + "\n\n" + _text(en),
@@ -340,7 +340,7 @@ def _render(subject: str, zh: Part, en: Part) -> Rendered:
     )
 
 
-def _text(part: Part) -> str:
+def _text(part: MessageHalf) -> str:
     lines = [part.title, "=" * 20, ""]
     for p in part.paragraphs:
         lines += [p, ""]
@@ -362,7 +362,7 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
 
 
-def _markdown(part: Part) -> str:
+def _markdown(part: MessageHalf) -> str:
     lines = [f"# {md_escape(part.title)}", ""]
     for p in part.paragraphs:
         lines += [md_escape(p), ""]
@@ -379,7 +379,7 @@ def _markdown(part: Part) -> str:
     return "\n".join(lines)
 
 
-def _html_part(part: Part, lang: str) -> str:
+def _html_part(part: MessageHalf, lang: str) -> str:
     e = html.escape
     out = [f'<section lang="{lang}">', f"<h1>{e(part.title)}</h1>"]
     out += [f"<p>{e(p)}</p>" for p in part.paragraphs]
@@ -397,7 +397,7 @@ def _html_part(part: Part, lang: str) -> str:
     return "\n".join(out)
 
 
-def _html(subject: str, zh: Part, en: Part) -> str:
+def _html(subject: str, zh: MessageHalf, en: MessageHalf) -> str:
     return "\n".join(
         [
             "<!doctype html>",

@@ -29,7 +29,7 @@ from typing import Any, cast
 from selfeval import settings
 from selfeval.checks.rule import Expect, Rule
 from selfeval.checks.rules import RULES
-from selfeval.checks.tables import TABLES
+from selfeval.checks.tables import CHECK_TABLES
 from selfeval.errors import SuiteError
 from selfeval.findings import Severity
 
@@ -81,7 +81,7 @@ def resolve_suites_dir(suites_dir: Path | str | None) -> Path:
 
 def table_columns(table: str) -> tuple[str, ...]:
     """The base columns of `table` and every column its built-in rules derive."""
-    columns = list(TABLES[table].columns)
+    columns = list(CHECK_TABLES[table].columns)
     for rule in RULES.values():
         if rule.table == table:
             columns += [c for c in rule.columns if c not in columns]
@@ -109,10 +109,10 @@ def _rule_table(check: str) -> str | None:
 
 def read_suite(path: Path) -> SuiteSpec:
     table = path.stem
-    if table not in TABLES:
+    if table not in CHECK_TABLES:
         raise SuiteError(
             f"{path}: no table named {table!r}; suite files are named after one of "
-            + ", ".join(sorted(TABLES))
+            + ", ".join(sorted(CHECK_TABLES))
         )
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))

@@ -81,7 +81,7 @@ class Case:
     meta: Mapping[str, Any]  # the policy: bounds, tolerance, description
 
 
-Rendered = tuple[str, str]
+Bilingual = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ class Rule:
     columns: Mapping[str, str]  # derived column -> what it holds (docs/checks.md)
     derive: Callable[[Row, Scope], Derived | None]
     expectations: tuple[Expect, ...]
-    message: Callable[[Case], Rendered]
+    message: Callable[[Case], Bilingual]
     params: Mapping[str, Any] = field(default_factory=lambda: dict(AGREE_PARAMS))
     severity: str = "error"
 

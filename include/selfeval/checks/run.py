@@ -27,8 +27,8 @@ from selfeval.checks.policy import (
 )
 from selfeval.checks.rule import (
     AGREE,
+    Bilingual,
     Case,
-    Rendered,
     Row,
     Scope,
     num,
@@ -37,7 +37,7 @@ from selfeval.checks.rule import (
     where_zh,
 )
 from selfeval.checks.rules import CROSS_REPORT
-from selfeval.checks.tables import TABLES
+from selfeval.checks.tables import CHECK_TABLES
 from selfeval.errors import SuiteError
 from selfeval.findings import Finding
 from selfeval.record import Record
@@ -99,7 +99,7 @@ def _order(f: Finding) -> tuple[int, int, str, str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Table:
+class CheckTable:
     name: str
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
@@ -118,9 +118,9 @@ class Table:
         return pd.DataFrame(data)
 
 
-def build_table(spec: SuiteSpec, scopes: Sequence[Scope]) -> Table:
+def build_table(spec: SuiteSpec, scopes: Sequence[Scope]) -> CheckTable:
     """The table of `spec` for all records, with the columns of its enabled rules."""
-    maker = TABLES[spec.table]
+    maker = CHECK_TABLES[spec.table]
     columns = list(maker.columns)
     for rule in spec.rules:
         columns += [c for c in rule.columns if c not in columns]
@@ -152,7 +152,7 @@ def build_table(spec: SuiteSpec, scopes: Sequence[Scope]) -> Table:
                     source=base.source,
                 )
             )
-    return Table(spec.table, tuple(columns), tuple(rows))
+    return CheckTable(spec.table, tuple(columns), tuple(rows))
 
 
 # --- GX, started once per process ---------------------------------------------------------------
@@ -194,7 +194,7 @@ def _runtime() -> _Runtime:
 
 
 def _validate(
-    table: Table, spec: SuiteSpec, suite: Any, wanted: set[int]
+    table: CheckTable, spec: SuiteSpec, suite: Any, wanted: set[int]
 ) -> list[tuple[int, Finding]]:
     batch = (
         _runtime()
@@ -304,7 +304,7 @@ def finding_for(planned: Planned, row: Row) -> Finding:
     )
 
 
-def _generic(c: Case) -> Rendered:
+def _generic(c: Case) -> Bilingual:
     description = str(c.meta.get("description") or c.check)
     return (
         f"{where_zh(c)}：{description}（{c.row.subject}：{num(c.observed)}，"
@@ -319,7 +319,7 @@ class _Fields(dict[str, Any]):
         return "{" + key + "}"
 
 
-def _override(c: Case, zh: str, en: str) -> Rendered:
+def _override(c: Case, zh: str, en: str) -> Bilingual:
     """Suite wording wins: str.format templates over the row's columns, facts and figures."""
     if not isinstance(c.meta.get("message_zh"), str) and not isinstance(
         c.meta.get("message_en"), str

@@ -196,7 +196,7 @@ def _carryovers(report_id: int, r: Record) -> Iterable[Row]:
         )
 
 
-TABLES: dict[str, TableSpec] = {
+CHECK_TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
         TableSpec(

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from selfeval.errors import encodable_name, printable
 from selfeval.findings import Finding
+from selfeval.names import encodable_name, printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,13 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
     from selfeval.errors import UnreadableReport
-    from selfeval.pipeline import check_isolated, read_record
+    from selfeval.intake import check, read_path
 
     results: list[dict[str, Any]] = []
     readable: list[tuple[dict[str, Any], Any]] = []
     for path in args.paths:
         try:
-            record = read_record(path)
+            record = read_path(path)
         except UnreadableReport as exc:
             results.append({"path": encodable_name(str(path)), "error": exc.reason})
             continue
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         results.append(entry)
         readable.append((entry, record))
 
-    checked = check_isolated([record for _, record in readable], suites_dir=args.suites)
+    checked = check([record for _, record in readable], suites_dir=args.suites)
     for (entry, _), findings in zip(readable, checked, strict=True):
         if isinstance(findings, str):  # the checks crashed on this report: it is rejected
             del entry["sha256"]

@@ -12,7 +12,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from selfeval.errors import display_name
+from selfeval.names import display_name
 from selfeval.record import Money, Record
 
 
@@ -34,12 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
     from selfeval.errors import UnreadableReport
-    from selfeval.pipeline import read_record
+    from selfeval.intake import read_path
 
-    # read_record: a reader crash, a limit or a figure beyond the numbers policy is
+    # read_path: a reader crash, a limit or a figure beyond the numbers policy is
     # UnreadableReport too (→ exit 2 in cli.main for one path)
     if len(args.paths) == 1:
-        record = read_record(args.paths[0])
+        record = read_path(args.paths[0])
         if args.format == "json":
             sys.stdout.write(jsonio.dumps(record.to_dict()) + "\n")
         else:
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     failed = False
     for path in args.paths:
         try:
-            record = read_record(path)
+            record = read_path(path)
         except UnreadableReport as exc:
             failed = True
             print(f"selfeval: {exc}", file=sys.stderr)

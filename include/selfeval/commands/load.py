@@ -1,14 +1,20 @@
-"""`selfeval load PATH...`: extract, check and load reports into the warehouse."""
+"""`selfeval load PATH...`: take reports in as the intake DAG does — read, check in one batch,
+load with feedback queued, write the feedback files and archive a copy (or reject with a reason)."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selfeval import settings
 from selfeval.commands import add_location_arguments
-from selfeval.errors import ConfigError, display_name
+from selfeval.errors import ConfigError
+from selfeval.names import display_name
+
+if TYPE_CHECKING:
+    from selfeval.intake import IntakeResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +50,8 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     from selfeval.commands import optional_share
-    from selfeval.pipeline import load_reports
+    from selfeval.intake import take_in_paths
+    from selfeval.share import prepare_share
     from selfeval.warehouse import connect, load_units, upgrade
 
     received_at = None
@@ -54,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise ConfigError(f"--received-at {args.received_at!r}: {exc}") from exc
     share = optional_share(args.share)
+    if share is not None:
+        prepare_share(share)
+    paths = _expand(args.paths)
     engine = connect(args.warehouse, share=share.root if share else None)
     try:
         upgrade(engine)
@@ -62,22 +72,27 @@ def run(args: argparse.Namespace) -> int:
             units = share.units_csv
         if units is not None:
             print(f"registry: {load_units(engine, units)} units from {units}")
-        outcomes = load_reports(engine, _expand(args.paths), received_at=received_at)
+        results = take_in_paths(engine, share, paths, received_at=received_at)
     finally:
         engine.dispose()
-    for o in outcomes:
-        shown = display_name(str(o.path))
-        if o.status in ("rejected", "failed"):
-            print(f"{o.status:<10} {shown}: {o.reason}")
-            continue
-        counts = f"{o.errors} errors, {o.warnings} warnings" if o.status == "loaded" else ""
-        superseded = f" (supersedes {', '.join(map(str, o.superseded))})" if o.superseded else ""
-        print(
-            f"{o.status:<10} {shown}  submission {o.submission_id} v{o.version}"
-            f"{superseded}  {counts}".rstrip()
-        )
-    if any(o.status == "failed" for o in outcomes):
+    for path, result in zip(paths, results, strict=True):
+        _print(display_name(str(path)), result)
+    outcomes = {r.outcome for r in results}
+    if "failed" in outcomes:
         return 3  # the warehouse failed on a report: the others were still tried
-    if any(o.status == "rejected" for o in outcomes):
+    if outcomes & {"rejected", "deferred"}:
         return 2
-    return 1 if any(o.errors for o in outcomes) else 0
+    return 1 if any(r.errors for r in results) else 0
+
+
+def _print(shown: str, result: IntakeResult) -> None:
+    if result.outcome not in ("loaded", "duplicate"):
+        print(f"{result.outcome:<10} {shown}: {result.reason}")
+        return
+    counts = f"{result.errors} errors, {result.warnings} warnings"
+    superseded = ", ".join(map(str, result.superseded))
+    print(
+        f"{result.outcome:<10} {shown}  submission {result.submission_id} v{result.version}"
+        f"{f' (supersedes {superseded})' if superseded else ''}"
+        f"  {counts if result.outcome == 'loaded' else ''}".rstrip()
+    )

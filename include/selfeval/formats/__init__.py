@@ -27,11 +27,12 @@ from pathlib import Path
 
 from selfeval import settings
 from selfeval.document import Document, DocumentFormat, document_from_text
-from selfeval.errors import UnreadableReport, encodable_name
+from selfeval.errors import UnreadableReport
 from selfeval.formats.guard import guard_zip
 from selfeval.formats.sandbox import run_reader
 from selfeval.formats.sniff import ole_kind, sniff
 from selfeval.formats.text import decode_text, read_bytes
+from selfeval.names import encodable_name
 from selfeval.record import Source
 
 __all__ = ["read_document"]

@@ -68,7 +68,7 @@ def page_blocks(
     items: list[PageItem], *, page: int, tables: int
 ) -> tuple[list[Paragraph | Grid], int]:
     """A page's items as blocks (tables numbered on from `tables`), and the tables now seen."""
-    from selfeval.formats.pdf import grid_of
+    from selfeval.formats.cells import grid_of
 
     blocks: list[Paragraph | Grid] = []
     line = 0
@@ -177,7 +177,7 @@ def _line_text(row: list[_Box]) -> str:
 
 
 def _cell_text(boxes: list[_Box]) -> str:
-    from selfeval.formats.pdf import join_broken
+    from selfeval.formats.cells import join_broken
 
     text = ""
     for row in _rows(boxes):

@@ -19,6 +19,7 @@ from typing import Any
 from selfeval import settings
 from selfeval.document import Document, Grid, Paragraph, Place
 from selfeval.errors import UnreadableReport
+from selfeval.formats.cells import cell_text, grid_of, join_broken
 from selfeval.formats.pdf_tables import Box, find_tables
 
 # "— 3 —", "- 3 -", "第 3 页", "第3页 共20页", "3/20", "Page 3 of 20": a header's or footer's page number.
@@ -166,48 +167,9 @@ def _cell_texts(matrix: list[list[Box | None]], chars: list[_Char]) -> list[list
                 last[(r, c)] = line
                 break
     return [
-        [_cell("\n".join(p.strip() for p in texts.get((r, c), [""]))) for c in range(len(row))]
+        [cell_text("\n".join(p.strip() for p in texts.get((r, c), [""]))) for c in range(len(row))]
         for r, row in enumerate(matrix)
     ]
-
-
-def grid_of(cells: list[list[str]], page: int, number: int) -> Grid | None:
-    """Rows of cell texts as table `number` of `page`; None when every cell is empty."""
-    rows = [[_cell(c) for c in row] for row in cells]
-    rows = [r for r in rows if any(r)]
-    if not rows:
-        return None
-    width = max(len(r) for r in rows)
-    grid = tuple(tuple(r + [""] * (width - len(r))) for r in rows)
-    return Grid(
-        rows=grid,
-        row_places=tuple(Place(page=page, table=number, row=i) for i in range(1, len(grid) + 1)),
-        place=Place(page=page, table=number),
-    )
-
-
-def _cell(value: str | None) -> str:
-    """A cell's text with the lines it wrapped into joined again."""
-    if not value:
-        return ""
-    out = ""
-    for part in value.split("\n"):
-        out = join_broken(out, part) if out else part
-    return out
-
-
-def join_broken(left: str, right: str) -> str:
-    """Join a line broken at the line end: Latin words keep a space, everything else none."""
-    if (
-        left
-        and right
-        and left[-1].isascii()
-        and left[-1].isalpha()
-        and right[0].isascii()
-        and right[0].isalpha()
-    ):
-        return f"{left} {right}"
-    return left + right
 
 
 @dataclass(frozen=True, slots=True)

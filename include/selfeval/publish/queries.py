@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 Value = str | int | Decimal | bool | date | datetime | None
-Row = Mapping[str, Value]
+ViewRow = Mapping[str, Value]
 
 VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
     "v_district_year_summary": (
@@ -132,13 +132,13 @@ class DistrictData:
     """Every view row of one fiscal year, in a stable order independent of the database."""
 
     fiscal_year: int
-    summary: Row | None
-    scorecard: tuple[Row, ...]
-    finance: tuple[Row, ...]
-    indicators: tuple[Row, ...]
-    findings: tuple[Row, ...]
-    missing: tuple[Row, ...]
-    submissions: tuple[Row, ...]
+    summary: ViewRow | None
+    scorecard: tuple[ViewRow, ...]
+    finance: tuple[ViewRow, ...]
+    indicators: tuple[ViewRow, ...]
+    findings: tuple[ViewRow, ...]
+    missing: tuple[ViewRow, ...]
+    submissions: tuple[ViewRow, ...]
 
 
 def normalise(column: str, value: Any) -> Value:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from selfeval.publish.queries import DistrictData, Row, Value
+from selfeval.publish.queries import DistrictData, Value, ViewRow
 
 Kind = Literal["text", "int", "money", "pct", "score", "by_row"]
 
@@ -146,7 +146,7 @@ SHEET_SLUGS = {
 }
 
 
-def _cells(rows: tuple[Row, ...], columns: tuple[Column, ...]) -> tuple[tuple[Value, ...], ...]:
+def _cells(rows: tuple[ViewRow, ...], columns: tuple[Column, ...]) -> tuple[tuple[Value, ...], ...]:
     return tuple(tuple(_display(c.key, row.get(c.key)) for c in columns) for row in rows)
 
 

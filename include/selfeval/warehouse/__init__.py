@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from selfeval.warehouse.db import connect, grant_reader, resolve_url, upgrade
     from selfeval.warehouse.load import LoadResult, load_submission, record_rejection
+    from selfeval.warehouse.processed import Processed, processed_hashes, processed_state
     from selfeval.warehouse.registry import load_units, match_unit
 
 _EXPORTS = {
@@ -23,15 +24,21 @@ _EXPORTS = {
     "LoadResult": "load",
     "load_submission": "load",
     "record_rejection": "load",
+    "Processed": "processed",
+    "processed_hashes": "processed",
+    "processed_state": "processed",
 }
 
 __all__ = [
     "LoadResult",
+    "Processed",
     "connect",
     "grant_reader",
     "load_submission",
     "load_units",
     "match_unit",
+    "processed_hashes",
+    "processed_state",
     "record_rejection",
     "resolve_url",
     "upgrade",

@@ -87,7 +87,7 @@ def render() -> str:
     """The dictionary as Markdown (deterministic: same schema, same text)."""
     from sqlalchemy import UniqueConstraint
 
-    from selfeval.warehouse.schema import TABLES
+    from selfeval.warehouse.schema import WAREHOUSE_TABLES
     from selfeval.warehouse.views import VIEW_DOCS, VIEWS
 
     out = [
@@ -115,7 +115,7 @@ def render() -> str:
         out += [f"| `{col}` | {_cell(doc)} |" for col, doc in columns]
         out.append("")
     out += ["## Tables", ""]
-    for table in TABLES:
+    for table in WAREHOUSE_TABLES:
         out += [
             f"### `{table.name}`",
             "",

@@ -425,7 +425,7 @@ alert_outbox = Table(
     },
 )
 
-TABLES = (
+WAREHOUSE_TABLES = (
     unit,
     unit_alias,
     submission,

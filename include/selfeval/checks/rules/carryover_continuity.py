@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -43,7 +43,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     year = int(c.row.values["year"])  # type: ignore[arg-type]
     line = c.row.facts["closing_line"]
     same_line = c.row.evidence is not None and c.row.evidence.line == line

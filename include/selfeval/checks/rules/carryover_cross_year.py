@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import half_unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -47,7 +47,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     year = int(c.row.values["year"])  # type: ignore[arg-type]
     return (
         f"{where_zh(c)}中，{year}年年初结转和结余为{num(c.observed)}万元，但{year - 1}年度报告"

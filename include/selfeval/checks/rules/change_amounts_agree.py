@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import half_unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -33,7 +33,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     return (
         f"{where_zh(c)}中，{v['label']}比上年增减写为{num(c.observed)}万元，但本年"

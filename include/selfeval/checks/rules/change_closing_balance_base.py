@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import half_unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -55,7 +55,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     f = c.row.facts
     how = "" if f["prior_printed"] else f"（按本年数减增减额{num(f['change_wan'])}万元推算）"
     return (

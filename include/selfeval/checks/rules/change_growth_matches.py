@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import half_unit, percent, ratio_moved, shown_as, unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -54,7 +54,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     base_zh = "上年数" if f["prior_printed"] else "上年数（本年数−增减额）"
     base_en = "last year" if f["prior_printed"] else "last year (current − change)"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import ZERO, half_unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -37,7 +37,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     label = c.row.values["label"]
     return (
         f"{where_zh(c)}中，{label}为{num(c.observed)}万元，但各部分金额合计为"

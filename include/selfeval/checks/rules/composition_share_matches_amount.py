@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import half_unit, percent, ratio_moved, shown_as, unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -37,7 +37,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     tol = f"，允许误差{num(c.tolerance)}个百分点" if c.tolerance else ""
     return (

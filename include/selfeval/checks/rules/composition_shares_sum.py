@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import HUNDRED, ZERO, half_unit, unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -41,7 +41,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     label = c.row.values["label"]
     return (
         f"{where_zh(c)}中，{label}各部分占比合计为{num(c.observed)}%{with_terms_zh(c)}，"

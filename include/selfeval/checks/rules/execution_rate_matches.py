@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from selfeval.checks.precision import HUNDRED, half_unit, percent, ratio_moved, shown_as, unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -69,7 +69,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     return (
         f"{where_zh(c)}中，{v['label']}执行率写为{num(c.observed)}%，但按执行数"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -43,7 +43,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return None
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     return (
         f"{where_zh(c)}中，{v['label']}与第{f['twin_line']}行{f['twin_label']}的预算数、执行数和执行率"

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from selfeval.checks.precision import HUNDRED, RATIO, score_step, shown_as
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -55,7 +55,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     return (
         f"{where_zh(c)}中，{v['label']}得分为{num(c.observed)}分，但按分值{num(v['max'])}分×"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -20,7 +20,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return None  # compares the row's own max and score
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     label = c.row.values["label"]
     if c.measure == "min_bound":
         return (

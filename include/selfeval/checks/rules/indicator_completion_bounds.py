@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
     Expect,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -20,7 +20,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return None
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     name = c.row.subject
     low, high = c.meta.get("min_value"), c.meta.get("max_value")
     return (

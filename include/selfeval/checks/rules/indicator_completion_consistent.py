@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import HUNDRED, RATIO, half_unit, percent, shown_as, unit
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -58,7 +58,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     ind: Indicator = c.row.source
     met = c.expected == 100
     should_zh = "目标已完成，完成率应为100%" if met else f"完成率应为{num(c.expected)}%"

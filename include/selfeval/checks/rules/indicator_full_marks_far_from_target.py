@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from selfeval.checks.precision import percent
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
     Expect,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -47,7 +47,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return Derived(values={"full_marks_achieved_pct": achieved.quantize(_CENT)})
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     ind: Indicator = c.row.source
     return (
         f"{where_zh(c)}中，指标“{ind.name}”目标值为“{ind.target}”，实际完成“{ind.actual}”，"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -20,7 +20,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return None
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     name = c.row.subject
     if c.measure == "min_bound":
         return (

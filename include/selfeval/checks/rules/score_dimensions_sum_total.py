@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from selfeval.checks.precision import ZERO, coarser
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -78,7 +78,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     names = c.row.facts["dimension_names"]
     return (
         f"{where_zh(c)}写明自评总分为{num(c.observed)}分，但报告中各部分得分（{names}）合计为"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import coarser
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -52,7 +52,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return Derived(values=values, terms=terms, facts={"group": key})  # type: ignore[arg-type]
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     group = c.row.facts.get("group") or c.row.subject
     what_zh, what_en = ("分值", "maximum") if c.measure == "max" else ("得分", "score")
     return (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import coarser
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -45,7 +45,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return Derived(values=values, terms=terms) if values else None  # type: ignore[arg-type]
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     what_zh, what_en = ("分值", "maximum") if c.measure == "max" else ("得分", "score")
     return (
         f"{where_zh(c)}中，评分表总分{what_zh}为{num(c.observed)}分，但各部分{what_zh}合计为"

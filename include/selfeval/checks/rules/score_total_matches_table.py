@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from selfeval.checks.precision import coarser
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -36,7 +36,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     line = c.row.facts["table_line"]
     return (
         f"{where_zh(c)}写明自评总分为{num(c.observed)}分，但第{line}行评分表总分为"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
     Expect,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -20,7 +20,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return None
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     low, high = c.meta.get("min_value"), c.meta.get("max_value")
     return (
         f"{where_zh(c)}中自评总分为{num(c.observed)}分，超出{num(low)}至{num(high)}分的范围。"

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from selfeval.checks.precision import coarser
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -47,7 +47,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     f = c.row.facts
     return (
         f"{where_zh(c)}写明自评总分为{num(c.observed)}分，但第{f['total_line']}行“{f['total_text']}”"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -25,7 +25,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     return Derived(values={"counted_score": s.score, "counted_max": s.max})
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     name = c.row.subject
     if c.measure == "min_bound":
         return (

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from selfeval.checks.precision import coarser
 from selfeval.checks.rule import (
+    Bilingual,
     Case,
     Derived,
-    Rendered,
     Row,
     Rule,
     Scope,
@@ -73,7 +73,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
     )
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     f = c.row.facts
     name = str(c.row.values["name"] or c.row.subject)
     name = name.removesuffix("分析") if len(name) > 2 else name

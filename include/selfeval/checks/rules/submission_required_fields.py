@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from selfeval.checks.rule import Case, Derived, Expect, Rendered, Row, Rule, Scope
+from selfeval.checks.rule import Bilingual, Case, Derived, Expect, Row, Rule, Scope
 
 
 def derive(row: Row, scope: Scope) -> Derived | None:
@@ -20,7 +20,7 @@ _FIELDS = {
 }
 
 
-def message(c: Case) -> Rendered:
+def message(c: Case) -> Bilingual:
     zh, fix, en = _FIELDS.get(c.measure, (c.measure, "补充该项内容", c.measure))
     return (
         f"报告中未能识别出{zh}。请在报告中{fix}，以便汇总。",

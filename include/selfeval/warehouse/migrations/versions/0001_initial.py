@@ -17,7 +17,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TABLES = (
+TABLES_0001 = (
     "unit",
     "unit_alias",
     "submission",
@@ -354,5 +354,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in reversed(list(VIEWS_0001)):
         op.execute(f"DROP VIEW IF EXISTS {name}")
-    for name in reversed(TABLES):
+    for name in reversed(TABLES_0001):
         op.drop_table(name)
