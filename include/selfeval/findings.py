@@ -35,7 +35,12 @@ class Finding:
             "message_en": self.message_en,
             "evidence": None
             if self.evidence is None
-            else {"line": self.evidence.line, "text": self.evidence.text},
+            else {
+                "line": self.evidence.line,
+                "text": self.evidence.text,
+                "printed": self.evidence.printed,
+                "place": self.evidence.place,
+            },
         }
 
 
@@ -58,5 +63,12 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         tolerance=None if tolerance is None else Decimal(str(tolerance)),
         message_zh=d["message_zh"],
         message_en=d["message_en"],
-        evidence=None if ev is None else Evidence(line=int(ev["line"]), text=str(ev["text"])),
+        evidence=None
+        if ev is None
+        else Evidence(
+            line=int(ev["line"]),
+            text=str(ev["text"]),
+            printed=ev.get("printed"),
+            place=ev.get("place"),
+        ),
     )

@@ -22,10 +22,16 @@ RECORD_VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Where a figure came from: 1-based line in the decoded file and the sentence or row quoted."""
+    """Where a figure came from: 1-based line in the decoded file and the sentence or row quoted.
+
+    `text` is normalised (what the checks compare); `printed` is the same words as submitted
+    (full-width forms, spaces, traditional characters kept), so a submitter can search for it;
+    `place` says where they are in the submitted file (第3页 表2 第5行; 第12行 for text)."""
 
     line: int
     text: str
+    printed: str | None = None
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +209,13 @@ def _req_dec(value: Any) -> Decimal:
 
 
 def _ev(d: dict[str, Any]) -> Evidence:
-    return Evidence(line=int(d["line"]), text=str(d["text"]))
+    printed, place = d.get("printed"), d.get("place")
+    return Evidence(
+        line=int(d["line"]),
+        text=str(d["text"]),
+        printed=None if printed is None else str(printed),
+        place=None if place is None else str(place),
+    )
 
 
 def _money(d: dict[str, Any] | None) -> Money | None:

@@ -28,6 +28,12 @@ WAREHOUSE_CONN_ID = "selfeval_warehouse"
 WAREHOUSE_URL_ENV = "SELFEVAL_WAREHOUSE_URL"
 SMTP_CONN_ID = "smtp_default"
 ALERT_SENDER = "selfeval@localhost"
+# Who the alerts come from, where replies go and whom reminders name (selfeval.alerts.config);
+# the district team sets these in the environment of the Airflow workers or of the CLI.
+ALERT_SENDER_ENV = "SELFEVAL_ALERT_SENDER"
+ALERT_REPLY_TO_ENV = "SELFEVAL_ALERT_REPLY_TO"
+CONTACT_ENV = "SELFEVAL_CONTACT"
+DEFAULT_CONTACT = "区财政局预算绩效管理部门"
 
 # --- the shared folder -------------------------------------------------------------------------
 INBOX_DIR = "inbox"

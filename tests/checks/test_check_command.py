@@ -44,7 +44,12 @@ def test_json_has_one_object_per_input_and_exit_1_on_errors(
         "check", "severity", "subject", "observed", "expected", "tolerance",
         "message_zh", "message_en", "evidence",
     }  # fmt: skip
-    assert first["evidence"] == {"line": 86, "text": "(二)管理效率分析(总分为50分，自评分为46.5分)"}
+    assert first["evidence"] == {
+        "line": 86,
+        "text": "(二)管理效率分析(总分为50分，自评分为46.5分)",
+        "printed": "（二）管理效率分析（总分为 50 分，自评分为 46.5 分）",
+        "place": "第86行",
+    }
 
 
 def test_exit_0_without_error_findings_and_a_readable_table(

@@ -28,7 +28,7 @@ def test_seed_000_reports_only_the_broken_carry_over_continuity() -> None:
     )
     assert finding.evidence is not None and finding.evidence.line == 118
     assert finding.message_zh == (
-        "第118行“2024年年初结转和结余25.04万元,2023年年末结转结余5.76万元,全部是非财政结转结余。”"
+        "第118行“2024年年初结转和结 余25.04万元,2023年年末结转结余5.76万元,全部是非 财政结转结余。”"
         "中，2024年年初结转和结余为25.04万元，但2023年年末结转和结余为5.76万元，两者应当相等，"
         "相差19.28万元。请核对本年年初结转和结余或上年年末结转和结余。"
     )
@@ -49,13 +49,13 @@ def test_seed_001_reports_only_the_heading_that_disagrees_with_the_score_table()
     )
     assert finding.evidence is not None and finding.evidence.line == 86
     assert finding.message_zh == (
-        "第86行“(二)管理效率分析(总分为50分，自评分为46.5分)”写明管理效率自评分为46.5分，"
+        "第86行“（二）管理效率分析（总分为 50 分，自评分为 46.5 分）”写明管理效能自评分为46.5分，"
         "但评分表中管理效能各项得分合计为47.5分（3+3.5+4+14+10+9+4）。"
         "请核对标题或评分表，使两者一致。"
     )
     assert finding.message_en == (
-        "Line 86 (“(二)管理效率分析(总分为50分，自评分为46.5分)”) states a score of 46.5 for "
-        "管理效率, but the 管理效能 items of the score table add up to 47.5 "
+        "Line 86 (“（二）管理效率分析（总分为 50 分，自评分为 46.5 分）”) states a score of 46.5 for "
+        "管理效能, but the 管理效能 items of the score table add up to 47.5 "
         "(3 + 3.5 + 4 + 14 + 10 + 9 + 4). Make the heading and the score table agree."
     )
 

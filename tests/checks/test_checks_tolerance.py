@@ -71,7 +71,7 @@ def test_shares_sum_finding_names_the_shares_and_the_tolerance() -> None:
     )
     assert f.message_zh == (
         "第114行“第114行的句子”中，决算收入各部分占比合计为100.54%（99.94+0.60），"
-        "应为100%（允许误差0.01个百分点）。请核对各部分占比，使合计为100%。"
+        "应为100%（相差不超过0.01个百分点的，视为四舍五入，不算错误）。请核对各部分占比，使合计为100%。"
     )
 
 
@@ -120,7 +120,7 @@ def test_rate_uses_the_expenditure_composition_when_only_the_budget_is_stated() 
     assert table([f]) == [("execution.rate_matches", "error", "支出", D("100"), D("92.50"))]
     assert f.message_zh == (
         "第15行“第15行的句子”中，支出执行率写为100%，但按执行数27907.66万元÷预算数30172.04万元"
-        "计算应为92.50%（允许误差0.51个百分点）。请核对执行率或金额。"
+        "计算应为92.50%（相差不超过0.51个百分点的，视为四舍五入，不算错误）。请核对执行率或金额。"
     )
 
 

@@ -641,3 +641,39 @@ def test_each_level_with_its_own_fenzhi_column() -> None:
         ("subtotal", "投入", D("15")),
         ("subtotal", "过程", D("40")),
     ]
+
+
+def test_evidence_keeps_the_words_as_submitted_and_where_they_stand() -> None:
+    from selfeval.document import Document, Grid, Paragraph, Place
+    from selfeval.extract import extract_document
+    from selfeval.record import Source
+
+    grid = Grid(
+        rows=(
+            ("项目资金（万元）", "全年预算数", "全年执行数", "执行率"),
+            ("年度资金总额", "1,200.00", "1,140.00", "95%"),
+        ),
+        row_places=(Place(page=3, table=2, row=1), Place(page=3, table=2, row=2)),
+        place=Place(page=3, table=2),
+    )
+    doc = Document(
+        blocks=(
+            Paragraph(
+                "本年度收入合计 １，５００．００ 万元，其中财政拨款收入 １，５００．００ 万元。",
+                Place(page=2),
+            ),
+            grid,
+        ),
+        format="pdf",
+    )
+    r = extract_document(doc, source=Source("x.pdf", "0" * 64, "pdf", None))
+    assert [(c.evidence.text, c.evidence.printed, c.evidence.place) for c in r.compositions] == [
+        (
+            "本年度收入合计1500.00万元，其中财政拨款收入1500.00万元。",
+            "本年度收入合计 １，５００．００ 万元，其中财政拨款收入 １，５００．００ 万元。",
+            "第2页",
+        )
+    ]
+    assert [(e.evidence.printed, e.evidence.place) for e in r.executions] == [
+        ("年度资金总额 | 1,200.00 | 1,140.00 | 95%", "第3页 表2 第2行")
+    ]

@@ -14,10 +14,19 @@ pytestmark = pytest.mark.unit
 FULL_WIDTH = str.maketrans({ch: chr(ord(ch) + 0xFEE0) for ch in "0123456789.%"})
 
 
+def _without_printed(value: Any) -> Any:
+    """The record less the evidence's words as submitted, which differ by construction."""
+    if isinstance(value, dict):
+        return {k: _without_printed(v) for k, v in value.items() if k != "printed"}
+    if isinstance(value, list):
+        return [_without_printed(v) for v in value]
+    return value
+
+
 def _figures(path: Path) -> dict[str, Any]:
     d = extract_file(path).to_dict()
     d.pop("source")
-    return d
+    return _without_printed(d)  # type: ignore[no-any-return]
 
 
 def _variants(text: str) -> dict[str, bytes]:
@@ -57,3 +66,18 @@ def test_encoding_is_detected_not_assumed(seed_001: Path, tmp_path: Path) -> Non
     assert extract_file(gb).source.encoding == "gb18030"
     assert extract_file(bom).source.encoding == "utf-8-sig"
     assert extract_file(seed_001).source.encoding == "utf-8"
+
+
+def test_evidence_quotes_each_variant_as_it_was_submitted(seed_001: Path, tmp_path: Path) -> None:
+    text = seed_001.read_text("utf-8")
+    wide = tmp_path / "wide.txt"
+    wide.write_text(text.translate(FULL_WIDTH), encoding="utf-8")
+    plain, variant = extract_file(seed_001), extract_file(wide)
+    pairs = [
+        (a.evidence, b.evidence)
+        for a, b in zip(plain.section_scores, variant.section_scores, strict=True)
+    ]
+    assert pairs and all(a.text == b.text for a, b in pairs)
+    for a, b in pairs:
+        assert a.printed is not None and b.printed == a.printed.translate(FULL_WIDTH)
+        assert b.printed in wide.read_text("utf-8").splitlines()[b.line - 1]

@@ -25,10 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING, Any
 
 from selfeval import settings
+from selfeval.alerts.config import MailConfig, mail_config
 from selfeval.alerts.feedback import write_feedback
 from selfeval.alerts.render import (
     Rendered,
@@ -330,14 +331,18 @@ def queue_feedback(
 # --- delivering ----------------------------------------------------------------------------------
 
 
-def build_message(row: Any, *, sender: str, now: datetime | None = None) -> EmailMessage:
+def build_message(
+    row: Any, *, sender: str, reply_to: str | None = None, now: datetime | None = None
+) -> EmailMessage:
     """The e-mail for one outbox row: text and HTML alternatives, stable Message-ID."""
     message = EmailMessage()
     message["From"] = sender
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message["Date"] = format_datetime(now or _now())
-    domain = sender.rpartition("@")[2] or "localhost"
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     # The same id on a retry lets mail clients fold an accidental duplicate.
     message["Message-ID"] = f"<selfeval-alert-{row.alert_id}@{domain}>"
     message["X-Selfeval-Alert-Id"] = str(row.alert_id)
@@ -366,7 +371,7 @@ def deliver_pending(
     engine: Engine,
     send: Send,
     *,
-    sender: str = settings.ALERT_SENDER,
+    config: MailConfig | None = None,
     now: Callable[[], datetime] = _now,
 ) -> Delivery:
     """Send every pending alert that is due once through `send`; record attempts, errors and
@@ -376,6 +381,7 @@ def deliver_pending(
 
     from selfeval.warehouse.schema import alert_outbox
 
+    config = config or mail_config()  # sender and Reply-To from the environment
     sent: list[int] = []
     failed: list[tuple[int, str]] = []
     gave_up: list[int] = []
@@ -394,7 +400,7 @@ def deliver_pending(
                 select(alert_outbox).where(alert_outbox.c.alert_id == alert_id)
             ).one()
             try:
-                send(build_message(row, sender=sender, now=now()))
+                send(build_message(row, sender=config.sender, reply_to=config.reply_to, now=now()))
             except Exception as exc:
                 error = f"{type(exc).__name__}: {exc}"[:_ERROR_MAX_CHARS]
                 out_of_attempts = row.attempts >= settings.ALERT_MAX_ATTEMPTS

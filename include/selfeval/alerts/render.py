@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from selfeval import settings
+from selfeval.alerts.config import mail_config
+from selfeval.dates import human_date, human_time, local, submission_deadline
 from selfeval.findings import Finding
 
 _UNKNOWN_UNIT_ZH = "（未识别的单位）"
@@ -120,18 +120,6 @@ class MessageHalf:
 # --- numbers and words ---------------------------------------------------------------------------
 
 
-def _num(value: Decimal | str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def _tolerance(value: Decimal | None) -> str:
-    return "" if value is None or value == 0 else format(value, "f")
-
-
 def _fix(finding: Finding) -> tuple[str, str]:
     family = finding.check.split(".", 1)[0]
     family = "score" if family == "section_score" else family
@@ -148,44 +136,81 @@ def _ordered(findings: Sequence[Finding]) -> list[Finding]:
     )
 
 
+def _where(f: Finding, line_word: str) -> str:
+    ev = f.evidence
+    assert ev is not None
+    return ev.place or line_word.format(ev.line)
+
+
 def _finding_item_zh(n: int, f: Finding) -> Item:
     fields: list[tuple[str, str, bool]] = []
-    if f.evidence is not None:
-        fields.append((f"报告原文（第 {f.evidence.line} 行）", f.evidence.text, True))
-    if f.observed is not None:
-        fields.append(("报告所列", _num(f.observed), False))
-    if f.expected is not None:
-        tol = _tolerance(f.tolerance)
-        fields.append(
-            ("核对应为", _num(f.expected) + (f"（允许误差 ±{tol}）" if tol else ""), False)
-        )
+    quote = None if f.evidence is None else f.evidence.printed or f.evidence.text
+    if quote is not None and quote not in f.message_zh:  # most messages quote it themselves
+        fields.append((f"报告原文（{_where(f, '第{}行')}）", quote, True))
     fields.append(("如何修改", _fix(f)[0], False))
     return Item(f"{n}. {f.message_zh}", tuple(fields))
 
 
 def _finding_item_en(n: int, f: Finding) -> Item:
     fields: list[tuple[str, str, bool]] = []
-    if f.evidence is not None:
-        fields.append((f"Report text (line {f.evidence.line})", f.evidence.text, True))
-    if f.observed is not None:
-        fields.append(("Stated", _num(f.observed), False))
-    if f.expected is not None:
-        tol = _tolerance(f.tolerance)
-        fields.append(
-            ("Expected", _num(f.expected) + (f" (tolerance ±{tol})" if tol else ""), False)
-        )
+    quote = None if f.evidence is None else f.evidence.printed or f.evidence.text
+    if f.evidence is not None and quote is not None and quote not in f.message_en:
+        fields.append((f"Report text (line {f.evidence.line})", quote, True))
     fields.append(("What to fix", _fix(f)[1], False))
     return Item(f"{n}. {f.message_en}", tuple(fields))
 
 
 def _received(s: SubmissionSummary) -> str:
     """The district's local time: what submitters read on their clocks."""
-    local = s.received_at.astimezone(ZoneInfo(settings.DAG_TIMEZONE))
-    return local.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return human_time(s.received_at)
 
 
-def feedback_for_submission(summary: SubmissionSummary, findings: Sequence[Finding]) -> Rendered:
+def _received_en(s: SubmissionSummary) -> str:
+    return f"{local(s.received_at):%Y-%m-%d %H:%M} ({settings.DAG_TIMEZONE})"
+
+
+_FORMAT_GROUPS = (
+    ("Word 文档", "Word", (".docx", ".docm", ".doc", ".wps")),
+    ("PDF", "PDF", (".pdf",)),
+    ("Excel 表格", "Excel", (".xlsx", ".xlsm", ".xls", ".et")),
+    ("文本文件", "text", (".txt", ".md")),
+    ("扫描图片", "scanned images", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")),
+)
+
+
+def accepted_formats() -> tuple[str, str]:
+    """The formats the intake takes (settings.REPORT_SUFFIXES), in words, Chinese and English."""
+    zh, en = [], []
+    for name_zh, name_en, suffixes in _FORMAT_GROUPS:
+        taken = [x for x in suffixes if x in settings.REPORT_SUFFIXES]
+        if taken:
+            zh.append(f"{name_zh}（{'、'.join(taken)}）")
+            en.append(f"{name_en} ({', '.join(taken)})")
+    return "、".join(zh), ", ".join(en)
+
+
+def _where_to_send(
+    fiscal_year: int | None, contact: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Where, by when, in which formats and whom to ask: the close of every reminder."""
+    formats_zh, formats_en = accepted_formats()
+    folder = f"{settings.INBOX_DIR}/"
+    zh = [f"请将完整报告放入共享文件夹的 {folder} 目录（可接受：{formats_zh}）。"]
+    en = [f"Drop the whole report into the shared folder's {folder} ({formats_en})."]
+    if fiscal_year is not None:
+        deadline = submission_deadline(fiscal_year)
+        zh.insert(0, f"{fiscal_year} 年度报告的提交截止日期为 {human_date(deadline)}。")
+        en.insert(0, f"Reports for {fiscal_year} are due by {deadline.isoformat()}.")
+    zh.append(f"如有疑问，请联系：{contact}。")
+    en.append(f"Questions: {contact}.")
+    return tuple(zh), tuple(en)
+
+
+def feedback_for_submission(
+    summary: SubmissionSummary, findings: Sequence[Finding], *, contact: str | None = None
+) -> Rendered:
     """The feedback for one submission: its findings by severity, or a short receipt when clean."""
+    contact = contact or mail_config().contact
     unit_zh = summary.unit_name or _UNKNOWN_UNIT_ZH
     unit_en = summary.unit_name or _UNKNOWN_UNIT_EN
     year = summary.fiscal_year
@@ -202,7 +227,7 @@ def feedback_for_submission(summary: SubmissionSummary, findings: Sequence[Findi
     )
     received_en = (
         f"We received the {year_en} performance self-evaluation report of {unit_en} "
-        f"(file {summary.file_name}, {version_en}received {_received(summary)})."
+        f"(file {summary.file_name}, {version_en}received {_received_en(summary)})."
     )
     if not ordered:
         subject = (
@@ -272,22 +297,25 @@ def feedback_for_submission(summary: SubmissionSummary, findings: Sequence[Findi
         )
     zh = MessageHalf(
         f"{unit_zh} {year_zh}绩效自评报告：核对反馈",
-        (received_zh, "自动核对发现以下问题，每条均引用报告原文及行号。"),
+        (received_zh, "自动核对发现以下问题，每条均引用报告原文并注明所在位置。"),
         tuple(zh_sections),
-        (resubmit_zh,),
+        (resubmit_zh, f"如有疑问，请联系：{contact}。"),
     )
     en = MessageHalf(
         f"{unit_en}, {year_en}: feedback",
         (received_en, "The automatic checks found the issues below, each quoting the report."),
         tuple(en_sections),
-        (resubmit_en,),
+        (resubmit_en, f"Questions: {contact}."),
         lang="en",
     )
     return _render(subject, zh, en)
 
 
-def reminder_missing(unit_name: str, fiscal_year: int) -> Rendered:
-    """A reminder to a unit that has not submitted its report for the year."""
+def reminder_missing(unit_name: str, fiscal_year: int, *, contact: str | None = None) -> Rendered:
+    """A reminder to a unit that has not submitted its report for the year: what is missing,
+    by when, where to put it, in which formats, and whom to ask."""
+    contact = contact or mail_config().contact
+    close_zh, close_en = _where_to_send(fiscal_year, contact)
     subject = (
         f"【绩效自评提醒】{unit_name} {fiscal_year} 年度自评报告尚未提交"
         f" / Reminder: {fiscal_year} self-evaluation report not received"
@@ -296,7 +324,8 @@ def reminder_missing(unit_name: str, fiscal_year: int) -> Rendered:
         f"{unit_name}：{fiscal_year} 年度绩效自评报告尚未收到",
         (
             f"截至目前，我们尚未收到{unit_name}的{fiscal_year} 年度部门整体支出绩效自评报告。",
-            "请尽快将报告放入共享文件夹 inbox/；如已通过其他途径提交，请与区财政局联系。",
+            *close_zh,
+            "如已通过其他途径提交，请告知上述联系人，以免重复提醒。",
         ),
         (),
         (),
@@ -306,8 +335,8 @@ def reminder_missing(unit_name: str, fiscal_year: int) -> Rendered:
         (
             f"We have not received the {fiscal_year} performance self-evaluation report of "
             f"{unit_name}.",
-            "Please drop it into the shared folder's inbox/ soon; if you sent it another way, "
-            "contact the district finance bureau.",
+            *close_en,
+            "If you sent it another way, tell the contact above.",
         ),
         (),
         (),
@@ -316,16 +345,51 @@ def reminder_missing(unit_name: str, fiscal_year: int) -> Rendered:
     return _render(subject, zh, en)
 
 
-def reminder_open_errors(summary: SubmissionSummary, findings: Sequence[Finding]) -> Rendered:
-    """A reminder that a unit's current submission still has errors, listing them again."""
-    base = feedback_for_submission(summary, findings)
-    unit = summary.unit_name or _UNKNOWN_UNIT_ZH
-    errors = sum(1 for f in findings if f.severity == "error")
+def reminder_open_errors(
+    summary: SubmissionSummary, findings: Sequence[Finding], *, contact: str | None = None
+) -> Rendered:
+    """A reminder that a unit's current submission still has errors: the errors again, what to
+    do and by when — not the first feedback word for word."""
+    contact = contact or mail_config().contact
+    unit_zh = summary.unit_name or _UNKNOWN_UNIT_ZH
+    unit_en = summary.unit_name or _UNKNOWN_UNIT_EN
+    errors = [f for f in _ordered(findings) if f.severity == "error"]
+    year = summary.fiscal_year
     subject = (
-        f"【绩效自评提醒】{unit} {summary.fiscal_year} 年度报告仍有 {errors} 处错误未改正"
-        f" / Reminder: {errors} error(s) still open"
+        f"【绩效自评提醒】{unit_zh} {year} 年度报告仍有 {len(errors)} 处错误未改正"
+        f" / Reminder: {len(errors)} error(s) still open"
     )
-    return Rendered(subject, base.text, base.markdown, base.html)
+    close_zh, close_en = _where_to_send(year, contact)
+    zh = MessageHalf(
+        f"{unit_zh} {year} 年度绩效自评报告：仍有 {len(errors)} 处错误未改正",
+        (
+            f"{unit_zh}于 {_received(summary)} 提交的报告（文件 {summary.file_name}）"
+            f"经核对仍有以下 {len(errors)} 处错误，至今未收到改正后的版本。",
+        ),
+        (
+            Section(
+                f"未改正的错误（{len(errors)} 处）",
+                tuple(_finding_item_zh(i, f) for i, f in enumerate(errors, 1)),
+            ),
+        ),
+        ("请改正后重新提交，新文件将作为新版本处理。", *close_zh),
+    )
+    en = MessageHalf(
+        f"{unit_en}, {year}: {len(errors)} error(s) still open",
+        (
+            f"The report {unit_en} sent on {_received_en(summary)} (file {summary.file_name}) "
+            f"still has the {len(errors)} error(s) below; no corrected version has arrived.",
+        ),
+        (
+            Section(
+                f"Open errors ({len(errors)})",
+                tuple(_finding_item_en(i, f) for i, f in enumerate(errors, 1)),
+            ),
+        ),
+        ("Correct them and submit again; the new file is processed as a new version.", *close_en),
+        lang="en",
+    )
+    return _render(subject, zh, en)
 
 
 # --- rendering -----------------------------------------------------------------------------------

@@ -8,12 +8,14 @@ per rule id whether it runs, its severity, its tolerance or bounds and its wordi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from selfeval.record import Evidence, Record
+from selfeval.settings import UNIT_TO_WAN_EXPONENT
 
 Value = Decimal | int | str | None
 AGREE = "expect_multicolumn_values_to_agree_within_rounding"
@@ -148,27 +150,117 @@ def with_terms_en(c: Case) -> str:
 
 
 def where_zh(c: Case) -> str:
+    """Where, in the submitter's words: the place in the file and the words as submitted."""
     ev = c.row.evidence
-    return "报告中" if ev is None else f"第{ev.line}行“{ev.text}”"
+    if ev is None:
+        return "报告中"
+    return f"{ev.place or f'第{ev.line}行'}“{ev.printed or ev.text}”"
 
 
 def where_en(c: Case) -> str:
     ev = c.row.evidence
-    return "In the report" if ev is None else f"Line {ev.line} (“{ev.text}”)"
+    return "In the report" if ev is None else f"Line {ev.line} (“{ev.printed or ev.text}”)"
 
 
 def tol_zh(c: Case, unit: str) -> str:
-    return f"（允许误差{num(c.tolerance)}{unit}）" if c.tolerance else ""
+    """The tolerance in a finance clerk's words (a rounding difference is not an error)."""
+    if not c.tolerance:
+        return ""
+    shown = amount(c, c.tolerance, exact=True) if unit == "万元" else f"{num(c.tolerance)}{unit}"
+    return f"（相差不超过{shown}的，视为四舍五入，不算错误）"
 
 
 def tol_en(c: Case, unit: str) -> str:
-    return f" (tolerance {num(c.tolerance)}{unit})" if c.tolerance else ""
+    if not c.tolerance:
+        return ""
+    shown = (
+        amount_en(c, c.tolerance, exact=True)
+        if unit.strip() == "万元"
+        else f"{num(c.tolerance)}{unit}"
+    )
+    return f" (a difference up to {shown} is rounding, not an error)"
+
+
+def _difference(c: Case) -> Decimal | None:
+    if isinstance(c.observed, Decimal) and isinstance(c.expected, Decimal):
+        return abs(c.observed - c.expected)
+    return None
 
 
 def diff(c: Case) -> str:
-    if isinstance(c.observed, Decimal) and isinstance(c.expected, Decimal):
-        return num(abs(c.observed - c.expected))
-    return "—"
+    d = _difference(c)
+    return "—" if d is None else num(d)
+
+
+# --- amounts in the unit the report printed them in ------------------------------------------------
+
+
+def _moneys(item: Any, depth: int = 0) -> list[Any]:
+    if hasattr(item, "wan") and hasattr(item, "unit") and hasattr(item, "raw"):
+        return [item]
+    if depth > 2:
+        return []
+    if isinstance(item, tuple | list):
+        return [m for x in item for m in _moneys(x, depth + 1)]
+    if hasattr(item, "__dataclass_fields__"):
+        return [
+            m for name in item.__dataclass_fields__ for m in _moneys(getattr(item, name), depth + 1)
+        ]
+    return []
+
+
+def printed_unit(c: Case) -> tuple[str, int]:
+    """The unit the row's amounts were printed in (元, 万元, 亿元) and the most decimals printed."""
+    found = _moneys(c.row.source)
+    if not found:
+        return "万元", 2
+    unit = str(found[0].unit)
+    places = 0
+    for m in found:
+        digits = re.search(r"\d+(?:\.(\d+))?", str(m.raw))
+        places = max(places, len(digits.group(1) or "") if digits else 0)
+    return unit, places
+
+
+def _in_unit(c: Case, value: Decimal | str | int | None, exact: bool) -> tuple[str, str]:
+    unit, places = printed_unit(c)
+    if not isinstance(value, Decimal):
+        return num(value), unit
+    shown = value.scaleb(-UNIT_TO_WAN_EXPONENT[unit])
+    if not exact and shown == shown.quantize(Decimal(1).scaleb(-places)):
+        shown = shown.quantize(Decimal(1).scaleb(-places))  # as many decimals as printed
+    return num(shown.normalize() if exact else shown), unit
+
+
+def amount(c: Case, value: Decimal | str | int | None, *, exact: bool = False) -> str:
+    """An amount held in 万元, shown in the report's unit with the decimals the report printed
+    (`86020480.60元`, not `8602.048060万元`); a value that needs more digits keeps them."""
+    text, unit = _in_unit(c, value, exact)
+    return f"{text}{unit}"
+
+
+def amount_en(c: Case, value: Decimal | str | int | None, *, exact: bool = False) -> str:
+    text, unit = _in_unit(c, value, exact)
+    return f"{text} {unit}"
+
+
+def amount_terms_zh(c: Case) -> str:
+    """The terms of a sum of amounts, in the report's unit: （1200.00+300.00）."""
+    shown = [_in_unit(c, t, False)[0] for t in c.terms]
+    return f"（{'+'.join(shown)}）" if len(shown) > 1 else ""
+
+
+def amount_terms_en(c: Case) -> str:
+    shown = [_in_unit(c, t, False)[0] for t in c.terms]
+    return f" ({' + '.join(shown)})" if len(shown) > 1 else ""
+
+
+def amount_diff(c: Case) -> str:
+    return amount(c, _difference(c))
+
+
+def amount_diff_en(c: Case) -> str:
+    return amount_en(c, _difference(c))
 
 
 def wan(money: Any) -> Decimal | None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import replace
 
 from selfeval.document import Document, Paragraph
 from selfeval.extract import relations
+from selfeval.extract.as_submitted import with_submitted_words
 from selfeval.extract.forms import read_forms
 from selfeval.extract.layout import build_layout
 from selfeval.extract.narrative import find_narrative_indicators
@@ -72,16 +74,24 @@ def extract_file(path: str | os.PathLike[str]) -> Record:
 def extract_document(document: Document, *, source: Source) -> Record:
     """Extract a record from a Document: for now its text, one line per paragraph or grid row."""
     lines: list[str] = []
+    places: list[str] = []
     for block in document.blocks:
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            for line in block.text.split("\n"):
+                lines.append(line)
+                places.append(block.place.describe())
         else:
-            lines.extend("\t".join(" ".join(c.split("\n")) for c in row) for row in block.rows)
-    return extract_text("\n".join(lines), source=source)
+            for row, place in zip(block.rows, block.row_places, strict=True):
+                lines.append("\t".join(" ".join(c.split("\n")) for c in row))
+                places.append(place.describe())
+    return extract_text("\n".join(lines), source=source, places=places)
 
 
-def extract_text(text: str, *, source: Source | None = None) -> Record:
-    """Extract a record from decoded report text (line numbers count from 1 in `text`)."""
+def extract_text(
+    text: str, *, source: Source | None = None, places: Sequence[str] | None = None
+) -> Record:
+    """Extract a record from decoded report text (line numbers count from 1 in `text`);
+    `places` describes where each line stands in the submitted file (第3页 表2 第5行)."""
     if source is None:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         source = Source(path="<text>", sha256=digest, format="txt", encoding="utf-8")
@@ -154,6 +164,7 @@ def extract_text(text: str, *, source: Source | None = None) -> Record:
             "no figures recognised: this does not read like a 部门整体支出绩效自评 report "
             "(no scores, amounts, indicators or carry-overs found)"
         )
+    record = with_submitted_words(record, raw_lines, places)
     return replace(record, warnings=tuple(forms.warnings + warnings))
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
-from zoneinfo import ZoneInfo
 
 from selfeval import jsonio, settings
+from selfeval.dates import local, submission_deadline
 from selfeval.errors import RejectedReport, WarehouseError
 from selfeval.findings import Finding
 from selfeval.record import Money, Record, record_from_dict
@@ -54,21 +54,11 @@ def on_time(fiscal_year: int | None, received_at: datetime) -> bool | None:
     """Received by the deadline (local date, settings.DAG_TIMEZONE) in fiscal_year + 1."""
     if fiscal_year is None:
         return None
-    deadline = date(
-        fiscal_year + 1, settings.SUBMISSION_DEADLINE_MONTH, settings.SUBMISSION_DEADLINE_DAY
-    )
-    return _aware(received_at).astimezone(ZoneInfo(settings.DAG_TIMEZONE)).date() <= deadline
-
-
-def _aware(moment: datetime) -> datetime:
-    # A naive time is a local time of the district.
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=ZoneInfo(settings.DAG_TIMEZONE))
-    return moment
+    return local(received_at).date() <= submission_deadline(fiscal_year)
 
 
 def _utc(moment: datetime) -> datetime:
-    return _aware(moment).astimezone(UTC)
+    return local(moment).astimezone(UTC)  # a naive time is a local time of the district
 
 
 def load_submission(
@@ -602,7 +592,7 @@ def _unknown_unit(record: Record) -> Finding:
         observed=name,
         expected=None,
         tolerance=None,
-        message_zh=f"报告中的单位名称{stated}不在单位名册中，请核对单位全称或联系区财政部门补充名册。",
+        message_zh=f"报告中的单位名称{stated}不在单位名录中，请核对单位全称或联系区财政部门补充名录。",
         message_en=(
             f"The report's unit name {name!r} matches no unit in the registry (units.csv): "
             "add the unit or an alias."

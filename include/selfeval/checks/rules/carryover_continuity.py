@@ -10,8 +10,10 @@ from selfeval.checks.rule import (
     Rule,
     Scope,
     agree,
-    diff,
-    num,
+    amount,
+    amount_diff,
+    amount_diff_en,
+    amount_en,
     where_en,
     where_zh,
 )
@@ -50,12 +52,12 @@ def message(c: Case) -> Bilingual:
     elsewhere_zh = "" if same_line else f"（第{line}行）"
     elsewhere_en = "" if same_line else f" (line {line})"
     return (
-        f"{where_zh(c)}中，{year}年年初结转和结余为{num(c.observed)}万元，但{year - 1}年"
-        f"年末结转和结余为{num(c.expected)}万元{elsewhere_zh}，两者应当相等，"
-        f"相差{diff(c)}万元。请核对本年年初结转和结余或上年年末结转和结余。",
-        f"{where_en(c)}: the opening carry-over of {year} is {num(c.observed)} 万元 but the "
-        f"closing carry-over of {year - 1} is {num(c.expected)} 万元{elsewhere_en}; "
-        f"they should be equal ({diff(c)} 万元 apart). Correct one of them.",
+        f"{where_zh(c)}中，{year}年年初结转和结余为{amount(c, c.observed)}，但{year - 1}年"
+        f"年末结转和结余为{amount(c, c.expected)}{elsewhere_zh}，两者应当相等，"
+        f"相差{amount_diff(c)}。请核对本年年初结转和结余或上年年末结转和结余。",
+        f"{where_en(c)}: the opening carry-over of {year} is {amount_en(c, c.observed)} but the "
+        f"closing carry-over of {year - 1} is {amount_en(c, c.expected)}{elsewhere_en}; "
+        f"they should be equal ({amount_diff_en(c)} apart). Correct one of them.",
     )
 
 

@@ -14,8 +14,10 @@ from selfeval.checks.rule import (
     Rule,
     Scope,
     agree,
-    diff,
-    num,
+    amount,
+    amount_diff,
+    amount_diff_en,
+    amount_en,
     where_en,
     where_zh,
 )
@@ -50,12 +52,12 @@ def derive(row: Row, scope: Scope) -> Derived | None:
 def message(c: Case) -> Bilingual:
     year = int(c.row.values["year"])  # type: ignore[arg-type]
     return (
-        f"{where_zh(c)}中，{year}年年初结转和结余为{num(c.observed)}万元，但{year - 1}年度报告"
-        f"（第{c.row.facts['closing_line']}行）的年末结转和结余为{num(c.expected)}万元，相差"
-        f"{diff(c)}万元。请核对两年的结转结余数。",
-        f"{where_en(c)}: the opening carry-over of {year} ({num(c.observed)} 万元) differs from "
-        f"the closing carry-over in the {year - 1} report ({num(c.expected)} 万元) by "
-        f"{diff(c)} 万元.",
+        f"{where_zh(c)}中，{year}年年初结转和结余为{amount(c, c.observed)}，但{year - 1}年度报告"
+        f"（第{c.row.facts['closing_line']}行）的年末结转和结余为{amount(c, c.expected)}，相差"
+        f"{amount_diff(c)}。请核对两年的结转结余数。",
+        f"{where_en(c)}: the opening carry-over of {year} ({amount_en(c, c.observed)}) differs from "
+        f"the closing carry-over in the {year - 1} report ({amount_en(c, c.expected)}) by "
+        f"{amount_diff_en(c)}.",
     )
 
 

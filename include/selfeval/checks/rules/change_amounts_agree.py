@@ -11,7 +11,9 @@ from selfeval.checks.rule import (
     Rule,
     Scope,
     agree,
-    diff,
+    amount,
+    amount_diff,
+    amount_en,
     num,
     tol_en,
     tol_zh,
@@ -36,11 +38,11 @@ def derive(row: Row, scope: Scope) -> Derived | None:
 def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     return (
-        f"{where_zh(c)}中，{v['label']}比上年增减写为{num(c.observed)}万元，但本年"
-        f"{num(f['current'])}万元−上年{num(f['prior'])}万元应为{num(c.expected)}万元，相差"
-        f"{diff(c)}万元{tol_zh(c, '万元')}。请核对增减额或本年、上年金额。",
-        f"{where_en(c)}: the change of {v['label']} is stated as {num(c.observed)} 万元, but "
-        f"{num(f['current'])} − {num(f['prior'])} = {num(c.expected)} 万元"
+        f"{where_zh(c)}中，{v['label']}比上年增减写为{amount(c, c.observed)}，但本年"
+        f"{amount(c, f['current'])}−上年{amount(c, f['prior'])}应为{amount(c, c.expected)}，相差"
+        f"{amount_diff(c)}{tol_zh(c, '万元')}。请核对增减额或本年、上年金额。",
+        f"{where_en(c)}: the change of {v['label']} is stated as {amount_en(c, c.observed)}, but "
+        f"{num(f['current'])} − {num(f['prior'])} = {amount_en(c, c.expected)}"
         f"{tol_en(c, ' 万元')}. Correct the change or the amounts.",
     )
 

@@ -15,8 +15,9 @@ from selfeval.checks.rule import (
     Rule,
     Scope,
     agree,
-    diff,
-    num,
+    amount,
+    amount_diff,
+    amount_en,
     where_en,
     where_zh,
 )
@@ -57,14 +58,14 @@ def derive(row: Row, scope: Scope) -> Derived | None:
 
 def message(c: Case) -> Bilingual:
     f = c.row.facts
-    how = "" if f["prior_printed"] else f"（按本年数减增减额{num(f['change_wan'])}万元推算）"
+    how = "" if f["prior_printed"] else f"（按本年数减增减额{amount(c, f['change_wan'])}推算）"
     return (
-        f"{where_zh(c)}中，上年年末结转和结余为{num(c.observed)}万元{how}，但第{f['opening_line']}行"
-        f"本年年初结转和结余为{num(c.expected)}万元，两者应当相等，相差{diff(c)}万元。"
+        f"{where_zh(c)}中，上年年末结转和结余为{amount(c, c.observed)}{how}，但第{f['opening_line']}行"
+        f"本年年初结转和结余为{amount(c, c.expected)}，两者应当相等，相差{amount_diff(c)}。"
         "请核对年末结转和结余的增减额或年初结转和结余。",
-        f"{where_en(c)}: last year's closing balance is {num(c.observed)} 万元 (as the change "
+        f"{where_en(c)}: last year's closing balance is {amount_en(c, c.observed)} (as the change "
         f"implies), but this year's opening balance (line {f['opening_line']}) is "
-        f"{num(c.expected)} 万元; they should be equal. Correct the change or the opening balance.",
+        f"{amount_en(c, c.expected)}; they should be equal. Correct the change or the opening balance.",
     )
 
 

@@ -15,6 +15,8 @@ from selfeval.checks.rule import (
     Rule,
     Scope,
     agree,
+    amount,
+    amount_en,
     num,
     tol_en,
     tol_zh,
@@ -60,10 +62,10 @@ def message(c: Case) -> Bilingual:
     base_en = "last year" if f["prior_printed"] else "last year (current − change)"
     return (
         f"{where_zh(c)}中，{v['label']}增长率写为{num(c.observed)}%，但按增减额"
-        f"{num(f['change_wan'])}万元÷{base_zh}{num(f['prior'])}万元计算应为{num(c.expected)}%"
+        f"{amount(c, f['change_wan'])}÷{base_zh}{amount(c, f['prior'])}计算应为{num(c.expected)}%"
         f"{tol_zh(c, '个百分点')}。增长率应以上年数为基数，请核对增长率或金额。",
         f"{where_en(c)}: the growth of {v['label']} is stated as {num(c.observed)}%, but change "
-        f"{num(f['change_wan'])} 万元 / {base_en} {num(f['prior'])} 万元 gives "
+        f"{amount_en(c, f['change_wan'])} / {base_en} {amount_en(c, f['prior'])} gives "
         f"{num(c.expected)}%{tol_en(c, ' points')}. Growth is measured on last year's figure.",
     )
 

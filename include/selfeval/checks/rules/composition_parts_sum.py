@@ -11,14 +11,16 @@ from selfeval.checks.rule import (
     Rule,
     Scope,
     agree,
-    diff,
-    num,
+    amount,
+    amount_diff,
+    amount_diff_en,
+    amount_en,
+    amount_terms_en,
+    amount_terms_zh,
     tol_en,
     tol_zh,
     where_en,
     where_zh,
-    with_terms_en,
-    with_terms_zh,
 )
 from selfeval.record import Composition
 
@@ -40,11 +42,11 @@ def derive(row: Row, scope: Scope) -> Derived | None:
 def message(c: Case) -> Bilingual:
     label = c.row.values["label"]
     return (
-        f"{where_zh(c)}中，{label}为{num(c.observed)}万元，但各部分金额合计为"
-        f"{num(c.expected)}万元{with_terms_zh(c)}，相差{diff(c)}万元{tol_zh(c, '万元')}。"
+        f"{where_zh(c)}中，{label}为{amount(c, c.observed)}，但各部分金额合计为"
+        f"{amount(c, c.expected)}{amount_terms_zh(c)}，相差{amount_diff(c)}{tol_zh(c, '万元')}。"
         "请核对总额或各部分金额。",
-        f"{where_en(c)}: {label} is {num(c.observed)} 万元 but its parts add up to "
-        f"{num(c.expected)} 万元{with_terms_en(c)}, {diff(c)} 万元 apart"
+        f"{where_en(c)}: {label} is {amount_en(c, c.observed)} but its parts add up to "
+        f"{amount_en(c, c.expected)}{amount_terms_en(c)}, {amount_diff_en(c)} apart"
         f"{tol_en(c, ' 万元')}. Correct the total or the parts.",
     )
 

@@ -14,6 +14,8 @@ from selfeval.checks.rule import (
     Rule,
     Scope,
     agree,
+    amount,
+    amount_en,
     num,
     tol_en,
     tol_zh,
@@ -73,10 +75,10 @@ def message(c: Case) -> Bilingual:
     v, f = c.row.values, c.row.facts
     return (
         f"{where_zh(c)}中，{v['label']}执行率写为{num(c.observed)}%，但按执行数"
-        f"{num(f['executed'])}万元÷预算数{num(f['budget'])}万元计算应为{num(c.expected)}%"
+        f"{amount(c, f['executed'])}÷预算数{amount(c, f['budget'])}计算应为{num(c.expected)}%"
         f"{tol_zh(c, '个百分点')}。请核对执行率或金额。",
         f"{where_en(c)}: the execution rate of {v['label']} is stated as {num(c.observed)}%, "
-        f"but executed {num(f['executed'])} 万元 / budget {num(f['budget'])} 万元 gives "
+        f"but executed {amount_en(c, f['executed'])} / budget {amount_en(c, f['budget'])} gives "
         f"{num(c.expected)}%{tol_en(c, ' points')}. Correct the rate or the amounts.",
     )
 

@@ -75,9 +75,7 @@ def derive(row: Row, scope: Scope) -> Derived | None:
 
 def message(c: Case) -> Bilingual:
     f = c.row.facts
-    name = str(c.row.values["name"] or c.row.subject)
-    name = name.removesuffix("分析") if len(name) > 2 else name
-    dim = f["dimension"]
+    dim = f["dimension"]  # one name for a dimension: the report's own word stands in the quote
     is_max = c.measure == "max"
     stated_zh = "总分" if is_max else "自评分"
     what_zh, what_en = ("分值", "maximum") if is_max else ("得分", "score")
@@ -90,9 +88,9 @@ def message(c: Case) -> Bilingual:
         table_zh = f"评分表中{dim}{what_zh}为{num(c.expected)}分"
         table_en = f"the score table gives {dim} a {what_en} of {num(c.expected)}"
     return (
-        f"{where_zh(c)}写明{name}{stated_zh}为{num(c.observed)}分，但{table_zh}"
+        f"{where_zh(c)}写明{dim}{stated_zh}为{num(c.observed)}分，但{table_zh}"
         f"{tol_zh(c, '分')}。请核对标题或评分表，使两者一致。",
-        f"{where_en(c)} states a {what_en} of {num(c.observed)} for {name}, but {table_en}"
+        f"{where_en(c)} states a {what_en} of {num(c.observed)} for {dim}, but {table_en}"
         f"{tol_en(c, ' points')}. Make the heading and the score table agree.",
     )
 
