@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -39,20 +39,25 @@ class Lexicon:
     measure_units: tuple[str, ...]  # units an indicator value may carry, longest first
     part_categories: tuple[tuple[str, tuple[str, ...]], ...]  # (category, words), in order
     vocabulary: tuple[str, ...]  # every table word (roles, levels, row labels), longest first
+    # each role word's first place in `roles` and its role: lookups by word, not by scanning
+    role_rank: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def role_of(self, cell: str) -> str | None:
-        """The column role a header cell names (`budget`, `score`, …), or None."""
+        """The column role a header cell names (`budget`, `score`, …), or None: the cell's own
+        word, else the earliest-listed word that starts or ends it with at most 4 more chars."""
         folded = fold_label(cell)
         if not folded or len(folded) > 16:
             return None
-        for word, role in self.roles:
-            if folded == word:
-                return role
-        for word, role in self.roles:
-            near = folded.startswith(word) or folded.endswith(word)
-            if len(word) >= 2 and near and len(folded) - len(word) <= 4:
-                return role
-        return None
+        exact = self.role_rank.get(folded)
+        if exact is not None:
+            return exact[1]
+        found = [
+            hit
+            for k in range(max(2, len(folded) - 4), len(folded))
+            for hit in (self.role_rank.get(folded[:k]), self.role_rank.get(folded[-k:]))
+            if hit is not None
+        ]
+        return min(found)[1] if found else None
 
     def is_level(self, cell: str) -> bool:
         folded = fold_label(re.sub(r"[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）]", "", cell))
@@ -102,7 +107,11 @@ def lexicon() -> Lexicon:
         key=lambda pair: -len(pair[0]),
     )
     narrative = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in raw["narrative"].items()}
+    rank: dict[str, tuple[int, str]] = {}
+    for n, (word, role) in enumerate(roles):
+        rank.setdefault(word, (n, role))
     return Lexicon(
+        role_rank=rank,
         money_units=dict(raw["money_units"]),
         counters_after_wan=tuple(raw["counters_after_wan"]),
         roles=tuple(roles),
