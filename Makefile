@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo ui test lint typecheck pytest bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	bash scripts/demo.sh
+
+# The Airflow UI on what `make demo` set up (127.0.0.1:8080; Ctrl-C stops it).
+ui: $(STAMP)
+	bash scripts/ui.sh
 
 test: lint typecheck pytest
 

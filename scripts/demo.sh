@@ -9,18 +9,8 @@
 # (AIRFLOW_CONN_SMTP_DEFAULT). Safe to re-run: files already loaded are recognised by hash.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="${BIN:-$ROOT/.venv/bin}"
-VAR="${SELFEVAL_VAR:-$ROOT/var}"
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 FISCAL_YEAR="${FISCAL_YEAR:-2024}"
-
-export AIRFLOW_HOME="${AIRFLOW_HOME:-$VAR/airflow}"
-export AIRFLOW__CORE__DAGS_FOLDER="${AIRFLOW__CORE__DAGS_FOLDER:-$ROOT/dags}"
-export AIRFLOW__CORE__LOAD_EXAMPLES="${AIRFLOW__CORE__LOAD_EXAMPLES:-False}"
-export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-sqlite:///$AIRFLOW_HOME/airflow.db}"
-export SELFEVAL_SHARE="${SELFEVAL_SHARE:-$VAR/share}"
-export SELFEVAL_WAREHOUSE_URL="${SELFEVAL_WAREHOUSE_URL:-sqlite:///$SELFEVAL_SHARE/warehouse.db}"
-export GX_ANALYTICS_ENABLED=false
 
 mkdir -p "$AIRFLOW_HOME" "$SELFEVAL_SHARE/inbox/samples"
 # The sample reports and registry; by content hash, a second run loads nothing new.
@@ -57,6 +47,5 @@ Done. Where things are:
   alerts      $SELFEVAL_SHARE/outbox/*.eml       (when no smtp_default connection is set)
   archive     $SELFEVAL_SHARE/archive/           rejected: $SELFEVAL_SHARE/rejected/
   airflow     AIRFLOW_HOME=$AIRFLOW_HOME
-See the DAGs in the UI: AIRFLOW_HOME=$AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER=$ROOT/dags \\
-  SELFEVAL_SHARE=$SELFEVAL_SHARE $BIN/airflow standalone   (then http://localhost:8080)
+See the runs in the Airflow UI: make ui   (then http://127.0.0.1:8080)
 MSG
