@@ -161,3 +161,10 @@ def test_registry_reload_rekeys_names_when_districts_change(
     load_units(warehouse_engine, path)
     with warehouse_engine.connect() as conn:
         assert match_unit(conn, "钟村街") is not None
+
+
+def test_reloading_an_unchanged_registry_writes_nothing(registry: Any, tmp_path: Path) -> None:
+    # Every intake run and `selfeval load` with a share load units.csv again.
+    with _statements(registry) as seen:
+        load_units(registry, tmp_path / "registry.csv")
+    assert [s for s, _ in seen if not s.lstrip().upper().startswith("SELECT")] == []

@@ -177,7 +177,8 @@ def load_units(engine: Engine, csv_path: Path) -> int:
     """Load units.csv into `unit` / `unit_alias` in one transaction; returns the number of units.
 
     Units are matched by name: existing ones are updated, new ones inserted, and units no longer
-    listed are kept (submissions refer to them) but marked inactive.
+    listed are kept (submissions refer to them) but marked inactive. Only what changed is
+    written (every intake run loads the registry again, usually unchanged).
     """
     from sqlalchemy import delete, insert, select, update
 
@@ -185,33 +186,46 @@ def load_units(engine: Engine, csv_path: Path) -> int:
 
     units = read_units_csv(Path(csv_path))
     with engine.begin() as conn:
-        existing = {
-            row.name: row.unit_id for row in conn.execute(select(unit.c.name, unit.c.unit_id))
-        }
+        columns = (unit.c.unit_id, unit.c.district, unit.c.contact_emails, unit.c.active)
+        existing = {row.name: row for row in conn.execute(select(unit.c.name, *columns))}
+        aliases_of: dict[int, list[str]] = {}
+        for unit_id, alias in conn.execute(
+            select(unit_alias.c.unit_id, unit_alias.c.alias).order_by(unit_alias.c.alias_id)
+        ):
+            aliases_of.setdefault(unit_id, []).append(alias)
         listed: set[int] = set()
+        changed = False
         for u in units:
             values = {
                 "district": u.district,
                 "contact_emails": ";".join(u.emails) or None,
                 "active": True,
             }
-            unit_id = existing.get(u.name)
-            if unit_id is None:
+            row = existing.get(u.name)
+            if row is None:
                 unit_id = conn.execute(
                     insert(unit).values(name=u.name, **values).returning(unit.c.unit_id)
                 ).scalar_one()
             else:
-                conn.execute(update(unit).where(unit.c.unit_id == unit_id).values(**values))
+                unit_id = row.unit_id
+                if (row.district, row.contact_emails, bool(row.active)) != tuple(values.values()):
+                    conn.execute(update(unit).where(unit.c.unit_id == unit_id).values(**values))
+                    changed = True
+                if tuple(aliases_of.get(unit_id, ())) == u.aliases:
+                    listed.add(unit_id)
+                    continue
                 conn.execute(delete(unit_alias).where(unit_alias.c.unit_id == unit_id))
+            changed = True
             listed.add(unit_id)
             if u.aliases:
                 conn.execute(
                     insert(unit_alias), [{"unit_id": unit_id, "alias": a} for a in u.aliases]
                 )
-        gone = set(existing.values()) - listed
+        gone = {row.unit_id for row in existing.values() if row.active} - listed
         if gone:
             conn.execute(update(unit).where(unit.c.unit_id.in_(gone)).values(active=False))
-        _rebuild_name_keys(conn)
+        if changed or gone:
+            _rebuild_name_keys(conn)
     return len(units)
 
 
