@@ -133,34 +133,39 @@ def test_statements_per_load_do_not_grow_with_the_warehouse(registry: Any, seed_
     assert len(many) == len(few)
 
 
+def _matches(
+    engine: Any, tmp_path: Path, registry: str, *names: tuple[str, str | None]
+) -> list[str | None]:
+    """Load the registry CSV text, then the registry name each (name, district) matches."""
+    path = tmp_path / "units.csv"
+    path.write_text(registry, "utf-8")
+    load_units(engine, path)
+    with engine.connect() as conn:
+        unit_names = dict(conn.execute(text("SELECT unit_id, name FROM unit")).all())
+        return [unit_names.get(match_unit(conn, name, district)) for name, district in names]
+
+
 def test_a_district_the_registry_does_not_list_is_still_stripped_from_registry_names(
     warehouse_engine: Any, tmp_path: Path
 ) -> None:
     # No district column: the registry's names carry the district. The report's district is
     # stripped from them as from the report's name (the keys the registry load stored do not).
-    path = tmp_path / "units.csv"
-    path.write_text("name\n番禺区钟村街道\n荔湾区白鹤洞街道\n", "utf-8")
-    load_units(warehouse_engine, path)
-    with warehouse_engine.connect() as conn:
-        zhongcun = conn.execute(text("SELECT unit_id FROM unit WHERE name = '番禺区钟村街道'"))
-        expected = zhongcun.scalar_one()
-        assert match_unit(conn, "钟村街", "番禺区") == expected
-        assert match_unit(conn, "番禺区钟村街道办事处") == expected
-        assert match_unit(conn, "钟村街") is None
+    registry = "name\n番禺区钟村街道\n荔湾区白鹤洞街道\n"
+    names = [("钟村街", "番禺区"), ("番禺区钟村街道办事处", None), ("钟村街", None)]
+    found = _matches(warehouse_engine, tmp_path, registry, *names)
+    assert found == ["番禺区钟村街道", "番禺区钟村街道", None]
 
 
 def test_registry_reload_rekeys_names_when_districts_change(
     warehouse_engine: Any, tmp_path: Path
 ) -> None:
-    path = tmp_path / "units.csv"
-    path.write_text("name,district\n番禺区钟村街道,\n", "utf-8")
-    load_units(warehouse_engine, path)
-    with warehouse_engine.connect() as conn:
-        assert match_unit(conn, "钟村街") is None
-    path.write_text("name,district\n番禺区钟村街道,番禺区\n", "utf-8")
-    load_units(warehouse_engine, path)
-    with warehouse_engine.connect() as conn:
-        assert match_unit(conn, "钟村街") is not None
+    before = _matches(
+        warehouse_engine, tmp_path, "name,district\n番禺区钟村街道,\n", ("钟村街", None)
+    )
+    after = _matches(
+        warehouse_engine, tmp_path, "name,district\n番禺区钟村街道,番禺区\n", ("钟村街", None)
+    )
+    assert (before, after) == ([None], ["番禺区钟村街道"])
 
 
 def test_reloading_an_unchanged_registry_writes_nothing(registry: Any, tmp_path: Path) -> None:

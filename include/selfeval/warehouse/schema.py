@@ -77,6 +77,17 @@ def _submission_fk() -> Column[Any]:
     )
 
 
+def _unit_fk(doc: str) -> Column[Any]:
+    return col(
+        "unit_id",
+        Integer,
+        ForeignKey("unit.unit_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+        doc=doc,
+    )
+
+
 def _seq() -> Column[Any]:
     return col("seq", Integer, nullable=False, doc="0-based position in the report's record")
 
@@ -102,14 +113,7 @@ unit_alias = Table(
     "unit_alias",
     metadata,
     col("alias_id", Integer, primary_key=True, autoincrement=True, doc="surrogate key"),
-    col(
-        "unit_id",
-        Integer,
-        ForeignKey("unit.unit_id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-        doc="the unit this alias names",
-    ),
+    _unit_fk("the unit this alias names"),
     col("alias", String(200), nullable=False, doc="another name reports use for the unit"),
     UniqueConstraint("unit_id", "alias"),
     info={
@@ -121,14 +125,7 @@ unit_name_key = Table(
     "unit_name_key",
     metadata,
     col("name_key_id", Integer, primary_key=True, autoincrement=True, doc="surrogate key"),
-    col(
-        "unit_id",
-        Integer,
-        ForeignKey("unit.unit_id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-        doc="the unit this name names",
-    ),
+    _unit_fk("the unit this name names"),
     col("name", String(200), nullable=False, doc="the unit's registry name or one of its aliases"),
     col(
         "normalised",
