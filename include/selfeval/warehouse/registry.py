@@ -224,13 +224,13 @@ def load_units(engine: Engine, csv_path: Path) -> int:
         gone = {row.unit_id for row in existing.values() if row.active} - listed
         if gone:
             conn.execute(update(unit).where(unit.c.unit_id.in_(gone)).values(active=False))
-        if changed or gone:
+        if changed:  # not for deactivations: an inactive unit still matches the reports it sent
             _rebuild_name_keys(conn)
     return len(units)
 
 
 def _rebuild_name_keys(conn: Connection) -> None:
-    """Derive `unit_name_key` again: a new district may change the key of any name."""
+    """Derive `unit_name_key` and `unit_district` again: a new district may change any key."""
     from sqlalchemy import delete, insert, select
 
     from selfeval.warehouse.schema import unit, unit_alias, unit_district, unit_name_key
