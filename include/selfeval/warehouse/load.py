@@ -126,7 +126,7 @@ def _load(
     received_at: datetime,
     file_name: str,
 ) -> LoadResult:
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import insert, select, update
 
     from selfeval.warehouse.registry import match_unit
     from selfeval.warehouse.schema import submission, unit
@@ -152,13 +152,9 @@ def _load(
             if name
             else submission.c.reported_unit_name.is_(None)
         )
-    version = conn.execute(select(func.coalesce(func.max(submission.c.version), 0)).where(*same))
-    new_version = int(version.scalar_one()) + 1
-    current = tuple(
-        conn.execute(
-            select(submission.c.submission_id).where(*same, submission.c.status == "accepted")
-        ).scalars()
-    )
+    earlier = _versions(conn, same)
+    new_version = max((r.version or 0 for r in earlier), default=0) + 1
+    current = tuple(r.submission_id for r in earlier if r.status == "accepted")
     total = record.total_score.score if record.total_score else None
     if total is None:
         total = next((s.score for s in record.scores if s.kind == "total"), None)
@@ -213,6 +209,23 @@ def _load(
     )
 
 
+def _versions(conn: Connection, same: list[Any]) -> Sequence[Any]:
+    """The accepted and superseded submissions of one unit (or unmatched name) and year."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import submission
+
+    return conn.execute(
+        select(
+            submission.c.submission_id,
+            submission.c.version,
+            submission.c.status,
+            submission.c.received_at,
+            submission.c.file_name,
+        ).where(*same)
+    ).all()
+
+
 def _order_versions(
     conn: Connection,
     same: list[Any],
@@ -226,19 +239,11 @@ def _order_versions(
     the last is current. Nothing changes when the new file is also the latest to arrive (the
     usual case). Returns the new submission's version and the submissions it superseded.
     """
-    from sqlalchemy import select, update
+    from sqlalchemy import update
 
     from selfeval.warehouse.schema import submission
 
-    rows = conn.execute(
-        select(
-            submission.c.submission_id,
-            submission.c.version,
-            submission.c.status,
-            submission.c.received_at,
-            submission.c.file_name,
-        ).where(*same)
-    ).all()
+    rows = _versions(conn, same)
     ordered = sorted(rows, key=lambda r: (_utc(r.received_at), r.file_name, r.submission_id))
     latest = ordered[-1].submission_id
     wanted = {r.submission_id: i + 1 for i, r in enumerate(ordered)}

@@ -5,6 +5,12 @@ Reports name a unit in many ways (钟村街, 钟村街道, 钟村街道办事处
 city, the district and 人民政府 in front and the organisational suffix behind; a name matches a
 unit when its key equals the key of the unit's name or of one of its aliases. When several units
 share a key (the same 街道 name in two districts), the report's district decides.
+
+Each registry load stores every unit name and alias normalised and keyed (`unit_name_key`), so a
+report's name is matched by index lookups, whatever the size of the registry. A key depends on
+the districts known (a leading district is stripped); the stored keys are cut with the registry's
+districts, which is exact unless a report states a district the registry does not list: then the
+keys are recomputed from the whole registry, as they always were before the table existed.
 """
 
 from __future__ import annotations
@@ -15,12 +21,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from selfeval.errors import RegistryError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.sql import ColumnElement
 
 # Header names accepted for each field: English or the Chinese the district team uses.
 _HEADERS = {
@@ -78,6 +85,35 @@ def name_key(name: str, districts: Iterable[str] = ()) -> str:
                 changed = True
                 break
     return key
+
+
+def _heads(normalised: str) -> set[str]:
+    """Every leading part of a normalised name, also after a leading city: the only districts
+    `name_key` can strip from it (or let a city be stripped for)."""
+    city = _CITY.match(normalised)
+    starts = (0, city.end()) if city else (0,)
+    return {normalised[s:e] for s in starts for e in range(s + 1, len(normalised) + 1)}
+
+
+def name_key_rows(
+    units: Iterable[tuple[int, str, str | None]], aliases: Iterable[tuple[int, str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`unit_name_key` and `unit_district` rows for (unit_id, name, district) units and
+    (unit_id, alias) aliases."""
+    district_of = {unit_id: normalise(d) if d else None for unit_id, _, d in units}
+    districts = {d for d in district_of.values() if d}
+    names = [(unit_id, name) for unit_id, name, _ in units] + list(aliases)
+    keyed = [
+        {
+            "unit_id": unit_id,
+            "name": name,
+            "normalised": normalise(name),
+            "name_key": name_key(name, districts),
+            "district": district_of[unit_id] or None,
+        }
+        for unit_id, name in names
+    ]
+    return keyed, [{"district": d} for d in sorted(districts)]
 
 
 def read_units_csv(path: Path) -> list[RegistryUnit]:
@@ -141,7 +177,8 @@ def load_units(engine: Engine, csv_path: Path) -> int:
     """Load units.csv into `unit` / `unit_alias` in one transaction; returns the number of units.
 
     Units are matched by name: existing ones are updated, new ones inserted, and units no longer
-    listed are kept (submissions refer to them) but marked inactive.
+    listed are kept (submissions refer to them) but marked inactive. Only what changed is
+    written (every intake run loads the registry again, usually unchanged).
     """
     from sqlalchemy import delete, insert, select, update
 
@@ -149,65 +186,116 @@ def load_units(engine: Engine, csv_path: Path) -> int:
 
     units = read_units_csv(Path(csv_path))
     with engine.begin() as conn:
-        existing = {
-            row.name: row.unit_id for row in conn.execute(select(unit.c.name, unit.c.unit_id))
-        }
+        columns = (unit.c.unit_id, unit.c.district, unit.c.contact_emails, unit.c.active)
+        existing = {row.name: row for row in conn.execute(select(unit.c.name, *columns))}
+        aliases_of: dict[int, list[str]] = {}
+        for unit_id, alias in conn.execute(
+            select(unit_alias.c.unit_id, unit_alias.c.alias).order_by(unit_alias.c.alias_id)
+        ):
+            aliases_of.setdefault(unit_id, []).append(alias)
         listed: set[int] = set()
+        changed = False
         for u in units:
             values = {
                 "district": u.district,
                 "contact_emails": ";".join(u.emails) or None,
                 "active": True,
             }
-            unit_id = existing.get(u.name)
-            if unit_id is None:
+            row = existing.get(u.name)
+            if row is None:
                 unit_id = conn.execute(
                     insert(unit).values(name=u.name, **values).returning(unit.c.unit_id)
                 ).scalar_one()
             else:
-                conn.execute(update(unit).where(unit.c.unit_id == unit_id).values(**values))
+                unit_id = row.unit_id
+                if (row.district, row.contact_emails, bool(row.active)) != tuple(values.values()):
+                    conn.execute(update(unit).where(unit.c.unit_id == unit_id).values(**values))
+                    changed = True
+                if tuple(aliases_of.get(unit_id, ())) == u.aliases:
+                    listed.add(unit_id)
+                    continue
                 conn.execute(delete(unit_alias).where(unit_alias.c.unit_id == unit_id))
+            changed = True
             listed.add(unit_id)
             if u.aliases:
                 conn.execute(
                     insert(unit_alias), [{"unit_id": unit_id, "alias": a} for a in u.aliases]
                 )
-        gone = set(existing.values()) - listed
+        gone = {row.unit_id for row in existing.values() if row.active} - listed
         if gone:
             conn.execute(update(unit).where(unit.c.unit_id.in_(gone)).values(active=False))
+        if changed:  # not for deactivations: an inactive unit still matches the reports it sent
+            _rebuild_name_keys(conn)
     return len(units)
+
+
+def _rebuild_name_keys(conn: Connection) -> None:
+    """Derive `unit_name_key` and `unit_district` again: a new district may change any key."""
+    from sqlalchemy import delete, insert, select
+
+    from selfeval.warehouse.schema import unit, unit_alias, unit_district, unit_name_key
+
+    units = conn.execute(select(unit.c.unit_id, unit.c.name, unit.c.district)).tuples().all()
+    aliases = conn.execute(select(unit_alias.c.unit_id, unit_alias.c.alias)).tuples().all()
+    conn.execute(delete(unit_name_key))
+    conn.execute(delete(unit_district))
+    names, districts = name_key_rows(units, aliases)
+    if names:
+        conn.execute(insert(unit_name_key), names)
+    if districts:
+        conn.execute(insert(unit_district), districts)
 
 
 def match_unit(conn: Connection, name: str | None, district: str | None = None) -> int | None:
     """The unit a report names, or None when no unit (or more than one, undecided) matches."""
-    from sqlalchemy import select
-
-    from selfeval.warehouse.schema import unit, unit_alias
+    from selfeval.warehouse.schema import unit_name_key as names
 
     if not name or not name.strip():
         return None
-    units = conn.execute(select(unit.c.unit_id, unit.c.name, unit.c.district)).all()
-    aliases = conn.execute(select(unit_alias.c.unit_id, unit_alias.c.alias)).all()
-    district_of = {u.unit_id: u.district for u in units}
-    districts = {d for d in district_of.values() if d} | ({district} if district else set())
-    names = [(u.unit_id, u.name) for u in units] + [(a.unit_id, a.alias) for a in aliases]
-
     wanted = normalise(name)
-    candidates = {uid for uid, n in names if normalise(n) == wanted}
-    if not candidates:
-        key = name_key(name, districts)
-        candidates = {uid for uid, n in names if name_key(n, districts) == key}
+    found = _named(conn, names.c.normalised == wanted) or _keyed(conn, name, district, wanted)
+    district_of = {uid: d or "" for uid, d in found}  # unit_id → its normalised district
+    candidates = set(district_of)
     if len(candidates) > 1 and district:
-        in_district = {
-            uid for uid in candidates if normalise(district_of[uid] or "") == normalise(district)
-        }
+        in_district = {uid for uid in candidates if district_of[uid] == normalise(district)}
         candidates = in_district or candidates
     if len(candidates) > 1 and not district:
         # The district may be written into the name (番禺区…钟村街道).
-        in_name = {
-            uid
-            for uid in candidates
-            if district_of[uid] and normalise(district_of[uid] or "") in wanted
-        }
+        in_name = {uid for uid in candidates if district_of[uid] and district_of[uid] in wanted}
         candidates = in_name or candidates
     return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+def _named(conn: Connection, condition: ColumnElement[bool]) -> list[tuple[int, str | None]]:
+    """(unit_id, district) of the unit names that meet `condition` (an indexed equality)."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import unit_name_key as names
+
+    query = select(names.c.unit_id, names.c.district).where(condition)
+    return list(conn.execute(query).tuples())
+
+
+def _keyed(
+    conn: Connection, name: str, district: str | None, wanted: str
+) -> list[tuple[int, str | None]]:
+    """The unit names whose key is the key of `name`, with the registry's and the report's
+    districts (only those that could be stripped from `name` are looked up)."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import unit_district
+    from selfeval.warehouse.schema import unit_name_key as names
+
+    stated = normalise(district) if district else None
+    heads = _heads(wanted) | ({stated} if stated is not None else set())
+    listed = unit_district.c.district
+    known = set(conn.execute(select(listed).where(listed.in_(heads))).scalars().all())
+    districts = known | ({district} if district else set())
+    if stated is None or stated in known:
+        return _named(conn, names.c.name_key == name_key(name, districts))
+    # A district the registry does not list may be stripped from registry names too: their
+    # stored keys do not hold for this report, so every key is computed again (a scan).
+    everything = conn.execute(select(names.c.unit_id, names.c.name, names.c.district)).all()
+    districts |= {d for _, _, d in everything if d}
+    key = name_key(name, districts)
+    return [(uid, d) for uid, n, d in everything if name_key(n, districts) == key]

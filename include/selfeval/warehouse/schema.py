@@ -77,6 +77,17 @@ def _submission_fk() -> Column[Any]:
     )
 
 
+def _unit_fk(doc: str) -> Column[Any]:
+    return col(
+        "unit_id",
+        Integer,
+        ForeignKey("unit.unit_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+        doc=doc,
+    )
+
+
 def _seq() -> Column[Any]:
     return col("seq", Integer, nullable=False, doc="0-based position in the report's record")
 
@@ -102,18 +113,48 @@ unit_alias = Table(
     "unit_alias",
     metadata,
     col("alias_id", Integer, primary_key=True, autoincrement=True, doc="surrogate key"),
-    col(
-        "unit_id",
-        Integer,
-        ForeignKey("unit.unit_id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-        doc="the unit this alias names",
-    ),
+    _unit_fk("the unit this alias names"),
     col("alias", String(200), nullable=False, doc="another name reports use for the unit"),
     UniqueConstraint("unit_id", "alias"),
     info={
         "doc": "Other names of a unit (钟村街 for 钟村街道), from the aliases column of units.csv."
+    },
+)
+
+unit_name_key = Table(
+    "unit_name_key",
+    metadata,
+    col("name_key_id", Integer, primary_key=True, autoincrement=True, doc="surrogate key"),
+    _unit_fk("the unit this name names"),
+    col("name", String(200), nullable=False, doc="the unit's registry name or one of its aliases"),
+    col(
+        "normalised",
+        String(200),
+        nullable=False,
+        index=True,
+        doc="the name NFKC-folded without whitespace (钟村街道办事处)",
+    ),
+    col(
+        "name_key",
+        String(200),
+        nullable=False,
+        index=True,
+        doc="the name's core (钟村): city, district, 人民政府 and suffixes removed",
+    ),
+    col("district", String(100), doc="the unit's district, normalised"),
+    info={
+        "doc": "Every name of a unit (registry name and aliases) as report names are matched "
+        "against it; derived from `unit` and `unit_alias` by each registry load."
+    },
+)
+
+unit_district = Table(
+    "unit_district",
+    metadata,
+    col("district", String(100), primary_key=True, doc="a district of the registry, normalised"),
+    info={
+        "doc": "The districts of the registry: the ones matching strips from the front of a unit "
+        "name (番禺区钟村街道 → 钟村); derived from `unit` by each registry load."
     },
 )
 
@@ -159,6 +200,14 @@ submission = Table(
     CheckConstraint("status IN ('accepted', 'superseded', 'rejected')", name="status"),
     UniqueConstraint("unit_id", "fiscal_year", "version"),
     Index("ix_submission_unit_year", "unit_id", "fiscal_year"),
+    # The versions of a report naming no registry unit are found by the name it states.
+    Index(
+        "ix_submission_unmatched_name",
+        "reported_unit_name",
+        "fiscal_year",
+        sqlite_where=text("unit_id IS NULL"),
+        postgresql_where=text("unit_id IS NULL"),
+    ),
     info={
         "doc": "One row per received file: accepted, superseded by a later version, or rejected."
     },
@@ -428,6 +477,8 @@ alert_outbox = Table(
 WAREHOUSE_TABLES = (
     unit,
     unit_alias,
+    unit_name_key,
+    unit_district,
     submission,
     composition,
     composition_part,
