@@ -36,6 +36,7 @@ from typing import Any
 from selfeval import settings
 from selfeval.errors import ChangedSinceScan, ConfigError, SelfevalError, UnreadableReport
 from selfeval.names import encodable_name, safe_name
+from selfeval.refusals import too_large
 
 # Files an editor or a copy in progress leaves behind: picking them up would load half a report.
 _TRANSIENT_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp")
@@ -298,11 +299,7 @@ def inspect_file(path: Path, relative: str) -> InboxFile | Refused | None:
     if info.st_nlink > 1:
         return Refused(str(path), relative, _HARD_LINK)
     if info.st_size > settings.MAX_REPORT_BYTES:
-        return Refused(
-            str(path),
-            relative,
-            f"too large for a report: {info.st_size} bytes (limit {settings.MAX_REPORT_BYTES})",
-        )
+        return Refused(str(path), relative, too_large(info.st_size))
     try:
         digest = file_sha256(path)
     except FileNotFoundError:
