@@ -159,6 +159,8 @@ _TABLE: tuple[tuple[re.Pattern[str], _Zh], ...] = tuple(
         (r"^(?:line (?P<line>\d+): )?contains a NUL character", _control),
         (r"^is a directory", "这是一个文件夹，不是报告文件。"),
         (r"^no such file", "找不到这个文件。"),
+        (r"^no file matches", "没有文件符合这个路径模式。"),
+        (r"^is a folder without report files", "这个文件夹里没有报告文件。"),
         (
             r"symbolic link|not a regular file|hard link",
             "这不是一个普通文件（可能是链接），请直接提交报告文件本身。",
