@@ -16,6 +16,19 @@ from selfeval.cli import main
 pytestmark = pytest.mark.unit
 
 
+# The seeds' findings as the checks word them, quoting each report as submitted.
+MESSAGE_000 = (
+    "第118行“2024年年初结转和结 余25.04万元,2023年年末结转结余5.76万元,全部是非 财政结转结余。”中，"
+    "2024年年初结转和结余为25.04万元，但2023年年末结转和结余为5.76万元，两者应当相等，"
+    "相差19.28万元。请核对本年年初结转和结余或上年年末结转和结余。"
+)
+MESSAGE_001 = (
+    "第86行“（二）管理效率分析（总分为 50 分，自评分为 46.5 分）”写明管理效能自评分为46.5分，"
+    "但评分表中管理效能各项得分合计为47.5分（3+3.5+4+14+10+9+4）。请核对标题或评分表，"
+    "使两者一致。"
+)
+
+
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict[str, object]]]:
     code = main(["check", "--format", "json", *argv])
     return code, json.loads(capsys.readouterr().out)
@@ -67,9 +80,7 @@ def test_exit_0_without_error_findings_and_a_readable_table(
     assert capsys.readouterr().out == (
         f"{SEED_001.name}：错误 1 条，提示 0 条\n"
         "  [错误] 第86行  管理效能  (section_score.matches_table)\n"
-        "      第86行“(二)管理效率分析(总分为50分，自评分为46.5分)”写明管理效率自评分为46.5分，"
-        "但评分表中管理效能各项得分合计为47.5分（3+3.5+4+14+10+9+4）。请核对标题或评分表，"
-        "使两者一致。\n\n"
+        f"      {MESSAGE_001}\n\n"
         "共 1 份报告：可读 1 份，拒收 0 份；错误 1 条，提示 0 条\n"
     )
 
@@ -137,18 +148,14 @@ def test_a_folder_is_checked_file_by_file_with_progress_and_a_summary(
     assert out == (
         "番禺区/钟村.txt：错误 1 条，提示 0 条\n"
         "  [错误] 第118行  2024年年初结转和结余  (carryover.continuity)\n"
-        "      第118行“2024年年初结转和结余25.04万元,2023年年末结转结余5.76万元,全部是非财政结转结余。”中，"
-        "2024年年初结转和结余为25.04万元，但2023年年末结转和结余为5.76万元，两者应当相等，"
-        "相差19.28万元。请核对本年年初结转和结余或上年年末结转和结余。\n\n"
+        f"      {MESSAGE_000}\n\n"
         "荔湾区/扫描.bin：拒收\n"
         "  这不是一份可以读取的报告（不是文字、Word、PDF 或 Excel 文件的内容）。"
         "请上传Word（.docx）、PDF、Excel（.xlsx/.xls）、WPS 或文本（.txt）格式的报告。\n"
         "  reason: is binary (contains NUL bytes), not a text report\n\n"
         "荔湾区/白鹤洞.txt：错误 1 条，提示 0 条\n"
         "  [错误] 第86行  管理效能  (section_score.matches_table)\n"
-        "      第86行“(二)管理效率分析(总分为50分，自评分为46.5分)”写明管理效率自评分为46.5分，"
-        "但评分表中管理效能各项得分合计为47.5分（3+3.5+4+14+10+9+4）。请核对标题或评分表，"
-        "使两者一致。\n\n"
+        f"      {MESSAGE_001}\n\n"
         "共 3 份报告：可读 2 份，拒收 1 份；错误 2 条，提示 0 条\n"
     )
     assert err == (

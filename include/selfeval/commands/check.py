@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from selfeval.findings import Finding
+from selfeval.commands import add_suites_argument
+from selfeval.findings import Finding, severity_counts
 from selfeval.names import display_name, encodable_name
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示"}
@@ -38,13 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="table (default) for people; json: an array with one object per report, "
         "{path, sha256, findings} or {path, error}",
     )
-    parser.add_argument(
-        "--suites",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder of expectation suites (default: $SELFEVAL_EXPECTATIONS_DIR or expectations/)",
-    )
+    add_suites_argument(parser)
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress on stderr (the summary stays)"
     )
@@ -147,12 +142,11 @@ def run(args: argparse.Namespace) -> int:
 
 def summary_line(results: list[dict[str, Any]]) -> str:
     """共 12 份报告：可读 11 份，拒收 1 份；错误 5 条，提示 3 条"""
-    findings: list[Finding] = [f for r in results for f in r.get("findings", ())]
     refused = sum(1 for r in results if "error" in r)
-    errors = sum(1 for f in findings if f.severity == "error")
+    errors, warnings = severity_counts(f for r in results for f in r.get("findings", ()))
     return (
         f"共 {len(results)} 份报告：可读 {len(results) - refused} 份，拒收 {refused} 份；"
-        f"错误 {errors} 条，提示 {len(findings) - errors} 条"
+        f"错误 {errors} 条，提示 {warnings} 条"
     )
 
 
@@ -171,10 +165,11 @@ def render_table(results: list[dict[str, Any]], names: list[str]) -> str:
             out.append("")
             continue
         findings: list[Finding] = r["findings"]
-        errors = sum(1 for f in findings if f.severity == "error")
-        out.append(f"{heading}：错误 {errors} 条，提示 {len(findings) - errors} 条")
+        errors, warnings = severity_counts(findings)
+        out.append(f"{heading}：错误 {errors} 条，提示 {warnings} 条")
         for f in findings:
-            where = "" if f.evidence is None else f"第{f.evidence.line}行  "
+            ev = f.evidence
+            where = "" if ev is None else f"{ev.place or f'第{ev.line}行'}  "
             out.append(f"  [{SEVERITY_ZH[f.severity]}] {where}{f.subject}  ({f.check})")
             out.append(f"      {f.message_zh}")
         out.append("")

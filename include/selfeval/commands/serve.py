@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from selfeval.commands import add_suites_argument
 
 DEFAULT_PORT = 8000
 
@@ -18,13 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
-    parser.add_argument(
-        "--suites",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder of expectation suites (default: $SELFEVAL_EXPECTATIONS_DIR or expectations/)",
-    )
+    add_suites_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 
 from selfeval import settings
-from selfeval.findings import Finding
+from selfeval.findings import Finding, severity_counts
 from selfeval.refusals import ACCEPTED_ZH
 from selfeval.selfcheck.run import SelfCheck
 
@@ -98,17 +98,19 @@ def _report(r: SelfCheck) -> str:
 
 
 def _verdict(r: SelfCheck) -> str:
-    if r.errors:
-        tail = f"，另有 {r.warnings} 条提示" if r.warnings else ""
-        return f'<p class="verdict error">有 {r.errors} 处错误需要改正{tail}。请改正后再提交。</p>'
-    if r.warnings:
-        return f'<p class="verdict warning">没有错误；有 {r.warnings} 条提示，请核对后再提交。</p>'
+    errors, warnings = severity_counts(r.findings)
+    if errors:
+        tail = f"，另有 {warnings} 条提示" if warnings else ""
+        return f'<p class="verdict error">有 {errors} 处错误需要改正{tail}。请改正后再提交。</p>'
+    if warnings:
+        return f'<p class="verdict warning">没有错误；有 {warnings} 条提示，请核对后再提交。</p>'
     return '<p class="verdict ok">没有发现问题，可以提交。</p>'
 
 
 def _finding(f: Finding) -> str:
-    where = "" if f.evidence is None else f"第{f.evidence.line}行"
-    quote = "" if f.evidence is None else f"<blockquote>{escape(f.evidence.text)}</blockquote>\n"
+    ev = f.evidence  # the place and the words as submitted, so the clerk can search for them
+    where = "" if ev is None else ev.place or f"第{ev.line}行"
+    quote = "" if ev is None else f"<blockquote>{escape(ev.printed or ev.text)}</blockquote>\n"
     return (
         f'<li class="finding {f.severity}">\n'
         f'<p class="where"><span class="badge">{SEVERITY_ZH[f.severity]}</span>{escape(where)}'

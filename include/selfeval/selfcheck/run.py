@@ -35,14 +35,6 @@ class SelfCheck:
     def refused_zh(self) -> str | None:
         return None if self.refused is None else reason_zh(self.refused)
 
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
-
 
 def warm() -> None:
     """Load the reader and the checks once in the worker, before the first upload."""
