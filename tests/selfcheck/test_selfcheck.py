@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_000, SEED_001
 from selfeval import settings
 from selfeval.findings import severity_counts
 from selfeval.intake import check, read_path
@@ -91,13 +90,15 @@ def test_the_upload_parser_refuses_in_chinese() -> None:
         asyncio.run(read_uploads("text/plain", nothing(), max_files=1, max_body_bytes=1))
 
 
-def test_an_upload_gets_what_the_district_checks_say(tmp_path: Path) -> None:
-    uploads = [Upload(p.name, p.read_bytes(), p.stat().st_size) for p in (SEED_000, SEED_001)]
+def test_an_upload_gets_what_the_district_checks_say(
+    tmp_path: Path, seed_paths: list[Path]
+) -> None:
+    uploads = [Upload(p.name, p.read_bytes(), p.stat().st_size) for p in seed_paths]
     results = check_uploads(uploads)
-    district = check([read_path(SEED_000), read_path(SEED_001)])
+    district = check([read_path(p) for p in seed_paths])
     assert results == [
-        SelfCheck(SEED_000.name, "钟村街道办事处", 2024, district[0]),  # type: ignore[arg-type]
-        SelfCheck(SEED_001.name, "白鹤洞街道办事处", 2024, district[1]),  # type: ignore[arg-type]
+        SelfCheck(seed_paths[0].name, "钟村街道办事处", 2024, district[0]),  # type: ignore[arg-type]
+        SelfCheck(seed_paths[1].name, "白鹤洞街道办事处", 2024, district[1]),  # type: ignore[arg-type]
     ]
     assert [severity_counts(r.findings) for r in results] == [(1, 0), (1, 0)]
     assert list(tmp_path.iterdir()) == []  # nothing of the uploads written where we look

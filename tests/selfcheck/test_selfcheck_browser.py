@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from chromium import NO_BROWSER, chromium, find_browser
-from conftest import SEED_000, SEED_001
 from selfeval import settings
 
 pytestmark = pytest.mark.browser
@@ -92,12 +91,14 @@ def _keep(shot: Path) -> Path:
 
 
 @needs_browser
-def test_the_seeds_uploaded_show_their_findings_in_chinese(server: str, tmp_path: Path) -> None:
+def test_the_seeds_uploaded_show_their_findings_in_chinese(
+    server: str, tmp_path: Path, seed_000: Path, seed_001: Path
+) -> None:
     with chromium(BROWSER, tmp_path) as tab:  # type: ignore[arg-type]
         tab.navigate(server)
         assert tab.evaluate("document.title") == "绩效自评报告自查"
         assert tab.evaluate("document.documentElement.lang") == "zh-CN"
-        tab.choose_files("input[type=file]", [SEED_000, SEED_001])
+        tab.choose_files("input[type=file]", [seed_000, seed_001])
         tab.submit("form", timeout=ANSWER_SECONDS)
         sections = tab.evaluate(READ_SECTIONS)
         assert tab.evaluate("location.pathname") == "/check"
@@ -108,7 +109,7 @@ def test_the_seeds_uploaded_show_their_findings_in_chinese(server: str, tmp_path
 
     assert sections == [
         {
-            "file": SEED_000.name,
+            "file": seed_000.name,
             "lines": [
                 "单位：钟村街道办事处　年度：2024年",
                 "有 1 处错误需要改正。请改正后再提交。",
@@ -126,7 +127,7 @@ def test_the_seeds_uploaded_show_their_findings_in_chinese(server: str, tmp_path
             ],
         },
         {
-            "file": SEED_001.name,
+            "file": seed_001.name,
             "lines": [
                 "单位：白鹤洞街道办事处　年度：2024年",
                 "有 1 处错误需要改正。请改正后再提交。",
