@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "load": "extract, check and load reports into the warehouse",
     "db": "warehouse administration (upgrade, grant-reader)",
     "publish": "publish the district summary of a fiscal year",
+    "serve": "the self-check page where submitters check a report before sending it",
 }
 
 

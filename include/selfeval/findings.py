@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -72,3 +73,9 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
             place=ev.get("place"),
         ),
     )
+
+
+def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings) among `findings`."""
+    severities = [f.severity for f in findings]
+    return severities.count("error"), severities.count("warning")

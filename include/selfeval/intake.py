@@ -231,13 +231,31 @@ def _extract_as(path: str, name: str) -> Record:
 def read_path(path: str | os.PathLike[str]) -> Record:
     """Extract a file named on the command line (`selfeval extract`, `check`) and accept its
     record under the numbers policy; every failure raises `UnreadableReport` naming the file."""
-    from selfeval.errors import RejectedReport
     from selfeval.extract import extract_file
     from selfeval.limits import file_head
-    from selfeval.numbers_policy import check_record
 
     name = os.fspath(path)
-    record = _extract_limited(name, file_head(name), extract_file, name)
+    return _accepted(name, _extract_limited(name, file_head(name), extract_file, name))
+
+
+def read_upload(name: str, data: bytes) -> Record:
+    """Extract a report sent to the self-check page (`selfeval serve`) from its bytes and accept
+    its record under the numbers policy, as `read_path` does; nothing is kept: the reader gets a
+    private copy that is deleted on return. Every failure raises `UnreadableReport` naming
+    `name`, a file over `settings.MAX_REPORT_BYTES` before anything reads it."""
+    from selfeval import settings
+    from selfeval.refusals import too_large
+
+    if len(data) > settings.MAX_REPORT_BYTES:
+        raise UnreadableReport(name, too_large(len(data)))
+    return _accepted(name, _read_private_copy(data, name, shown=name))
+
+
+def _accepted(name: str, record: Record) -> Record:
+    """`record` when the numbers policy accepts it, else `RejectedReport` naming `name`."""
+    from selfeval.errors import RejectedReport
+    from selfeval.numbers_policy import check_record
+
     reason = check_record(record)
     if reason is not None:
         raise RejectedReport(name, reason)
@@ -251,16 +269,20 @@ def read_scanned(item: InboxFile) -> Record:
     sees it afresh) and `UnreadableReport` (or a subclass) for every other failure, including a
     crash or a limit hit while parsing.
     """
+    return _read_private_copy(read_scanned_bytes(item), item.relative, shown=item.path)
+
+
+def _read_private_copy(data: bytes, name: str, *, shown: str) -> Record:
+    """Extract `data` under limits from a private copy named like `name`, the source named
+    `shown`. The copy keeps the (safe) name so that its suffix still names the format; nothing
+    the reader opens can be swapped or linked, and the folder is deleted on return."""
     from selfeval import settings
 
-    data = read_scanned_bytes(item)
-    # The reader gets a private copy of the verified bytes, under the same (safe) name so that
-    # its suffix still names the format: nothing it opens can be swapped or linked.
     with tempfile.TemporaryDirectory(prefix="selfeval-read-") as private:
-        copy = Path(private) / safe_name(Path(item.relative).name)
+        copy = Path(private) / safe_name(Path(name).name)
         copy.write_bytes(data)
         head = data[: settings.SNIFF_BYTES]
-        return _extract_limited(item.path, head, _extract_as, str(copy), item.path)
+        return _extract_limited(shown, head, _extract_as, str(copy), shown)
 
 
 def read(

@@ -36,6 +36,7 @@ from typing import Any
 from selfeval import settings
 from selfeval.errors import ChangedSinceScan, ConfigError, SelfevalError, UnreadableReport
 from selfeval.names import encodable_name, safe_name
+from selfeval.refusals import too_large
 
 # Files an editor or a copy in progress leaves behind: picking them up would load half a report.
 _TRANSIENT_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp")
@@ -206,7 +207,8 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def _is_transient(name: str) -> bool:
+def is_transient(name: str) -> bool:
+    """A hidden file or one an upload or an editor is still writing (~$x.docx, x.part …)."""
     return name.startswith(_TRANSIENT_PREFIXES) or name.lower().endswith(_TRANSIENT_SUFFIXES)
 
 
@@ -221,9 +223,10 @@ def _transient_reason(name: str, info: os.stat_result, now: float) -> str | None
     )
 
 
-def _walk(inbox: Path) -> Iterator[tuple[Path, str]]:
-    """Every entry below inbox as (path, relative), sorted, never following symbolic links."""
-    for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
+def walk_folder(folder: Path) -> Iterator[tuple[Path, str]]:
+    """Every entry below `folder` as (path, relative), sorted, never following symbolic links;
+    hidden folders skipped. The inbox scan and `selfeval check FOLDER` both walk this way."""
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         base = Path(dirpath)
         # Hidden folders (.git, .Trash) are not submissions; symlinked folders are entries below.
         keep: list[str] = []
@@ -237,7 +240,7 @@ def _walk(inbox: Path) -> Iterator[tuple[Path, str]]:
         dirnames[:] = keep
         for name in sorted(filenames):
             path = base / name
-            yield path, path.relative_to(inbox).as_posix()
+            yield path, path.relative_to(folder).as_posix()
 
 
 def scan_inbox(share: Share, *, processed: Collection[str] = frozenset()) -> InboxScan:
@@ -254,7 +257,7 @@ def scan_inbox(share: Share, *, processed: Collection[str] = frozenset()) -> Inb
     if not share.inbox.is_dir():
         return InboxScan((), (), ())
     now = time.time()
-    for path, relative in _walk(share.inbox):
+    for path, relative in walk_folder(share.inbox):
         try:
             relative.encode("utf-8")
         except UnicodeEncodeError:  # bytes that are no text cannot travel between tasks as JSON
@@ -262,7 +265,7 @@ def scan_inbox(share: Share, *, processed: Collection[str] = frozenset()) -> Inb
                 Refused(str(path), relative, "the file name is not valid text (UTF-8): rename it")
             )
             continue
-        if _is_transient(path.name):
+        if is_transient(path.name):
             # An upload or an editor's file in progress; one left for hours is told, not ignored.
             try:
                 why = _transient_reason(path.name, path.lstat(), now)
@@ -298,11 +301,7 @@ def inspect_file(path: Path, relative: str) -> InboxFile | Refused | None:
     if info.st_nlink > 1:
         return Refused(str(path), relative, _HARD_LINK)
     if info.st_size > settings.MAX_REPORT_BYTES:
-        return Refused(
-            str(path),
-            relative,
-            f"too large for a report: {info.st_size} bytes (limit {settings.MAX_REPORT_BYTES})",
-        )
+        return Refused(str(path), relative, too_large(info.st_size))
     try:
         digest = file_sha256(path)
     except FileNotFoundError:

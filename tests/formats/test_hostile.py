@@ -24,6 +24,7 @@ from selfeval.formats import read_document
 from selfeval.formats.sandbox import run_reader
 from selfeval.formats.sniff import OLE_MAGIC
 from selfeval.names import printable
+from selfeval.refusals import reason_zh
 
 pytestmark = pytest.mark.unit
 
@@ -231,6 +232,39 @@ def test_hostile_file_exits_2_with_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert printable(str(path)) in lines[0] and reason in lines[0], lines[0]
+
+
+_RESEND = "请用 Word、WPS 或 Excel 重新另存后再上传。"
+_NOT_A_REPORT = (
+    "这不是一份可以读取的报告（不是文字、Word、PDF 或 Excel 文件的内容）。"
+    "请上传Word（.docx）、PDF、Excel（.xlsx/.xls）、WPS 或文本（.txt）格式的报告。"
+)
+_LOCKED = "文件设置了密码（已加密），无法打开。请取消密码后再上传。"
+_DAMAGED = "这个文件已损坏，无法打开。" + _RESEND
+_BOMB = "这个压缩文件解压后异常巨大，不是一份报告，已拒收。" + _RESEND
+REASONS_ZH = {
+    "zip bomb": _BOMB,
+    "lying sizes": _DAMAGED,
+    "declared huge": _BOMB,
+    "too many parts": "这个文件包含的部件异常多，不是一份报告，已拒收。" + _RESEND,
+    "xxe": "文件中含有 Office 软件从不写入的内容（DTD 声明），作为可疑文件拒收。" + _RESEND,
+    "damaged docx": _DAMAGED,
+    "encrypted office": _LOCKED,
+    "other ole": _NOT_A_REPORT,
+    "encrypted pdf": _LOCKED,
+    "too many pages": "PDF 页数太多（超过 200 页），不像是一份报告。请只上传报告本身。",
+    "tall sheet": "Excel 工作表过大（行数或列数超过上限），不像是一份报告。请只保留报告所在的工作表。",
+    "plain zip": _NOT_A_REPORT,
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_file_is_told_in_chinese(case: str, hostile: dict[str, tuple[Path, str]]) -> None:
+    # What the self-check page (and a rejection message) says to the submitter.
+    path, _ = hostile[case]
+    with pytest.raises(UnreadableReport) as refused:
+        read_document(path)
+    assert reason_zh(refused.value.reason) == REASONS_ZH[case]
 
 
 def test_zip_bomb_is_refused_without_inflating(hostile: dict[str, tuple[Path, str]]) -> None:

@@ -2,7 +2,7 @@
 functions and under TYPE_CHECKING too, since each is a dependency someone must follow.
 
     names, errors, record … → extract, formats, checks, warehouse, share, alerts, publish
-                            → intake → commands, cli          (selfeval: never Airflow)
+                            → intake → commands, cli, selfcheck  (selfeval: never Airflow)
     selfeval → selfeval_airflow → dags/
 """
 
@@ -19,7 +19,8 @@ pytestmark = pytest.mark.unit
 
 REPO = Path(__file__).parents[2]
 INCLUDE = REPO / "include"
-TOP = ("selfeval.intake", "selfeval.commands", "selfeval.cli")
+# The intake and its front ends: the command line and the self-check page (`selfeval serve`).
+TOP = ("selfeval.intake", "selfeval.commands", "selfeval.cli", "selfeval.selfcheck")
 
 
 def _modules(package: str) -> dict[str, Path]:
@@ -105,7 +106,7 @@ def test_the_library_never_imports_airflow() -> None:
     assert offenders == []
 
 
-def test_only_the_commands_and_the_adapter_sit_above_the_intake() -> None:
+def test_only_the_front_ends_sit_above_the_intake() -> None:
     graph = _graph("selfeval")
     below = sorted(
         f"{m} imports {t}"

@@ -35,3 +35,14 @@ def add_location_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--share", type=Path, help=f"the shared folder (default: ${settings.SHARE_ENV})"
     )
+
+
+def add_suites_argument(parser: argparse.ArgumentParser) -> None:
+    """--suites DIR, for the commands that run the checks (`check`, `serve`)."""
+    parser.add_argument(
+        "--suites",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of expectation suites (default: $SELFEVAL_EXPECTATIONS_DIR or expectations/)",
+    )

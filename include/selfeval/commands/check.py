@@ -1,5 +1,9 @@
 """`selfeval check PATH... [--format json|table]`: extract and check reports, print the findings.
 
+A PATH is a report file, a folder (every file below it, hidden and temporary names skipped, as
+the inbox scan walks) or a glob the shell did not expand (`'reports/**/*.docx'`). Progress goes
+to stderr when there are several reports; the table ends with one summary line.
+
 Exit 0 when no report has an error-level finding, 1 when any has, 2 when an input is unreadable
 or rejected (2 wins: an unreadable file is a worse problem than a wrong figure).
 """
@@ -7,50 +11,111 @@ or rejected (2 wins: an unreadable file is a worse problem than a wrong figure).
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from selfeval.findings import Finding
-from selfeval.names import encodable_name, printable
+from selfeval.commands import add_suites_argument
+from selfeval.findings import Finding, severity_counts
+from selfeval.names import display_name, encodable_name
+
+SEVERITY_ZH = {"error": "错误", "warning": "提示"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="report files (.txt or .md)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="report files, folders (read recursively) or globs ('inbox/**/*.docx')",
+    )
     parser.add_argument(
         "--format",
         choices=("table", "json"),
         default="table",
-        help="table (default) for people; json: an array with one object per input, "
+        help="table (default) for people; json: an array with one object per report, "
         "{path, sha256, findings} or {path, error}",
     )
+    add_suites_argument(parser)
     parser.add_argument(
-        "--suites",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="folder of expectation suites (default: $SELFEVAL_EXPECTATIONS_DIR or expectations/)",
+        "-q", "--quiet", action="store_true", help="no progress on stderr (the summary stays)"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One report to check: its path, and the short name its heading shows."""
+
+    path: str
+    name: str
+
+
+def expand_inputs(paths: list[str]) -> list[Input | tuple[str, str]]:
+    """Each PATH as the reports it names, in order: a file as itself, a folder as the files
+    below it (named relative to it), a glob as its matches. A folder without files or a glob
+    without matches stands as (path, reason)."""
+    from selfeval.share import is_transient, walk_folder
+
+    out: list[Input | tuple[str, str]] = []
+    for given in paths:
+        if os.path.isdir(given):
+            found = [
+                Input(str(path), relative)
+                for path, relative in walk_folder(Path(given))
+                if not is_transient(path.name)
+            ]
+            out.extend(found or [(given, "is a folder without report files")])
+        elif not os.path.lexists(given) and glob.has_magic(given):
+            matches = sorted(glob.glob(given, recursive=True))
+            if not matches:
+                out.append((given, "no file matches this pattern"))
+            for match in matches:
+                out.extend(expand_inputs([match]) if os.path.isdir(match) else [_file(match)])
+        else:
+            out.append(_file(given))
+    return out
+
+
+def _file(path: str) -> Input:
+    return Input(path, Path(path).name or path)
 
 
 def run(args: argparse.Namespace) -> int:
     from selfeval import jsonio
+    from selfeval.commands.progress import progress
     from selfeval.errors import UnreadableReport
     from selfeval.intake import check, read_path
 
+    inputs = expand_inputs(args.paths)
     results: list[dict[str, Any]] = []
+    names: list[str] = []
     readable: list[tuple[dict[str, Any], Any]] = []
-    for path in args.paths:
-        try:
-            record = read_path(path)
-        except UnreadableReport as exc:
-            results.append({"path": encodable_name(str(path)), "error": exc.reason})
-            continue
-        entry: dict[str, Any] = {"path": encodable_name(str(path)), "sha256": record.source.sha256}
-        results.append(entry)
-        readable.append((entry, record))
-
-    checked = check([record for _, record in readable], suites_dir=args.suites)
+    with progress(len(inputs), enabled=not args.quiet) as shown:
+        for item in inputs:
+            if isinstance(item, tuple):
+                path, reason = item
+                results.append({"path": encodable_name(path), "error": reason})
+                names.append(path)
+                continue
+            shown.step(display_name(item.name))
+            names.append(item.name)
+            try:
+                record = read_path(item.path)
+            except UnreadableReport as exc:
+                results.append({"path": encodable_name(item.path), "error": exc.reason})
+                continue
+            entry: dict[str, Any] = {
+                "path": encodable_name(item.path),
+                "sha256": record.source.sha256,
+            }
+            results.append(entry)
+            readable.append((entry, record))
+        if readable:
+            shown.phase(f"检查 {len(readable)} 份报告…")
+        checked = check([record for _, record in readable], suites_dir=args.suites)
     for (entry, _), findings in zip(readable, checked, strict=True):
         if isinstance(findings, str):  # the checks crashed on this report: it is rejected
             del entry["sha256"]
@@ -64,8 +129,9 @@ def run(args: argparse.Namespace) -> int:
             for r in results
         ]
         sys.stdout.write(jsonio.dumps(payload) + "\n")
+        print(summary_line(results), file=sys.stderr)
     else:
-        sys.stdout.write(render_table(results))
+        sys.stdout.write(render_table(results, names))
 
     if any("error" in r for r in results):
         return 2
@@ -74,29 +140,38 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_table(results: list[dict[str, Any]]) -> str:
-    """Plain text for people: one block per report, one line per finding with its message."""
-    from selfeval.checks.rule import num
+def summary_line(results: list[dict[str, Any]]) -> str:
+    """共 12 份报告：可读 11 份，拒收 1 份；错误 5 条，提示 3 条"""
+    refused = sum(1 for r in results if "error" in r)
+    errors, warnings = severity_counts(f for r in results for f in r.get("findings", ()))
+    return (
+        f"共 {len(results)} 份报告：可读 {len(results) - refused} 份，拒收 {refused} 份；"
+        f"错误 {errors} 条，提示 {warnings} 条"
+    )
+
+
+def render_table(results: list[dict[str, Any]], names: list[str]) -> str:
+    """Plain text for people, Chinese first and one language per line: a block per report
+    headed by its file name (the JSON keeps the full path), then the summary line."""
+    from selfeval.refusals import reason_zh
 
     out: list[str] = []
-    for r in results:
+    for r, name in zip(results, names, strict=True):
+        heading = display_name(name)
         if "error" in r:
-            out.append(f"{printable(r['path'])}: 无法读取 unreadable — {r['error']}")
+            out.append(f"{heading}：拒收")
+            out.append(f"  {reason_zh(r['error'])}")
+            out.append(f"  reason: {r['error']}")
             out.append("")
             continue
         findings: list[Finding] = r["findings"]
-        errors = sum(1 for f in findings if f.severity == "error")
-        warnings = len(findings) - errors
-        out.append(
-            f"{printable(r['path'])}  (sha256 {r['sha256'][:12]}…)  "
-            f"错误 errors {errors}, 提示 warnings {warnings}"
-        )
+        errors, warnings = severity_counts(findings)
+        out.append(f"{heading}：错误 {errors} 条，提示 {warnings} 条")
         for f in findings:
-            line = "—" if f.evidence is None else str(f.evidence.line)
-            out.append(
-                f"  [{f.severity}] {f.check}  {f.subject}  "
-                f"observed {num(f.observed)}  expected {num(f.expected)}  line {line}"
-            )
+            ev = f.evidence
+            where = "" if ev is None else f"{ev.place or f'第{ev.line}行'}  "
+            out.append(f"  [{SEVERITY_ZH[f.severity]}] {where}{f.subject}  ({f.check})")
             out.append(f"      {f.message_zh}")
         out.append("")
-    return "\n".join(out)
+    out.append(summary_line(results))
+    return "\n".join(out) + "\n"
