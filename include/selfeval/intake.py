@@ -482,9 +482,8 @@ def reject(
         reason=reason,
         received_at=received_at,
         record=record,
-        within=None
-        if record is None
-        else lambda conn, sid: queued.append(queue_feedback_in(conn, sid)),
+        # the unit is told when the record names it, or the file's folder or name does
+        within=lambda conn, sid: queued.append(queue_feedback_in(conn, sid)),
     )
     _checkpoint("rejection-recorded")
     reason_file: Path | None = None
@@ -493,7 +492,7 @@ def reject(
         reason_file = reject_file(
             share, item.path, item.relative, reason, keep_original=keep_original
         )
-        if record is not None:
+        if record is not None or any(q.unit_id is not None for q in queued):
             files = write_feedback_files(engine, share, submission_id)
     _release(share, item, keep_original)
     return IntakeResult(

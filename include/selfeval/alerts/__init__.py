@@ -23,6 +23,7 @@ from selfeval.alerts.render import (
     feedback_for_submission,
     reminder_missing,
     reminder_open_errors,
+    reminder_unreadable,
 )
 from selfeval.alerts.senders import Send, file_sender, smtp_sender
 
@@ -42,6 +43,7 @@ __all__ = [
     "queue_reminders",
     "reminder_missing",
     "reminder_open_errors",
+    "reminder_unreadable",
     "smtp_sender",
     "unit_folder",
     "write_feedback",

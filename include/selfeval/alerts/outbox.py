@@ -37,6 +37,7 @@ from selfeval.alerts.render import (
     feedback_for_submission,
     reminder_missing,
     reminder_open_errors,
+    reminder_unreadable,
 )
 from selfeval.alerts.senders import Send
 from selfeval.errors import AlertError
@@ -69,6 +70,7 @@ class Queued:
     recipients: tuple[str, ...]
     new_alert_ids: tuple[int, ...]
     feedback_files: tuple[str, ...]
+    unit_id: int | None = None  # the registry unit, when the submission matched one
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +287,7 @@ def queue_feedback_in(
     )
     return Queued(
         submission_id=submission_id,
+        unit_id=unit_id,
         unit_name=summary.unit_name,
         recipients=recipients,
         new_alert_ids=new_ids,
@@ -491,6 +494,33 @@ def missing_units(conn: Connection, fiscal_year: int) -> list[tuple[int, str, st
     return sorted(((r.unit_id, r.name, r.contact_emails) for r in rows), key=lambda r: r[1])
 
 
+def rejected_file(conn: Connection, unit_id: int, fiscal_year: int) -> tuple[str, str] | None:
+    """(file name, reason) of the unit's last rejected file for the year — submitted but
+    unreadable, not missing. A file whose year could not be read counts for the year whose
+    reports were due when it arrived."""
+    from sqlalchemy import and_, extract, or_, select
+
+    from selfeval.warehouse.schema import submission
+
+    row = conn.execute(
+        select(submission.c.file_name, submission.c.rejection_reason)
+        .where(
+            submission.c.unit_id == unit_id,
+            submission.c.status == "rejected",
+            or_(
+                submission.c.fiscal_year == fiscal_year,
+                and_(
+                    submission.c.fiscal_year.is_(None),
+                    extract("year", submission.c.received_at) == fiscal_year + 1,
+                ),
+            ),
+        )
+        .order_by(submission.c.received_at.desc(), submission.c.submission_id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (str(row.file_name), str(row.rejection_reason or ""))
+
+
 def open_error_submissions(conn: Connection, fiscal_year: int) -> list[int]:
     """Current submissions of the year that still carry error findings."""
     from sqlalchemy import and_, exists, select
@@ -533,7 +563,12 @@ def queue_reminders(
     with engine.begin() as conn:
         missing = missing_units(conn, fiscal_year)
         for unit_id, name, emails in missing:
-            rendered = reminder_missing(name, fiscal_year)
+            unreadable = rejected_file(conn, unit_id, fiscal_year)
+            rendered = (
+                reminder_missing(name, fiscal_year)
+                if unreadable is None
+                else reminder_unreadable(name, fiscal_year, *unreadable)
+            )
             files += [
                 str(p)
                 for p in write_feedback(share, name, f"{fiscal_year}_reminder_missing", rendered)

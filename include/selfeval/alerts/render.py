@@ -44,6 +44,11 @@ _FIX_HINTS: dict[str, tuple[str, str]] = {
         "The execution rate must equal executed / budget: check the budget, the executed "
         "amount and the rate.",
     ),
+    "report": (
+        "请提交一份可以读取的完整报告：另存为 Word（.docx）或 PDF，不加密码，不超过 5 MB。",
+        "Submit a readable copy of the whole report: saved as Word (.docx) or PDF, without a "
+        "password, at most 5 MB.",
+    ),
     "unit": (
         "报告中的单位名称未能与单位名录对应：请使用单位全称，或联系区财政局更新名录。",
         "The unit named in the report is not in the registry: use the unit's full name or ask "
@@ -337,6 +342,43 @@ def reminder_missing(unit_name: str, fiscal_year: int, *, contact: str | None = 
             f"{unit_name}.",
             *close_en,
             "If you sent it another way, tell the contact above.",
+        ),
+        (),
+        (),
+        lang="en",
+    )
+    return _render(subject, zh, en)
+
+
+def reminder_unreadable(
+    unit_name: str, fiscal_year: int, file_name: str, reason: str, *, contact: str | None = None
+) -> Rendered:
+    """A reminder to a unit whose only file for the year could not be read: submitted, not
+    missing — it needs a readable copy."""
+    from selfeval.refusals import reason_zh
+
+    contact = contact or mail_config().contact
+    close_zh, close_en = _where_to_send(fiscal_year, contact)
+    subject = (
+        f"【绩效自评提醒】{unit_name} {fiscal_year} 年度自评报告文件无法读取，请重新提交"
+        f" / Reminder: the {fiscal_year} report file could not be read"
+    )
+    zh = MessageHalf(
+        f"{unit_name}：{fiscal_year} 年度绩效自评报告文件无法读取",
+        (
+            f"我们收到了{unit_name}提交的文件 {file_name}，但无法读取：{reason_zh(reason)}",
+            "请提交一份可以读取的报告（例如另存为 .docx 或 .pdf，不加密码）。",
+            *close_zh,
+        ),
+        (),
+        (),
+    )
+    en = MessageHalf(
+        f"{unit_name}: the {fiscal_year} report file could not be read",
+        (
+            f"We received the file {file_name} from {unit_name} but could not read it: {reason}.",
+            "Please submit a readable copy (e.g. saved as .docx or .pdf, without a password).",
+            *close_en,
         ),
         (),
         (),

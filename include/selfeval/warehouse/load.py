@@ -11,6 +11,7 @@ Rules (docs/adr/0004-warehouse.md):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -270,6 +271,9 @@ def _order_versions(
     return wanted[submission_id], superseded if latest == submission_id else ()
 
 
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?:年度?|年)?(?!\d)")
+
+
 def record_rejection(
     engine: Engine,
     *,
@@ -322,7 +326,8 @@ def _insert_rejection(
 ) -> int:
     from sqlalchemy import insert
 
-    from selfeval.warehouse.registry import match_unit
+    from selfeval.refusals import reason_zh
+    from selfeval.warehouse.registry import match_unit, unit_of_file
     from selfeval.warehouse.schema import submission
 
     name = district = None
@@ -333,6 +338,12 @@ def _insert_rejection(
         unit_id = match_unit(conn, name, district) if name else None
         fy = record.fiscal_year
         year = fy if fy is not None and abs(fy) <= settings.RECORD_INT_MAX else None
+    if unit_id is None:
+        # an unreadable file still tells whose it is by its folder or its name
+        unit_id = unit_of_file(conn, file_name)
+    if year is None:
+        stated_year = _YEAR_IN_NAME.search(file_name)
+        year = int(stated_year.group(1)) if stated_year else None
     sid = int(
         conn.execute(
             insert(submission)
@@ -351,7 +362,7 @@ def _insert_rejection(
             .returning(submission.c.submission_id)
         ).scalar_one()
     )
-    if record is not None:
+    if record is not None or unit_id is not None:
         rejected = Finding(
             check=REJECTED,
             severity="error",
@@ -359,8 +370,9 @@ def _insert_rejection(
             observed=None,
             expected=None,
             tolerance=None,
-            message_zh=f"报告未被接收：{reason}。请修改后重新提交。",
-            message_en=f"The report was not accepted: {reason}. Correct it and submit it again.",
+            message_zh=f"文件 {file_name} 未被接收：{reason_zh(reason)}",
+            message_en=f"The file {file_name} was not accepted: {reason}. Correct it and submit "
+            "it again.",
             evidence=None,
         )
         _insert_findings(conn, sid, [rejected], source="warehouse")

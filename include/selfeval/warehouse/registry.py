@@ -299,3 +299,31 @@ def _keyed(
     districts |= {d for _, _, d in everything if d}
     key = name_key(name, districts)
     return [(uid, d) for uid, n, d in everything if name_key(n, districts) == key]
+
+
+def unit_of_file(conn: Connection, relative: str) -> int | None:
+    """The unit an unreadable file belongs to, by where it was dropped and what it is called:
+    a sub-folder of the inbox named after the unit (`inbox/钟村街道/…`), else the file name
+    (`钟村街道2024年自评报告.pdf`) — the one registry name (or alias) it contains. None when no
+    unit, or more than one, fits."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import unit_name_key as names
+
+    parts = [p for p in relative.replace("\\", "/").split("/") if p]
+    if not parts:
+        return None
+    stem = parts[-1].rsplit(".", 1)[0]
+    for folder in reversed(parts[:-1]):
+        found = match_unit(conn, folder)
+        if found is not None:
+            return found
+    # A file name holds a name among other words: the registry names it contains (a scan of
+    # the registry, for unreadable files only).
+    text = normalise(stem)
+    contained = {
+        uid
+        for uid, name in conn.execute(select(names.c.unit_id, names.c.normalised)).tuples()
+        if name and len(name) >= 2 and name in text
+    }
+    return next(iter(contained)) if len(contained) == 1 else None
