@@ -2,7 +2,8 @@
 
 Chromium runs with a fresh profile and its background services off, so the only requests seen
 are the page's own. `open_page` returns every URL the page requested, console and CSP messages,
-the results of JavaScript probes, and writes a full-page screenshot.
+the results of JavaScript probes, and writes a full-page screenshot; `print_page` prints the page
+to PDF with the browser's own print (what an office PC's Ctrl+P does).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,8 +95,9 @@ class _Session:
             self.events.append(json.loads(self.ws.recv(timeout=left)))
 
 
-def open_page(browser: str, page: Path, workdir: Path, probes: dict[str, str]) -> PageVisit:
-    """Load `page` (a local file), run `probes` (name -> JS expression), screenshot the page."""
+@contextlib.contextmanager
+def _devtools(browser: str, workdir: Path) -> Iterator[tuple[_Session, str]]:
+    """Start `browser` with a fresh profile; yield a DevTools session attached to a blank tab."""
     from websockets.sync.client import connect
 
     profile = workdir / "profile"
@@ -105,7 +108,6 @@ def open_page(browser: str, page: Path, workdir: Path, probes: dict[str, str]) -
         stderr=subprocess.DEVNULL,
         env={**os.environ, "HOME": str(workdir)},
     )
-    visit = PageVisit()
     try:
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
@@ -120,43 +122,7 @@ def open_page(browser: str, page: Path, workdir: Path, probes: dict[str, str]) -
             sid = s.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
                 "sessionId"
             ]
-            for domain in ("Network", "Page", "Runtime", "Log"):
-                s.call(f"{domain}.enable", session=sid)
-            s.events.clear()
-            s.call("Page.navigate", {"url": page.resolve().as_uri()}, session=sid)
-            s.wait_for("Page.loadEventFired")
-            s.drain(1.0)  # anything the page would fetch late
-            for event in s.events:
-                method, params = event.get("method"), event.get("params", {})
-                if method == "Network.requestWillBeSent":
-                    visit.requests.append(params["request"]["url"])
-                elif method == "Log.entryAdded":
-                    visit.messages.append(params["entry"].get("text", ""))
-                elif method == "Runtime.consoleAPICalled":
-                    visit.messages.append(" ".join(str(a.get("value")) for a in params["args"]))
-                elif method == "Runtime.exceptionThrown":
-                    visit.messages.append(str(params.get("exceptionDetails")))
-            for name, expression in probes.items():
-                result = s.call(
-                    "Runtime.evaluate",
-                    {"expression": expression, "returnByValue": True},
-                    session=sid,
-                )
-                visit.probes[name] = result.get("result", {}).get("value")
-            size = s.call("Page.getLayoutMetrics", session=sid)["cssContentSize"]
-            s.call(
-                "Emulation.setDeviceMetricsOverride",
-                {
-                    "width": 1200,
-                    "height": int(size["height"]) + 1,
-                    "deviceScaleFactor": 1,
-                    "mobile": False,
-                },
-                session=sid,
-            )
-            shot = s.call("Page.captureScreenshot", {"format": "png"}, session=sid)
-            visit.screenshot = workdir / f"{page.stem}.png"
-            visit.screenshot.write_bytes(base64.b64decode(shot["data"]))
+            yield s, sid
             # The browser may drop the socket while closing.
             with contextlib.suppress(Exception):
                 s.call("Browser.close", timeout=5)
@@ -166,7 +132,77 @@ def open_page(browser: str, page: Path, workdir: Path, probes: dict[str, str]) -
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _load(s: _Session, sid: str, page: Path) -> None:
+    s.call("Page.navigate", {"url": page.resolve().as_uri()}, session=sid)
+    s.wait_for("Page.loadEventFired")
+
+
+def open_page(browser: str, page: Path, workdir: Path, probes: dict[str, str]) -> PageVisit:
+    """Load `page` (a local file), run `probes` (name -> JS expression), screenshot the page."""
+    visit = PageVisit()
+    with _devtools(browser, workdir) as (s, sid):
+        for domain in ("Network", "Page", "Runtime", "Log"):
+            s.call(f"{domain}.enable", session=sid)
+        s.events.clear()
+        _load(s, sid, page)
+        s.drain(1.0)  # anything the page would fetch late
+        for event in s.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Network.requestWillBeSent":
+                visit.requests.append(params["request"]["url"])
+            elif method == "Log.entryAdded":
+                visit.messages.append(params["entry"].get("text", ""))
+            elif method == "Runtime.consoleAPICalled":
+                visit.messages.append(" ".join(str(a.get("value")) for a in params["args"]))
+            elif method == "Runtime.exceptionThrown":
+                visit.messages.append(str(params.get("exceptionDetails")))
+        for name, expression in probes.items():
+            result = s.call(
+                "Runtime.evaluate",
+                {"expression": expression, "returnByValue": True},
+                session=sid,
+            )
+            visit.probes[name] = result.get("result", {}).get("value")
+        size = s.call("Page.getLayoutMetrics", session=sid)["cssContentSize"]
+        s.call(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": 1200,
+                "height": int(size["height"]) + 1,
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+            session=sid,
+        )
+        shot = s.call("Page.captureScreenshot", {"format": "png"}, session=sid)
+        visit.screenshot = workdir / f"{page.stem}.png"
+        visit.screenshot.write_bytes(base64.b64decode(shot["data"]))
     return visit
+
+
+def print_page(browser: str, page: Path, workdir: Path) -> Path:
+    """Print `page` to PDF as the browser's print dialog would (A4, the page's own @page rules,
+    backgrounds on, no browser header or footer); return the PDF's path."""
+    with _devtools(browser, workdir) as (s, sid):
+        s.call("Page.enable", session=sid)
+        _load(s, sid, page)
+        pdf = s.call(
+            "Page.printToPDF",
+            {
+                "paperWidth": 8.27,  # A4, for pages that set no size
+                "paperHeight": 11.69,
+                "preferCSSPageSize": True,
+                "printBackground": True,
+                "displayHeaderFooter": False,
+            },
+            session=sid,
+            timeout=120,
+        )
+    out = workdir / f"{page.stem}.pdf"
+    out.write_bytes(base64.b64decode(pdf["data"]))
+    return out
 
 
 # Every chart text must sit inside its svg and overlap no other text and no bar.
@@ -192,3 +228,55 @@ OVERLAP_PROBE = """
   return problems;
 })()
 """
+
+
+# Chromium's PDF maps a few glyphs to CJK radical code points (⻔ for 门) that NFKC leaves alone.
+_RADICALS = str.maketrans(
+    "⻔⻓⻅⻋⻛⻜⻢⻝⻘⻩⻰⻚⻉⻆⻮⻯⻈⻊⻖⻏⻌", "门长见车风飞马食青黄龙页贝角钅纟讠丬氵阝辶"
+)
+
+
+def fold(text: str) -> str:
+    """Text as compared with a printed page: NFKC, radicals folded, no white space (a wrapped
+    cell or a justified line must not split a word)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).translate(_RADICALS).split())
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The folded text of each printed page."""
+    import logging
+
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # fonts without FontBBox: harmless
+    with pdfplumber.open(pdf) as doc:
+        return [fold(page.extract_text() or "") for page in doc.pages]
+
+
+def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    """(width, height) of each page in points: landscape pages are wider than high."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [doc[i].get_size() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def pdf_to_png(pdf: Path, folder: Path) -> list[Path]:
+    """Each page as a PNG (to look at what a printer would print)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    out = []
+    try:
+        for i in range(len(doc)):
+            path = folder / f"{pdf.stem}-page-{i + 1:02d}.png"
+            doc[i].render(scale=1.3).to_pil().save(path)
+            out.append(path)
+    finally:
+        doc.close()
+    return out
