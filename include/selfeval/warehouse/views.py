@@ -87,7 +87,10 @@ LEFT JOIN unit u ON u.unit_id = s.unit_id
 WHERE s.status = 'accepted'
 """
 
-V_DISTRICT_YEAR_SUMMARY = f"""
+
+def _district_year_summary(execution_rate: str, joins: str = "") -> str:
+    # One row per fiscal year; revisions differ in how the execution rate adds up units.
+    return f"""
 CREATE VIEW v_district_year_summary AS
 SELECT s.fiscal_year,
        (SELECT COUNT(*) FROM unit u WHERE u.active) AS units_expected,
@@ -97,9 +100,7 @@ SELECT s.fiscal_year,
            AS units_with_open_errors,
        SUM(fin.budget_wan) AS budget_wan,
        SUM(fin.executed_wan) AS executed_wan,
-       ROUND(SUM(CASE WHEN fin.budget_wan IS NOT NULL THEN fin.executed_wan END) * 100.0
-             / NULLIF(SUM(CASE WHEN fin.executed_wan IS NOT NULL THEN fin.budget_wan END), 0),
-             2) AS execution_rate_pct,
+       {execution_rate} AS execution_rate_pct,
        ROUND(SUM(fin.fiscal_wan) * 100.0
              / NULLIF(SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END), 0),
              2) AS fiscal_share_pct,
@@ -114,11 +115,21 @@ SELECT s.fiscal_year,
        CAST(SUM({_open_count("warning")}) AS INTEGER) AS open_warning_findings
 FROM submission s
 LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
-WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL
+{joins}WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL
 GROUP BY s.fiscal_year
 """
 
-V_UNIT_SCORECARD = f"""
+
+V_DISTRICT_YEAR_SUMMARY = _district_year_summary(
+    """ROUND(SUM(CASE WHEN fin.budget_wan IS NOT NULL THEN fin.executed_wan END) * 100.0
+             / NULLIF(SUM(CASE WHEN fin.executed_wan IS NOT NULL THEN fin.budget_wan END), 0),
+             2)"""
+)
+
+
+def _unit_scorecard(execution_rate: str, columns: str = "", joins: str = "") -> str:
+    # One row per current submission; revisions differ in the execution rate and add columns.
+    return f"""
 CREATE VIEW v_unit_scorecard AS
 SELECT s.fiscal_year,
        s.unit_id,
@@ -136,15 +147,18 @@ SELECT s.fiscal_year,
        {_dimension_score("管理效能")} AS management_score,
        fin.budget_wan,
        fin.executed_wan,
-       ROUND(fin.executed_wan * 100.0 / NULLIF(fin.budget_wan, 0), 2) AS execution_rate_pct,
+       {execution_rate} AS execution_rate_pct,
        ROUND(fin.fiscal_wan * 100.0 / NULLIF(fin.fund_total_wan, 0), 2) AS fiscal_share_pct,
        {_open_count("error")} AS open_errors,
-       {_open_count("warning")} AS open_warnings
+       {_open_count("warning")} AS open_warnings{columns}
 FROM submission s
 LEFT JOIN unit u ON u.unit_id = s.unit_id
 LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
-WHERE s.status = 'accepted'
+{joins}WHERE s.status = 'accepted'
 """
+
+
+V_UNIT_SCORECARD = _unit_scorecard("ROUND(fin.executed_wan * 100.0 / NULLIF(fin.budget_wan, 0), 2)")
 
 V_OPEN_FINDINGS = """
 CREATE VIEW v_open_findings AS
@@ -324,68 +338,19 @@ _STATED_BOTH_RATE = """ROUND(
            / NULLIF(SUM(CASE WHEN se.executed_wan IS NOT NULL THEN se.budget_wan END), 0),
            2)"""
 
-V_UNIT_SCORECARD_0006 = f"""
-CREATE VIEW v_unit_scorecard AS
-SELECT s.fiscal_year,
-       s.unit_id,
-       COALESCE(u.name, s.reported_unit_name) AS unit_name,
-       COALESCE(u.district, s.reported_district) AS district,
-       s.submission_id,
-       s.version,
-       s.total_score,
-       CASE WHEN s.total_score IS NULL THEN NULL
-            ELSE RANK() OVER (PARTITION BY s.fiscal_year
-                              ORDER BY CASE WHEN s.total_score IS NULL THEN 1 ELSE 0 END,
-                                       s.total_score DESC)
-       END AS score_rank,
-       {_dimension_score("履职效能")} AS duty_score,
-       {_dimension_score("管理效能")} AS management_score,
-       fin.budget_wan,
-       fin.executed_wan,
-       COALESCE(sr.rate_pct, {_COMPUTED_RATE}) AS execution_rate_pct,
-       ROUND(fin.fiscal_wan * 100.0 / NULLIF(fin.fund_total_wan, 0), 2) AS fiscal_share_pct,
-       {_open_count("error")} AS open_errors,
-       {_open_count("warning")} AS open_warnings,
+V_UNIT_SCORECARD_0006 = _unit_scorecard(
+    f"COALESCE(sr.rate_pct, {_COMPUTED_RATE})",
+    f""",
        CASE WHEN sr.rate_pct IS NOT NULL THEN 'stated'
             WHEN {_COMPUTED_RATE} IS NOT NULL THEN 'computed'
        END AS execution_rate_basis,
-       sr.evidence_line AS execution_rate_line
-FROM submission s
-LEFT JOIN unit u ON u.unit_id = s.unit_id
-LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
-LEFT JOIN execution sr ON sr.execution_id = {_STATED_RATE_ID}
-WHERE s.status = 'accepted'
-"""
+       sr.evidence_line AS execution_rate_line""",
+    f"LEFT JOIN execution sr ON sr.execution_id = {_STATED_RATE_ID}\n",
+)
 
-V_DISTRICT_YEAR_SUMMARY_0006 = f"""
-CREATE VIEW v_district_year_summary AS
-SELECT s.fiscal_year,
-       (SELECT COUNT(*) FROM unit u WHERE u.active) AS units_expected,
-       COUNT(DISTINCT s.unit_id) AS units_submitted,
-       COUNT(DISTINCT CASE WHEN {_ON_TIME} THEN s.unit_id END) AS units_on_time,
-       COUNT(DISTINCT CASE WHEN {_open_count("error")} > 0 THEN s.unit_id END)
-           AS units_with_open_errors,
-       SUM(fin.budget_wan) AS budget_wan,
-       SUM(fin.executed_wan) AS executed_wan,
-       {_STATED_BOTH_RATE} AS execution_rate_pct,
-       ROUND(SUM(fin.fiscal_wan) * 100.0
-             / NULLIF(SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END), 0),
-             2) AS fiscal_share_pct,
-       ROUND((SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END)
-              - SUM(fin.fiscal_wan)) * 100.0
-             / NULLIF(SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END), 0),
-             2) AS other_share_pct,
-       ROUND(AVG(s.total_score), 2) AS score_avg,
-       MIN(s.total_score) AS score_min,
-       MAX(s.total_score) AS score_max,
-       CAST(SUM({_open_count("error")}) AS INTEGER) AS open_error_findings,
-       CAST(SUM({_open_count("warning")}) AS INTEGER) AS open_warning_findings
-FROM submission s
-LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
-LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}
-WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL
-GROUP BY s.fiscal_year
-"""
+V_DISTRICT_YEAR_SUMMARY_0006 = _district_year_summary(
+    _STATED_BOTH_RATE, f"LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}\n"
+)
 
 # One row per fiscal year and 所属区: every district of an active registry unit, in every year
 # anyone submitted, and any district a current submission states. Figures as in
