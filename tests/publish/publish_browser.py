@@ -255,6 +255,24 @@ def pdf_pages(pdf: Path) -> list[str]:
         return [fold(page.extract_text() or "") for page in doc.pages]
 
 
+def pdf_right_edges(pdf: Path) -> list[tuple[float, float]]:
+    """(page width, right end of the rightmost character, line or box) of each page, in points:
+    a table even a border wider than the page's printable area ends beyond its right margin."""
+    import logging
+
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    with pdfplumber.open(pdf) as doc:
+        return [
+            (
+                float(page.width),
+                max((float(o["x1"]) for o in page.chars + page.lines + page.rects), default=0.0),
+            )
+            for page in doc.pages
+        ]
+
+
 def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
     """(width, height) of each page in points: landscape pages are wider than high."""
     import pypdfium2 as pdfium

@@ -18,6 +18,7 @@ from publish_browser import (
     open_page,
     pdf_page_sizes,
     pdf_pages,
+    pdf_right_edges,
     pdf_to_png,
     print_page,
 )
@@ -176,6 +177,15 @@ def test_printed_report_cuts_no_table(tmp_path: Path, views: Any) -> None:
         f"{sheet}: {h}" for sheet, hs in headers.items() for h in hs if fold(h) not in printed
     ]
     assert missing == []
+    # Nothing reaches into the right margin: 12 mm on portrait pages, 10 mm on landscape ones
+    # (a collapsed table border half a point over it is clipped on paper).
+    mm = 72 / 25.4
+    overflowing = [
+        (page, right, width)
+        for page, (width, right) in enumerate(pdf_right_edges(pdf), start=1)
+        if right > width - (10 if width > 700 else 12) * mm + 0.1
+    ]
+    assert overflowing == []
     # The summary and charts print portrait, the wide tables landscape.
     sizes = pdf_page_sizes(pdf)
     assert sizes[0][0] < sizes[0][1]

@@ -55,13 +55,13 @@ details{margin:8px 0}summary{cursor:pointer;font-weight:bold;font-size:16px;marg
 @page{size:A4 portrait;margin:12mm}
 @page wide{size:A4 landscape;margin:10mm}
 @media print{
-body{margin:0;max-width:none;padding:0;font-size:10pt}
+body{margin:0;max-width:none;padding:0 2px;font-size:10pt}
 h2{break-after:avoid}figure,p.status{break-inside:avoid}
 section.wide{page:wide}
 div.scroll{overflow:visible}
 section.wide table{width:100%;font-size:8pt}
 th{position:static;white-space:nowrap}
-td{white-space:normal;overflow-wrap:break-word}th,td{padding:2px 4px}
+td{white-space:normal;overflow-wrap:anywhere}th,td{padding:2px 3px}
 td.s{white-space:nowrap}
 td.w{min-width:0;max-width:none}
 thead{display:table-header-group}tr{break-inside:avoid}
