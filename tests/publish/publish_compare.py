@@ -16,9 +16,11 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from selfeval.checks.rules import check_name_zh
 from selfeval.publish import file_names
 from selfeval.publish.safety import csv_text, html_text, xlsx_line_breaks
 from selfeval.publish.sheets import (
+    DISTRICT_TOTAL,
     FINANCE_COLUMNS,
     FINDING_COLUMNS,
     INDICATOR_COLUMNS,
@@ -28,12 +30,15 @@ from selfeval.publish.sheets import (
     SCORECARD_COLUMNS,
     SEVERITY_LABELS,
     SHEET_SLUGS,
+    SUBTOTAL_COLUMNS,
     SUMMARY_ITEMS,
     Column,
     format_value,
+    rate_basis_text,
 )
 
 SHEET_VIEWS = {
+    "所属区": ("v_district_subtotals", SUBTOTAL_COLUMNS),
     "单位得分": ("v_unit_scorecard", SCORECARD_COLUMNS),
     "收支": ("v_unit_finance", FINANCE_COLUMNS),
     "绩效指标": ("v_unit_indicators", INDICATOR_COLUMNS),
@@ -56,18 +61,24 @@ def num(value: Any) -> Decimal | None:
     return Decimal(value)
 
 
-def txt(key: str, value: Any) -> str | None:
+def txt(key: str, row: dict[str, Any]) -> str | None:
+    """A text cell as published: code values in Chinese, the rest as the view holds it."""
+    value = row.get(key)
+    if key == "execution_rate_basis":
+        return rate_basis_text(value, row.get("execution_rate_line"))
     if value is None or value == "":
         return None
     if key == "kind":
         return KIND_LABELS.get(value, value)
     if key == "severity":
         return SEVERITY_LABELS.get(value, value)
+    if key == "check_id":
+        return check_name_zh(value)
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def expected(column: Column, value: Any) -> Decimal | str | None:
-    return txt(column.key, value) if column.kind == "text" else num(value)
+def expected(column: Column, row: dict[str, Any]) -> Decimal | str | None:
+    return txt(column.key, row) if column.kind == "text" else num(row.get(column.key))
 
 
 def _multiset(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -86,24 +97,28 @@ def assert_matches_views(engine: Engine, folder: Path, year: int) -> dict[str, i
     assert len(summary) == 1
     ws = wb["汇总"]
     assert ws.freeze_panes == "A2"
+    # The publication's status and time come first; then one row per figure.
     got = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+    assert [g[0] for g in got[:2]] == ["发布状态", "发布时间"]
+    got = got[2:]
     assert [g[0] for g in got] == [label for _, label, _, _ in SUMMARY_ITEMS]
     for (key, label, unit, _), (_, g_value, g_unit) in zip(SUMMARY_ITEMS, got, strict=True):
         assert num(g_value) == num(summary[0][key]), (label, g_value, summary[0][key])
         assert (g_unit or "") == unit
     csv = pd.read_csv(folder / names["csv:summary"], dtype=str, keep_default_na=False)
     assert list(csv.columns) == ["项目", "数值", "单位"]
-    for (key, label, _, _), (_, row) in zip(SUMMARY_ITEMS, csv.iterrows(), strict=True):
+    for (key, label, _, _), (_, row) in zip(SUMMARY_ITEMS, csv.iloc[2:].iterrows(), strict=True):
         assert row["项目"] == label
         assert num(row["数值"]) == num(summary[0][key]), (label, row["数值"])
-    counts["汇总"] = len(got)
+    counts["汇总"] = len(got) + 2
 
     for sheet_name, (view, columns) in SHEET_VIEWS.items():
         rows = view_rows(engine, view, year)
+        if view == "v_district_subtotals":  # the district-wide row closes the subtotals
+            rows.append({**summary[0], "district": DISTRICT_TOTAL})
         want = [
             tuple(
-                xlsx_line_breaks(v) if isinstance(v := expected(c, r[c.key]), str) else v
-                for c in columns
+                xlsx_line_breaks(v) if isinstance(v := expected(c, r), str) else v for c in columns
             )
             for r in rows
         ]
@@ -117,7 +132,7 @@ def assert_matches_views(engine: Engine, folder: Path, year: int) -> dict[str, i
                 if column.kind == "text":
                     assert cell.data_type in ("s", "n"), (sheet_name, cell.coordinate)
                     assert cell.data_type == "s" or cell.value is None
-                    cells.append(txt(column.key, cell.value))
+                    cells.append(None if cell.value in (None, "") else str(cell.value))
                 else:
                     assert cell.value is None or cell.number_format == NUMBER_FORMATS[column.kind]
                     cells.append(num(cell.value))
@@ -131,7 +146,7 @@ def assert_matches_views(engine: Engine, folder: Path, year: int) -> dict[str, i
         assert list(csv.columns) == [c.header for c in columns]
         csv_rows = [
             tuple(
-                (csv_text(v) if (v := txt(c.key, r[c.key])) is not None else None)
+                (csv_text(v) if (v := txt(c.key, r)) is not None else None)
                 if c.kind == "text"
                 else num(r[c.key])
                 for c in columns
@@ -161,7 +176,8 @@ def assert_matches_views(engine: Engine, folder: Path, year: int) -> dict[str, i
             assert f'data-label="{html_text(label)}"' in html
             assert f"{html_text(label)}：{value}</title>" in html, label
         if r["execution_rate_pct"] is not None:
-            value = format_value(num(r["execution_rate_pct"]), "pct") + "%"
+            value = format_value(num(r["execution_rate_pct"]), "rate") + "%"
+            value += " ▲" if num(r["execution_rate_pct"]) > 100 else ""  # type: ignore[operator]
             assert f"{html_text(r['unit_name'])}：{value}</title>" in html, r["unit_name"]
         errors = format_value(num(r["open_errors"]) or 0, "int")
         warnings = format_value(num(r["open_warnings"]) or 0, "int")

@@ -21,7 +21,6 @@ D = Decimal
 
 def scorecard_row(unit_id: str, name: str, rank: int | None, total: str | None, **kw: Any) -> dict:
     row = {
-        "fiscal_year": YEAR,
         "unit_id": unit_id,
         "unit_name": name,
         "district": kw.get("district", "番禺区"),
@@ -37,8 +36,66 @@ def scorecard_row(unit_id: str, name: str, rank: int | None, total: str | None, 
         "fiscal_share_pct": kw.get("fiscal_share_pct"),
         "open_errors": kw.get("open_errors", 0),
         "open_warnings": kw.get("open_warnings", 0),
+        "execution_rate_basis": kw.get(
+            "execution_rate_basis", None if kw.get("execution_rate_pct") is None else "computed"
+        ),
+        "execution_rate_line": kw.get("execution_rate_line"),
+        "fiscal_year": kw.get("fiscal_year", YEAR),
     }
     return row
+
+
+def finance_row(unit_id: str, name: str, kind: str, label: str, line: int, **kw: Any) -> dict:
+    """A v_unit_finance row: every column NULL unless given."""
+    return {
+        "fiscal_year": YEAR,
+        "unit_id": unit_id,
+        "unit_name": name,
+        "submission_id": int(unit_id[-2:]),
+        "kind": kind,
+        "label": label,
+        "evidence_line": line,
+        **{
+            c: kw.get(c)
+            for c in (
+                "item",
+                "category",
+                "amount_wan",
+                "share_pct",
+                "budget_wan",
+                "executed_wan",
+                "rate_pct",
+                "change_wan",
+                "growth_pct",
+            )
+        },
+    }
+
+
+def subtotal_row(
+    district: str,
+    expected: int,
+    submitted: int,
+    budget: Decimal | None,
+    executed: Decimal | None,
+    rate: Decimal | None,
+    score: Decimal | None,
+) -> dict:
+    return {
+        "fiscal_year": YEAR,
+        "district": district,
+        "units_expected": expected,
+        "units_submitted": submitted,
+        "units_with_open_errors": submitted,
+        "budget_wan": budget,
+        "executed_wan": executed,
+        "execution_rate_pct": rate,
+        "score_avg": score,
+        "score_min": score,
+        "score_max": score,
+        "open_error_findings": submitted,
+        "open_warning_findings": 0,
+    }
 
 
 def sample_views() -> dict[str, list[dict[str, Any]]]:
@@ -75,6 +132,8 @@ def sample_views() -> dict[str, list[dict[str, Any]]]:
                 budget_wan=D("11661.19"),
                 executed_wan=D("11516.76"),
                 execution_rate_pct=D("98.76"),
+                execution_rate_basis="stated",
+                execution_rate_line=15,
                 fiscal_share_pct=D("99.46"),
                 open_errors=1,
             ),
@@ -92,38 +151,30 @@ def sample_views() -> dict[str, list[dict[str, Any]]]:
             ),
         ],
         "v_unit_finance": [
-            {
-                "fiscal_year": YEAR,
-                "unit_id": "U01",
-                "unit_name": "钟村街道",
-                "submission_id": 1,
-                "kind": "composition",
-                "label": "决算支出",
-                "item": "财政拨款支出",
-                "category": "财政拨款",
-                "amount_wan": D("27872.79"),
-                "share_pct": D("99.88"),
-                "budget_wan": None,
-                "executed_wan": None,
-                "rate_pct": None,
-                "evidence_line": 93,
-            },
-            {
-                "fiscal_year": YEAR,
-                "unit_id": "U01",
-                "unit_name": "钟村街道",
-                "submission_id": 1,
-                "kind": "execution",
-                "label": "支出",
-                "item": None,
-                "category": None,
-                "amount_wan": None,
-                "share_pct": None,
-                "budget_wan": D("30172.04"),
-                "executed_wan": D("27907.66"),
-                "rate_pct": None,
-                "evidence_line": 89,
-            },
+            finance_row(
+                "U01",
+                "钟村街道",
+                "composition",
+                "决算支出",
+                93,
+                item="财政拨款支出",
+                category="财政拨款",
+                amount_wan=D("27872.79"),
+                share_pct=D("99.88"),
+            ),
+            finance_row(
+                "U01",
+                "钟村街道",
+                "execution",
+                "支出",
+                89,
+                budget_wan=D("30172.04"),
+                executed_wan=D("27907.66"),
+            ),
+        ],
+        "v_district_subtotals": [
+            subtotal_row("番禺区", 2, 1, D("30172.04"), D("27907.66"), None, D("97")),
+            subtotal_row("荔湾区", 1, 1, D("11661.19"), D("11516.76"), D("98.76"), D("97.38")),
         ],
         "v_unit_indicators": [
             {
@@ -148,7 +199,7 @@ def sample_views() -> dict[str, list[dict[str, Any]]]:
                 "fiscal_year": YEAR,
                 "unit_id": "U01",
                 "unit_name": "钟村街道",
-                "check_id": "carryover_continuity",
+                "check_id": "carryover.continuity",
                 "severity": "error",
                 "subject": "年初结转和结余",
                 "observed": "25.04",
@@ -223,6 +274,7 @@ _TEXT = {
     "message_en",
     "evidence_text",
     "contact_emails",
+    "execution_rate_basis",
     "sha256",
     "file_name",
     "received_at",

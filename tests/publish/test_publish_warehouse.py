@@ -93,7 +93,7 @@ def loaded(warehouse_engine: Any, tmp_path: Path) -> Any:
         on_time,
         [
             finding(
-                "carryover_continuity",
+                "carryover.continuity",
                 "error",
                 "年初结转和结余",
                 carry.evidence,
@@ -109,7 +109,7 @@ def loaded(warehouse_engine: Any, tmp_path: Path) -> Any:
         on_time,
         [
             finding(
-                "section_score_matches_table",
+                "section_score.matches_table",
                 "warning",
                 "管理效能",
                 heading.evidence,
@@ -283,3 +283,30 @@ def test_the_publish_command_writes_the_year_folder(
     assert main(["publish", "--year", "2024"]) == 2
     err = capsys.readouterr().err  # resolve_share's message, as for every command
     assert "no shared folder configured" in err and "SELFEVAL_SHARE" in err
+
+
+def test_a_unit_s_rate_is_the_one_its_report_states(loaded: Any, tmp_path: Path) -> None:
+    # 钟村 prints 预算完成率100% (line 120) and a 年初预算 budget beside a 决算 total that gives
+    # 92.50 %: the printed rate is published, with where it stands; rates over several units add
+    # up only what one 支出 statement gives both of.
+    share = tmp_path / "share"
+    share.mkdir()
+    result = publish_district_summary(loaded, share, 2024, now=NOW)
+    wb = load_workbook(result.folder / file_names(2024)["xlsx"])
+    header = [c.value for c in wb["单位得分"][1]]
+    rate, basis = header.index("执行率(%)"), header.index("执行率来源")
+    published = {
+        row[1].value: (row[rate].value, row[basis].value)
+        for row in wb["单位得分"].iter_rows(min_row=2)
+    }
+    assert published["钟村街道"] == (100, "报告所列（第120行）")
+    assert published["白鹤洞街道"] == (98.76, "报告所列（第15行）")
+
+    subtotals = {
+        row[0].value: tuple(c.value for c in row[1:7]) for row in wb["所属区"].iter_rows(min_row=2)
+    }
+    # 所属区, 应提交, 已提交, 有错误, 预算数, 执行数, 执行率: 番禺区's two units state no
+    # executed amount on their 支出 statement, so the district has no rate to add up.
+    assert subtotals["番禺区"] == (3, 2, 1, 60344.08, 53026.08, None)
+    assert subtotals["荔湾区"][:2] == (4, 2)
+    assert subtotals["全区合计"][:2] == (7, 4)

@@ -91,6 +91,7 @@ class Rule:
     id: str
     table: str
     description: str
+    name_zh: str  # what people read for this check in summaries and pages (数据质量 …)
     columns: Mapping[str, str]  # derived column -> what it holds (docs/checks.md)
     derive: Callable[[Row, Scope], Derived | None]
     expectations: tuple[Expect, ...]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from selfeval.publish.safety import html_text
 
@@ -51,6 +51,58 @@ def fit_label(text: str, max_width: float) -> str:
     return text + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """Where the bars start and end, and the labelled ticks between (all in the data's unit)."""
+
+    low: Decimal
+    high: Decimal
+    ticks: tuple[Decimal, ...]
+
+    @property
+    def from_zero(self) -> bool:
+        """Bars start at 0 (the axis holds it), so their lengths compare as ratios."""
+        return self.low <= 0
+
+
+_NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+
+
+def _nice_step(rough: Decimal) -> Decimal:
+    """The smallest 1, 2, 2.5 or 5 × 10^k at least `rough`."""
+    magnitude = Decimal(1).scaleb(rough.adjusted())
+    return next(step * magnitude for step in _NICE_STEPS if step * magnitude >= rough)
+
+
+def _to_step(value: Decimal, step: Decimal, rounding: str) -> Decimal:
+    return (value / step).to_integral_value(rounding=rounding) * step
+
+
+def data_axis(
+    values: list[Decimal], *, top: Decimal | None = None, min_span: Decimal = Decimal(10)
+) -> Axis:
+    """An axis that fits the values: from a round floor a little below the smallest to a round
+    ceiling at or above the largest (`top`, e.g. 100 points, when nothing exceeds it), at least
+    `min_span` wide, so that 95 and 97.38 look different and a 3-point gap is not blown up into
+    a tenfold one. Never below 0 when no value is."""
+    if not values:
+        high = top if top is not None else Decimal(100)
+        return Axis(Decimal(0), high, (Decimal(0), high))
+    lo, hi = min(values), max(values)
+    window = max((hi - lo) * Decimal("1.25"), min_span)
+    step = _nice_step(window / 5)
+    high = top if top is not None and hi <= top else _to_step(hi, step, ROUND_CEILING)
+    low = _to_step(min(lo - (hi - lo) * Decimal("0.1"), high - window), step, ROUND_FLOOR)
+    if lo >= 0:
+        low = max(low, Decimal(0))
+    ticks = []
+    tick = _to_step(low, step, ROUND_CEILING)
+    while tick <= high:
+        ticks.append(tick.normalize() if tick else Decimal(0))
+        tick += step
+    return Axis(low, high, tuple(ticks))
+
+
 def _num(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
@@ -61,16 +113,27 @@ def bar_chart(
     title: str,
     bars: tuple[Bar, ...],
     scale_max: Decimal,
+    scale_min: Decimal = Decimal(0),
     legend: tuple[tuple[str, str], ...] = (),
     ticks: tuple[Decimal, ...] = (),
     tick_suffix: str = "",
+    reference: Decimal | None = None,
 ) -> str:
-    """A horizontal bar chart: label column, bar column (stacked segments), value column."""
+    """A horizontal bar chart: label column, bar column (stacked segments), value column.
+
+    Bars start at `scale_min` (a value at or below it draws no bar); `reference` (100 %) is a
+    darker line when it lies on the axis."""
     label_w = min(MAX_LABEL_WIDTH, max((text_width(b.label) for b in bars), default=0)) + PAD
     value_w = max((text_width(b.value_text) for b in bars), default=0) + PAD
     bar_x = label_w + PAD
     bar_w = WIDTH - bar_x - value_w - PAD
-    scale = float(scale_max) if scale_max > 0 else 1.0
+    origin = float(scale_min)
+    scale = float(scale_max - scale_min) if scale_max > scale_min else 1.0
+
+    def x_of(value: float) -> float:
+        return bar_x + min(max(value - origin, 0.0) / scale, 1.0) * bar_w
+
+    zero = x_of(0.0)  # where bars start: 0 when the axis holds it, else the axis start
     top = ROW_HEIGHT if legend else 4
     height = top + ROW_HEIGHT * max(1, len(bars)) + (ROW_HEIGHT if ticks else 4)
 
@@ -88,10 +151,11 @@ def bar_chart(
         x += 16 + text_width(name) + 2 * PAD
     bottom = top + ROW_HEIGHT * max(1, len(bars))
     for t in ticks:  # grid lines first, so that the bars are drawn over them
-        tx = bar_x + min(float(t) / scale, 1.0) * bar_w
+        tx = x_of(float(t))
+        color = "#59616b" if reference is not None and t == reference else "#c8cdd3"
         out.append(
             f'<line x1="{_num(tx)}" y1="{top}" x2="{_num(tx)}" y2="{_num(bottom + 2)}" '
-            'stroke="#c8cdd3" stroke-width="1"/>'
+            f'stroke="{color}" stroke-width="1"/>'
         )
         out.append(
             f'<text class="tick" x="{_num(tx)}" y="{_num(bottom + 17)}" text-anchor="middle" '
@@ -113,16 +177,20 @@ def bar_chart(
             f'<rect x="{_num(bar_x)}" y="{_num(by)}" width="{_num(bar_w)}" '
             f'height="{BAR_HEIGHT}" fill="#eef1f5"/>'
         )
-        seg_x = bar_x
-        for seg in bar.segments:
-            w = max(0.0, min(float(seg.value) / scale, 1.0) * bar_w)
-            w = min(w, bar_x + bar_w - seg_x)
-            if w > 0:
+        x = zero
+        for k, seg in enumerate(bar.segments):
+            value = float(seg.value)
+            # The first segment runs from 0 (leftwards for a negative value) or the axis start;
+            # a stacked one continues where the previous one ended.
+            stacked = min(x + max(value, 0.0) / scale * bar_w, bar_x + bar_w)
+            end = x_of(value) if k == 0 else stacked
+            left, width = min(x, end), abs(end - x)
+            if width > 0:
                 out.append(
-                    f'<rect x="{_num(seg_x)}" y="{_num(by)}" width="{_num(w)}" '
+                    f'<rect x="{_num(left)}" y="{_num(by)}" width="{_num(width)}" '
                     f'height="{BAR_HEIGHT}" fill="{seg.color}"/>'
                 )
-            seg_x += w
+            x = max(x, end)
         out.append(
             f'<text class="value" x="{_num(bar_x + bar_w + PAD)}" y="{_num(y + 17.5)}" '
             f'fill="#222">{html_text(bar.value_text)}</text>'

@@ -56,7 +56,7 @@ def publish_district_summary(
     from selfeval.publish.html import render_html
     from selfeval.publish.manifest import MANIFEST_NAME, build_manifest, write_manifest
     from selfeval.publish.queries import read_district
-    from selfeval.publish.sheets import build_sheets
+    from selfeval.publish.sheets import build_sheets, status_of
     from selfeval.publish.workbook import write_workbook
 
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
@@ -78,7 +78,7 @@ def publish_district_summary(
         raise PublishError(
             f"the warehouse has no registered unit and no submission for fiscal year {year}"
         )
-    sheets = build_sheets(data)
+    sheets = build_sheets(data, now=now)
     names = file_names(year)
     title = f"{year}年度部门整体支出绩效自评汇总"
 
@@ -88,10 +88,13 @@ def publish_district_summary(
         work = Path(tempfile.mkdtemp(prefix=f".{year}.building-", dir=published))
         try:
             paths = {role: work / name for role, name in names.items()}
-            write_workbook(sheets, paths["xlsx"], title=title, now=now)
             for sheet in sheets:
                 write_csv(sheet, paths[f"csv:{sheet.slug}"])
-            html = render_html(sheets, year=year, now=now, submissions=len(data.submissions))
+            status = status_of(data)
+            write_workbook(sheets, paths["xlsx"], title=title, now=now, status=status)
+            html = render_html(
+                sheets, year=year, now=now, submissions=len(data.submissions), status=status
+            )
             paths["html"].write_text(html, encoding="utf-8")
             manifest = build_manifest(data, sheets, paths, now=now)
             write_manifest(manifest, work / MANIFEST_NAME)

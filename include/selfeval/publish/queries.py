@@ -57,6 +57,23 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "fiscal_share_pct",
         "open_errors",
         "open_warnings",
+        "execution_rate_basis",
+        "execution_rate_line",
+    ),
+    "v_district_subtotals": (
+        "fiscal_year",
+        "district",
+        "units_expected",
+        "units_submitted",
+        "units_with_open_errors",
+        "budget_wan",
+        "executed_wan",
+        "execution_rate_pct",
+        "score_avg",
+        "score_min",
+        "score_max",
+        "open_error_findings",
+        "open_warning_findings",
     ),
     "v_unit_finance": (
         "fiscal_year",
@@ -73,6 +90,8 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "executed_wan",
         "rate_pct",
         "evidence_line",
+        "change_wan",
+        "growth_pct",
     ),
     "v_unit_indicators": (
         "fiscal_year",
@@ -123,22 +142,35 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
 
 # Columns holding free text: a float-looking value there must stay a string.
 _TEXT_COLUMNS = frozenset(
-    {"observed", "expected", "target", "actual", "completion", "unit_id", "contact_emails"}
+    {
+        "observed",
+        "expected",
+        "target",
+        "actual",
+        "completion",
+        "unit_id",
+        "contact_emails",
+        "execution_rate_basis",
+    }
 )
 
 
 @dataclass(frozen=True, slots=True)
 class DistrictData:
-    """Every view row of one fiscal year, in a stable order independent of the database."""
+    """Every view row of one fiscal year, in a stable order independent of the database; the
+    prior year's summary and scorecard when the warehouse holds that year."""
 
     fiscal_year: int
     summary: ViewRow | None
     scorecard: tuple[ViewRow, ...]
+    subtotals: tuple[ViewRow, ...]
     finance: tuple[ViewRow, ...]
     indicators: tuple[ViewRow, ...]
     findings: tuple[ViewRow, ...]
     missing: tuple[ViewRow, ...]
     submissions: tuple[ViewRow, ...]
+    prior_summary: ViewRow | None = None
+    prior_scorecard: tuple[ViewRow, ...] = ()
 
 
 def normalise(column: str, value: Any) -> Value:
@@ -185,15 +217,26 @@ def read_view(engine: Engine, view: str, year: int) -> list[dict[str, Value]]:
     return [{c: normalise(c, v) for c, v in zip(columns, row, strict=True)} for row in result]
 
 
-def read_district(engine: Engine, year: int) -> DistrictData:
-    """Read every view publishing needs for `year`."""
+def _summary(engine: Engine, year: int) -> dict[str, Value] | None:
     summary = read_view(engine, "v_district_year_summary", year)
     if len(summary) > 1:
         raise PublishError(
             f"v_district_year_summary has {len(summary)} rows for {year}, expected 1"
         )
+    return summary[0] if summary else None
+
+
+def _scorecard(engine: Engine, year: int) -> tuple[dict[str, Value], ...]:
     scorecard = read_view(engine, "v_unit_scorecard", year)
     scorecard.sort(key=lambda r: (*_key(r["score_rank"]), *_key(r["unit_name"], r["unit_id"])))
+    return tuple(scorecard)
+
+
+def read_district(engine: Engine, year: int) -> DistrictData:
+    """Read every view publishing needs for `year` (and for `year - 1`, to show beside it)."""
+    summary = _summary(engine, year)
+    subtotals = read_view(engine, "v_district_subtotals", year)
+    subtotals.sort(key=lambda r: _key(r["district"]))
     finance = read_view(engine, "v_unit_finance", year)
     finance.sort(
         key=lambda r: _key(
@@ -223,11 +266,14 @@ def read_district(engine: Engine, year: int) -> DistrictData:
     submissions.sort(key=lambda r: _key(r["unit_name"], r["unit_id"]))
     return DistrictData(
         fiscal_year=year,
-        summary=summary[0] if summary else None,
-        scorecard=tuple(scorecard),
+        summary=summary,
+        scorecard=_scorecard(engine, year),
+        subtotals=tuple(subtotals),
         finance=tuple(finance),
         indicators=tuple(indicators),
         findings=tuple(findings),
         missing=tuple(missing),
         submissions=tuple(submissions),
+        prior_summary=_summary(engine, year - 1),
+        prior_scorecard=_scorecard(engine, year - 1),
     )

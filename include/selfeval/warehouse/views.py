@@ -87,7 +87,10 @@ LEFT JOIN unit u ON u.unit_id = s.unit_id
 WHERE s.status = 'accepted'
 """
 
-V_DISTRICT_YEAR_SUMMARY = f"""
+
+def _district_year_summary(execution_rate: str, joins: str = "") -> str:
+    # One row per fiscal year; revisions differ in how the execution rate adds up units.
+    return f"""
 CREATE VIEW v_district_year_summary AS
 SELECT s.fiscal_year,
        (SELECT COUNT(*) FROM unit u WHERE u.active) AS units_expected,
@@ -97,9 +100,7 @@ SELECT s.fiscal_year,
            AS units_with_open_errors,
        SUM(fin.budget_wan) AS budget_wan,
        SUM(fin.executed_wan) AS executed_wan,
-       ROUND(SUM(CASE WHEN fin.budget_wan IS NOT NULL THEN fin.executed_wan END) * 100.0
-             / NULLIF(SUM(CASE WHEN fin.executed_wan IS NOT NULL THEN fin.budget_wan END), 0),
-             2) AS execution_rate_pct,
+       {execution_rate} AS execution_rate_pct,
        ROUND(SUM(fin.fiscal_wan) * 100.0
              / NULLIF(SUM(CASE WHEN fin.fiscal_wan IS NOT NULL THEN fin.fund_total_wan END), 0),
              2) AS fiscal_share_pct,
@@ -114,11 +115,21 @@ SELECT s.fiscal_year,
        CAST(SUM({_open_count("warning")}) AS INTEGER) AS open_warning_findings
 FROM submission s
 LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
-WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL
+{joins}WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL
 GROUP BY s.fiscal_year
 """
 
-V_UNIT_SCORECARD = f"""
+
+V_DISTRICT_YEAR_SUMMARY = _district_year_summary(
+    """ROUND(SUM(CASE WHEN fin.budget_wan IS NOT NULL THEN fin.executed_wan END) * 100.0
+             / NULLIF(SUM(CASE WHEN fin.executed_wan IS NOT NULL THEN fin.budget_wan END), 0),
+             2)"""
+)
+
+
+def _unit_scorecard(execution_rate: str, columns: str = "", joins: str = "") -> str:
+    # One row per current submission; revisions differ in the execution rate and add columns.
+    return f"""
 CREATE VIEW v_unit_scorecard AS
 SELECT s.fiscal_year,
        s.unit_id,
@@ -136,15 +147,18 @@ SELECT s.fiscal_year,
        {_dimension_score("管理效能")} AS management_score,
        fin.budget_wan,
        fin.executed_wan,
-       ROUND(fin.executed_wan * 100.0 / NULLIF(fin.budget_wan, 0), 2) AS execution_rate_pct,
+       {execution_rate} AS execution_rate_pct,
        ROUND(fin.fiscal_wan * 100.0 / NULLIF(fin.fund_total_wan, 0), 2) AS fiscal_share_pct,
        {_open_count("error")} AS open_errors,
-       {_open_count("warning")} AS open_warnings
+       {_open_count("warning")} AS open_warnings{columns}
 FROM submission s
 LEFT JOIN unit u ON u.unit_id = s.unit_id
 LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
-WHERE s.status = 'accepted'
+{joins}WHERE s.status = 'accepted'
 """
+
+
+V_UNIT_SCORECARD = _unit_scorecard("ROUND(fin.executed_wan * 100.0 / NULLIF(fin.budget_wan, 0), 2)")
 
 V_OPEN_FINDINGS = """
 CREATE VIEW v_open_findings AS
@@ -299,6 +313,89 @@ WHERE u.active
                      AND s.fiscal_year = y.fiscal_year)
 """
 
+# Revision 0006: a unit's execution rate is the one its report prints, where it prints one — on
+# its `支出` statement, else a department-wide rate stated on its own (预算完成率100%,
+# 预算资金支出率98.76%; not 收入, 公用经费 or 三公经费) — and only else executed ÷ budget, which
+# may mix bases (a 年初预算 budget against a 决算 total). The columns added at the end say which
+# it is and on which line. Subtotals per 所属区 come from the new v_district_subtotals.
+_STATED_RATE_ID = """COALESCE(
+        (SELECT MIN(x.execution_id) FROM execution x
+          WHERE x.submission_id = s.submission_id AND x.label = '支出'
+            AND x.rate_pct IS NOT NULL),
+        (SELECT MIN(x.execution_id) FROM execution x
+          WHERE x.submission_id = s.submission_id AND x.rate_pct IS NOT NULL
+            AND x.budget_wan IS NULL AND x.executed_wan IS NULL
+            AND x.label NOT IN ('收入', '公用经费', '三公经费')))"""
+
+_COMPUTED_RATE = "ROUND(fin.executed_wan * 100.0 / NULLIF(fin.budget_wan, 0), 2)"
+
+# Rates over several units (a district, the year) add up only what one statement gives both of:
+# the `支出` statement's budget and executed amount, never a budget beside a 决算 total.
+_SPEND_EXECUTION_ID = """(SELECT MIN(x.execution_id) FROM execution x
+          WHERE x.submission_id = s.submission_id AND x.label = '支出')"""
+_STATED_BOTH_RATE = """ROUND(
+           SUM(CASE WHEN se.budget_wan IS NOT NULL THEN se.executed_wan END) * 100.0
+           / NULLIF(SUM(CASE WHEN se.executed_wan IS NOT NULL THEN se.budget_wan END), 0),
+           2)"""
+
+V_UNIT_SCORECARD_0006 = _unit_scorecard(
+    f"COALESCE(sr.rate_pct, {_COMPUTED_RATE})",
+    f""",
+       CASE WHEN sr.rate_pct IS NOT NULL THEN 'stated'
+            WHEN {_COMPUTED_RATE} IS NOT NULL THEN 'computed'
+       END AS execution_rate_basis,
+       sr.evidence_line AS execution_rate_line""",
+    f"LEFT JOIN execution sr ON sr.execution_id = {_STATED_RATE_ID}\n",
+)
+
+V_DISTRICT_YEAR_SUMMARY_0006 = _district_year_summary(
+    _STATED_BOTH_RATE, f"LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}\n"
+)
+
+# One row per fiscal year and 所属区: every district of an active registry unit, in every year
+# anyone submitted, and any district a current submission states. Figures as in
+# v_district_year_summary, over the district's current submissions.
+V_DISTRICT_SUBTOTALS = f"""
+CREATE VIEW v_district_subtotals AS
+SELECT a.fiscal_year,
+       a.district,
+       (SELECT COUNT(*) FROM unit u WHERE u.active AND u.district = a.district) AS units_expected,
+       COUNT(DISTINCT s.unit_id) AS units_submitted,
+       COUNT(DISTINCT CASE WHEN {_open_count("error")} > 0 THEN s.unit_id END)
+           AS units_with_open_errors,
+       SUM(fin.budget_wan) AS budget_wan,
+       SUM(fin.executed_wan) AS executed_wan,
+       {_STATED_BOTH_RATE} AS execution_rate_pct,
+       ROUND(AVG(s.total_score), 2) AS score_avg,
+       MIN(s.total_score) AS score_min,
+       MAX(s.total_score) AS score_max,
+       CAST(COALESCE(SUM({_open_count("error")}), 0) AS INTEGER) AS open_error_findings,
+       CAST(COALESCE(SUM({_open_count("warning")}), 0) AS INTEGER) AS open_warning_findings
+FROM (
+    SELECT y.fiscal_year, u.district
+    FROM (SELECT DISTINCT fiscal_year FROM submission
+           WHERE status = 'accepted' AND fiscal_year IS NOT NULL) y
+    CROSS JOIN unit u
+    WHERE u.active AND u.district IS NOT NULL
+    UNION
+    SELECT c.fiscal_year, COALESCE(cu.district, c.reported_district)
+    FROM submission c
+    LEFT JOIN unit cu ON cu.unit_id = c.unit_id
+    WHERE c.status = 'accepted' AND c.fiscal_year IS NOT NULL
+      AND COALESCE(cu.district, c.reported_district) IS NOT NULL
+) a
+LEFT JOIN (
+    SELECT c.submission_id, c.unit_id, c.fiscal_year, c.total_score,
+           COALESCE(cu.district, c.reported_district) AS district
+    FROM submission c
+    LEFT JOIN unit cu ON cu.unit_id = c.unit_id
+    WHERE c.status = 'accepted'
+) s ON s.fiscal_year = a.fiscal_year AND s.district = a.district
+LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
+LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}
+GROUP BY a.fiscal_year, a.district
+"""
+
 VIEWS_0001: dict[str, str] = {
     "v_latest_submission": V_LATEST_SUBMISSION,
     "v_district_year_summary": V_DISTRICT_YEAR_SUMMARY,
@@ -315,7 +412,14 @@ VIEWS_0004: dict[str, str] = {
     "v_unit_indicators": V_UNIT_INDICATORS_0004,
 }
 
-VIEWS = VIEWS_0004
+VIEWS_0006: dict[str, str] = {
+    **VIEWS_0004,
+    "v_district_year_summary": V_DISTRICT_YEAR_SUMMARY_0006,
+    "v_unit_scorecard": V_UNIT_SCORECARD_0006,
+    "v_district_subtotals": V_DISTRICT_SUBTOTALS,
+}
+
+VIEWS = VIEWS_0006
 
 # What each view and column means: rendered into docs/warehouse.md; a test checks the columns
 # listed here are exactly the columns the database reports for each view.
@@ -346,7 +450,10 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("units_with_open_errors", "registry units whose current submission has errors"),
             ("budget_wan", "sum of `支出` budgets, 万元"),
             ("executed_wan", "sum of executed expenditure (`支出`, else `决算支出` total), 万元"),
-            ("execution_rate_pct", "executed / budget over units stating both, percent"),
+            (
+                "execution_rate_pct",
+                "executed / budget over units whose `支出` statement gives both, percent",
+            ),
             ("fiscal_share_pct", "财政拨款 share of expenditure by fund source, percent"),
             ("other_share_pct", "the remaining share (100 − fiscal), percent"),
             ("score_avg", "average total score"),
@@ -371,10 +478,19 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("management_score", "管理效能 score from the score table"),
             ("budget_wan", "`支出` budget, 万元"),
             ("executed_wan", "executed expenditure, 万元"),
-            ("execution_rate_pct", "executed / budget, percent"),
+            (
+                "execution_rate_pct",
+                "the rate the report states (on `支出`, else a department-wide rate stated on "
+                "its own), else executed / budget, percent",
+            ),
             ("fiscal_share_pct", "财政拨款 share of expenditure, percent"),
             ("open_errors", "error findings on this submission"),
             ("open_warnings", "warning findings on this submission"),
+            (
+                "execution_rate_basis",
+                "stated (the rate the report prints) or computed (executed / budget)",
+            ),
+            ("execution_rate_line", "line of the report stating the rate; NULL when computed"),
         ),
     ),
     "v_open_findings": (
@@ -443,6 +559,28 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("actual_value", "actual value as a number in the indicator's unit"),
             ("unit", "the indicator's unit as printed"),
             ("direction", "higher, lower or equal is better, or text"),
+        ),
+    ),
+    "v_district_subtotals": (
+        "One row per fiscal year and 所属区 (district): every district of an active registry "
+        "unit, in each year anyone submitted, over its current submissions.",
+        (
+            ("fiscal_year", "fiscal year"),
+            ("district", "district (所属区)"),
+            ("units_expected", "active registry units of the district"),
+            ("units_submitted", "of them, units with a current submission"),
+            ("units_with_open_errors", "units whose current submission has errors"),
+            ("budget_wan", "sum of `支出` budgets, 万元"),
+            ("executed_wan", "sum of executed expenditure, 万元"),
+            (
+                "execution_rate_pct",
+                "executed / budget over units whose `支出` statement gives both, percent",
+            ),
+            ("score_avg", "average total score"),
+            ("score_min", "lowest total score"),
+            ("score_max", "highest total score"),
+            ("open_error_findings", "error findings on current submissions"),
+            ("open_warning_findings", "warning findings on current submissions"),
         ),
     ),
     "v_missing_units": (

@@ -1,7 +1,8 @@
 """Every built-in check, one module each: its derived columns, expectations and words.
 
-To add a check: write a module here with a `RULE`, list it below, give it a policy entry in the
-suite of its table (expectations/<table>.json) and a row in docs/checks.md.
+To add a check: write a module here with a `RULE` (its id, its Chinese `name_zh` that published
+summaries show, its logic and words), list it below, give it a policy entry in the suite of its
+table (expectations/<table>.json) and a row in docs/checks.md.
 """
 
 from __future__ import annotations
@@ -68,3 +69,18 @@ RULES: dict[str, Rule] = {
 
 # Checks that need more than one report; they run only when the caller passes last year's record.
 CROSS_REPORT = frozenset({"carryover.cross_year"})
+
+# Checks the warehouse runs itself (the unit against the registry; a file it cannot read), named
+# here too, so that every check id people may see has its Chinese name in this one place.
+WAREHOUSE_CHECK_NAMES_ZH: dict[str, str] = {
+    "unit.unknown": "单位名称与单位名录对应",
+    "report.rejected": "报告可以读取",
+}
+
+
+def check_name_zh(check_id: str) -> str:
+    """The Chinese name of a check; a district rule (not built in) keeps its own id."""
+    rule = RULES.get(check_id)
+    if rule is not None:
+        return rule.name_zh
+    return WAREHOUSE_CHECK_NAMES_ZH.get(check_id, check_id)

@@ -63,6 +63,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="carryover.continuity",
+    name_zh="年初结转和结余与上年年末一致（本报告内）",
     table="carryovers",
     description="the opening carry-over of year Y equals the closing one of Y−1 stated in the "
     "same report",

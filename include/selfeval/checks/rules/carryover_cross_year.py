@@ -63,6 +63,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="carryover.cross_year",
+    name_zh="年初结转和结余与上年报告年末一致",
     table="carryovers",
     description="the opening carry-over of year Y equals the closing one in the unit's Y−1 report",
     columns={

@@ -49,6 +49,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="change.amounts_agree",
+    name_zh="本年数减上年数等于增减额",
     table="changes",
     description="current − prior equals the stated (signed) change, where all three are printed",
     columns={

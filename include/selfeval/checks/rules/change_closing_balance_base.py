@@ -71,6 +71,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="change.closing_balance_base",
+    name_zh="年末结转和结余的上年数等于本年年初数",
     table="changes",
     description="for 年末结转和结余, the prior-year figure (printed or current − change) equals "
     "this year's opening 年初结转和结余",

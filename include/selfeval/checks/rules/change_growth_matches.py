@@ -72,6 +72,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="change.growth_matches",
+    name_zh="增长率与增减额、上年数一致",
     table="changes",
     description="the stated growth equals change ÷ prior × 100, prior printed or current − change",
     columns={

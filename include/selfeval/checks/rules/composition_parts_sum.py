@@ -53,6 +53,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="composition.parts_sum",
+    name_zh="各组成部分之和等于合计",
     table="compositions",
     description="the parts of a breakdown (≥ 2, all with amounts) add up to its total",
     columns={

@@ -53,6 +53,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="composition.share_matches_amount",
+    name_zh="占比与金额一致",
     table="composition_parts",
     description="each stated share equals amount ÷ total × 100",
     columns={

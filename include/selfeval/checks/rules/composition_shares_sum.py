@@ -53,6 +53,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="composition.shares_sum",
+    name_zh="各部分占比之和为100%",
     table="compositions",
     description="the printed shares of a breakdown (≥ 2 parts, all printed) add up to 100 %",
     columns={

@@ -85,6 +85,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="execution.rate_matches",
+    name_zh="执行率与执行数、预算数一致",
     table="executions",
     description="the stated 执行率 equals executed ÷ budget × 100 (executed from the 决算 total "
     "when only the budget is stated; a rate printed as a ratio is compared as one)",

@@ -57,6 +57,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="execution.same_figures_same_score",
+    name_zh="相同资金数据得分相同",
     table="executions",
     description="two funds rows with the same budget, executed amount, rate and 分值 have the "
     "same 得分",

@@ -69,6 +69,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="execution.score_follows_rate",
+    name_zh="资金得分与执行率一致",
     table="executions",
     description="a funds row's 得分 equals 分值 × 执行率 capped at 分值, within the step it is "
     "printed in (rounded or floored)",

@@ -37,6 +37,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="execution.score_within_max",
+    name_zh="资金得分不超过分值",
     table="executions",
     description="a funds row's 得分 is ≥ 0 and ≤ its 分值 (exact)",
     columns={},

@@ -33,6 +33,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="indicator.completion_bounds",
+    name_zh="指标完成率在合理范围内",
     table="indicators",
     description="an indicator's stated completion lies within min_value–max_value %",
     columns={},

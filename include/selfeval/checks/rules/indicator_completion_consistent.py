@@ -79,6 +79,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="indicator.completion_consistent",
+    name_zh="指标完成率与目标值、实际值一致",
     table="indicators",
     description="where target and actual are numbers: a met target needs completion ≥ 100 %; "
     "an unmet one actual ÷ target × 100 (target ÷ actual where lower is better)",

@@ -61,6 +61,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="indicator.full_marks_far_from_target",
+    name_zh="未达目标的指标不应得满分",
     table="indicators",
     description="an indicator scored its full 分值 reached at least min_value % of its numeric "
     "target (target ÷ actual where lower is better)",

@@ -37,6 +37,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="indicator.score_within_weight",
+    name_zh="指标得分不超过分值",
     table="indicators",
     description="an indicator's 得分 is ≥ 0 and ≤ its 分值 (exact)",
     columns={},

@@ -91,6 +91,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="score.dimensions_sum_total",
+    name_zh="各部分自评分之和等于总分",
     table="submissions",
     description="the dimension scores stated in headings or sentences (those whose maxima make "
     "up the total's maximum) add up to the total score",

@@ -67,6 +67,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="score.items_sum_group",
+    name_zh="评分表各项得分之和等于小计",
     table="scores",
     description="the items of a level-1 group (indicator rows, else score-table items) add up "
     "to its 小计: 得分 and 分值; only for a whole table (with its 总分)",

@@ -59,6 +59,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="score.items_sum_total",
+    name_zh="评分表各部分得分之和等于总分",
     table="scores",
     description="the level-1 groups — each its 小计 where stated, else the sum of its items — "
     "and the funds block add up to the 总分: 得分 and 分值 (per form when a file holds several)",

@@ -48,6 +48,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="score.total_matches_table",
+    name_zh="正文总分与评分表总分一致",
     table="submissions",
     description="the total score stated in a sentence equals the score table's 总分",
     columns={

@@ -32,6 +32,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="score.total_range",
+    name_zh="自评总分在有效范围内",
     table="submissions",
     description="the total score lies within min_value–max_value",
     columns={},

@@ -59,6 +59,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="score.total_stated_alike",
+    name_zh="标题与正文总分一致",
     table="section_scores",
     description="a total score stated in a heading equals the one stated in a sentence",
     columns={

@@ -44,6 +44,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="score.within_max",
+    name_zh="评分表得分不超过分值",
     table="scores",
     description="every score of the score table (subtotals, total, items in use) is ≥ 0 and "
     "≤ its 分值 (exact)",

@@ -97,6 +97,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="section_score.matches_table",
+    name_zh="标题中的分数与评分表一致",
     table="section_scores",
     description="a score/maximum stated in a heading equals the score table: a level-1 group's "
     "小计 (or the sum of its items), else the item of that name",

@@ -30,6 +30,7 @@ def message(c: Case) -> Bilingual:
 
 RULE = Rule(
     id="submission.required_fields",
+    name_zh="单位名称、年度和总分齐全",
     table="submissions",
     description="the unit name, the fiscal year and the total score are present",
     columns={},
