@@ -16,6 +16,7 @@ FISCAL_YEAR="${FISCAL_YEAR:-2024}"
 
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$VAR/airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="${AIRFLOW__CORE__DAGS_FOLDER:-$ROOT/dags}"
+export AIRFLOW__CORE__PLUGINS_FOLDER="${AIRFLOW__CORE__PLUGINS_FOLDER:-$ROOT/plugins}"
 export AIRFLOW__CORE__LOAD_EXAMPLES="${AIRFLOW__CORE__LOAD_EXAMPLES:-False}"
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-sqlite:///$AIRFLOW_HOME/airflow.db}"
 export SELFEVAL_SHARE="${SELFEVAL_SHARE:-$VAR/share}"
@@ -58,5 +59,7 @@ Done. Where things are:
   archive     $SELFEVAL_SHARE/archive/           rejected: $SELFEVAL_SHARE/rejected/
   airflow     AIRFLOW_HOME=$AIRFLOW_HOME
 See the DAGs in the UI: AIRFLOW_HOME=$AIRFLOW_HOME AIRFLOW__CORE__DAGS_FOLDER=$ROOT/dags \\
-  SELFEVAL_SHARE=$SELFEVAL_SHARE $BIN/airflow standalone   (then http://localhost:8080)
+  AIRFLOW__CORE__PLUGINS_FOLDER=$ROOT/plugins SELFEVAL_SHARE=$SELFEVAL_SHARE \\
+  SELFEVAL_WAREHOUSE_URL=$SELFEVAL_WAREHOUSE_URL $BIN/airflow standalone
+  then http://localhost:8080; the consolidation view is 自评汇总 in the navigation.
 MSG
