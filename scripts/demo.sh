@@ -47,5 +47,5 @@ Done. Where things are:
   alerts      $SELFEVAL_SHARE/outbox/*.eml       (when no smtp_default connection is set)
   archive     $SELFEVAL_SHARE/archive/           rejected: $SELFEVAL_SHARE/rejected/
   airflow     AIRFLOW_HOME=$AIRFLOW_HOME
-See the runs in the Airflow UI: make ui   (then http://127.0.0.1:8080)
+See the runs in the Airflow UI: make ui   (then http://127.0.0.1:8080; the consolidation view is 自评汇总 in the navigation)
 MSG

@@ -26,13 +26,20 @@ log = logging.getLogger(__name__)
 def share(root: str | None = None) -> Share:
     """The share at `root` (a path an upstream task returned), else the Variable or $SELFEVAL_SHARE,
     with its folders created."""
-    from selfeval.share import open_share
+    from selfeval.share import prepare_share
+
+    return prepare_share(locate_share(root))
+
+
+def locate_share(root: str | None = None) -> Share:
+    """The share as `share()` finds it, creating nothing (for readers such as the view)."""
+    from selfeval.share import resolve_share
 
     if root is not None:
-        return open_share(root)
+        return resolve_share(root)
     from airflow.sdk import Variable
 
-    return open_share(Variable.get(settings.SHARE_VARIABLE, default=None))
+    return resolve_share(Variable.get(settings.SHARE_VARIABLE, default=None))
 
 
 def warehouse_url() -> str | None:
