@@ -23,14 +23,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def share(root: str | None = None) -> Share:
-    """The share at `root` (a path an upstream task returned), else the Variable or $SELFEVAL_SHARE,
-    with its folders created."""
-    from selfeval.share import open_share
-
-    if root is not None:
-        return open_share(root)
+def share() -> Share:
+    """The share named by the Variable or $SELFEVAL_SHARE on this worker, with its folders
+    created. Every task resolves it where it runs: no task hands another a path."""
     from airflow.sdk import Variable
+
+    from selfeval.share import open_share
 
     return open_share(Variable.get(settings.SHARE_VARIABLE, default=None))
 
