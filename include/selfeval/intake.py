@@ -105,15 +105,11 @@ class IntakeResult:
     def brief(self) -> dict[str, Any]:
         """The few fields a run summary shows (ids and counts, never the record): what a DAG
         task returns per file, kept small because it travels as XCom."""
-        return {
-            "relative": self.relative,
-            "outcome": self.outcome,
-            "submission_id": self.submission_id,
-            "unit_name": self.unit_name,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "reason": self.reason,
-        }
+        full = self.to_dict()
+        return {k: full[k] for k in _BRIEF}
+
+
+_BRIEF = ("relative", "outcome", "submission_id", "unit_name", "errors", "warnings", "reason")
 
 
 def tally(briefs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
