@@ -8,9 +8,10 @@ still has open errors) and remind those units, deliver pending alerts, then publ
 consolidated tables to `published/<year>/` and update the Asset `selfeval_consolidated`, which
 downstream DAGs can schedule on.
 
-**Inputs.** As `selfeval_intake`: the shared folder, the warehouse, `smtp_default`; plus the
-`fiscal_year` param (an integer year, or empty). Runs started by hand carry no logical date, so
-an empty year is the one before the run's `run_after`, never the date the file was parsed.
+**Inputs.** As `selfeval_intake`: the shared folder, the warehouse, `smtp_default`, the param
+`batch_files`; plus the `fiscal_year` param (an integer year, or empty). Runs started by hand
+carry no logical date, so an empty year is the one before the run's `run_after`, never the date
+the file was parsed.
 
 **Outputs.** What intake writes; reminder texts in `feedback/<unit>/`; reminders in the outbox;
 `published/<year>/` (workbook, CSV, HTML, manifest); an Asset event.
@@ -28,6 +29,7 @@ from selfeval import settings
 from selfeval_airflow.tasks import (
     DEFAULT_ARGS,
     START_DATE,
+    batch_param,
     deliver,
     intake_files,
     prepare,
@@ -46,6 +48,7 @@ from selfeval_airflow.tasks import (
     tags=list(settings.DAG_TAGS),
     default_args=DEFAULT_ARGS,
     params={
+        "batch_files": batch_param(),
         "fiscal_year": Param(
             None,
             type=["null", "integer"],
@@ -53,12 +56,11 @@ from selfeval_airflow.tasks import (
             maximum=settings.FISCAL_YEAR_MAX,
             title="Fiscal year",
             description="The fiscal year to consolidate (empty: the year before the run is due).",
-        )
+        ),
     },
 )
 def selfeval_annual_consolidation() -> None:
-    share_root = prepare()
-    intake_files(share_root) >> remind(share_root) >> deliver(share_root) >> publish(share_root)
+    intake_files(prepare()) >> remind() >> deliver() >> publish()
 
 
 selfeval_annual_consolidation()

@@ -10,7 +10,8 @@
     deliver  every due alert, once
 
 `take_in` runs read → check → commit for a batch, `intake_once` adds the scan: what one run of
-the intake DAG does, in one process. `selfeval load`, `selfeval intake` and every DAG task call
+the intake DAG does, in one process. The DAG cuts the scanned files into `batches` and runs
+`take_in` once per batch (ADR 0012). `selfeval load`, `selfeval intake` and every DAG task call
 these functions, so the command line and Airflow behave the same. Nothing here imports Airflow.
 A rejection is an outcome, not a failure: every file reaches a final state (ADR 0010).
 """
@@ -20,12 +21,13 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from selfeval.errors import ChangedSinceScan, UnreadableReport, WarehouseError
 from selfeval.names import encodable_name, printable, safe_name
@@ -99,6 +101,25 @@ class IntakeResult:
             "version": self.version,
             "superseded": list(self.superseded),
         }
+
+    def brief(self) -> dict[str, Any]:
+        """The few fields a run summary shows (ids and counts, never the record): what a DAG
+        task returns per file, kept small because it travels as XCom."""
+        full = self.to_dict()
+        return {k: full[k] for k in _BRIEF}
+
+
+_BRIEF = ("relative", "outcome", "submission_id", "unit_name", "errors", "warnings", "reason")
+
+
+def tally(briefs: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Counts for a run summary from `IntakeResult.brief()`s: files per outcome, and how many
+    loaded reports have error findings (their units must correct them)."""
+    counts = dict.fromkeys(get_args(Outcome), 0) | {"with_errors": 0}
+    for b in briefs:
+        counts[b["outcome"]] += 1
+        counts["with_errors"] += b["outcome"] == "loaded" and b["errors"] > 0
+    return counts
 
 
 # A test seam: the kill-at-each-step test sets this to stop the process at a step boundary
@@ -530,23 +551,34 @@ def take_in(
     received_at: Callable[[InboxFile], datetime],
     suites_dir: Path | None = None,
     keep_original: bool = False,
+    read_until: float | None = None,
 ) -> list[IntakeResult]:
     """Read, check (in one batch) and commit each file; one result per item, in order.
 
     A file whose hash the warehouse holds is not checked again (loading it adds nothing: a
-    duplicate). A warehouse failure on one file is "failed" for it and the others are still
-    tried. A scan's claims are released whatever happens, so the next run may retry.
+    duplicate). A warehouse or file-system failure on one file (database down, disk full, a
+    folder that cannot be created) is "failed" for it and the others are still tried. A scan's
+    claims are released whatever happens, so the next run may retry.
+
+    `read_until` (a `time.monotonic()` value): no file is started after it; those left are
+    "deferred" to the next run, so that slow files cannot make a batch overrun its time limit.
     """
     from selfeval.warehouse import processed_hashes
 
     results: dict[int, IntakeResult] = {}
     readable: list[tuple[int, InboxFile, Record]] = []
     for i, item in enumerate(items):
+        if read_until is not None and time.monotonic() > read_until:
+            _release(share, item, keep_original)
+            results[i] = IntakeResult(
+                encodable_name(item.relative), item.sha256, "deferred", reason=_OUT_OF_TIME
+            )
+            continue
         try:
             read_ = read(
                 engine, share, item, received_at=received_at(item), keep_original=keep_original
             )
-        except WarehouseError as exc:
+        except (WarehouseError, OSError) as exc:
             _release(share, item, keep_original)
             results[i] = _failed(item, exc)
             continue
@@ -570,12 +602,27 @@ def take_in(
                 received_at=received_at(item),
                 keep_original=keep_original,
             )
-        except WarehouseError as exc:
+        except (WarehouseError, OSError) as exc:
             results[i] = _failed(item, exc)
     return [results[i] for i in range(len(items))]
 
 
-def _failed(item: InboxFile, exc: WarehouseError) -> IntakeResult:
+_T = TypeVar("_T")
+_OUT_OF_TIME = "not started: its batch ran out of time; left in the inbox for the next run"
+
+
+def batches(items: Sequence[_T], most: int) -> list[list[_T]]:
+    """`items` in order, cut into the fewest batches of at most `most`, their sizes differing by
+    one at most (so that parallel workers finish together). The unit of work of a DAG run."""
+    if most < 1:
+        raise ValueError(f"a batch holds at least one file, not {most}")
+    count = -(-len(items) // most)
+    return [
+        list(items[i * len(items) // count : (i + 1) * len(items) // count]) for i in range(count)
+    ]
+
+
+def _failed(item: InboxFile, exc: Exception) -> IntakeResult:
     return IntakeResult(encodable_name(item.relative), item.sha256, "failed", reason=str(exc))
 
 

@@ -93,6 +93,13 @@ CLAIMS_DIR = ".claims"
 CLAIM_STALE_SECONDS = 3 * 3600
 # Every DAG task gets this execution_timeout: a run never hangs on one task.
 TASK_TIMEOUT_SECONDS = 30 * 60
+# The intake DAG takes files in batches of at most this many, one task per batch (the DAG param
+# `batch_files` overrides it per run). Measured in docs/adr/0012-batched-intake.md.
+INTAKE_BATCH_FILES = 50
+INTAKE_BATCH_FILES_MAX = 1000
+# A batch starts no file after this long (those left wait for the next run), leaving the rest of
+# TASK_TIMEOUT_SECONDS for one slow file, the batch's check and its loads.
+INTAKE_BATCH_READ_SECONDS = 15 * 60
 
 # --- delivering alerts ---------------------------------------------------------------------------
 # An alert is tried at most this many times (the first retry at the next run, then after 30 min,

@@ -110,10 +110,11 @@ class InboxFile:
     def name(self) -> str:
         return Path(self.relative).name
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON form, to pass between Airflow tasks."""
+    def to_dict(self, *, portable: bool = False) -> dict[str, Any]:
+        """Plain JSON form, to pass between Airflow tasks; `portable` leaves out the path on this
+        machine (the receiver finds the file under its own inbox: `inbox_file_from_dict`)."""
         return {
-            "path": self.path,
+            **({} if portable else {"path": self.path}),
             "relative": self.relative,
             "sha256": self.sha256,
             "size": self.size,
@@ -129,9 +130,10 @@ class InboxFile:
         return min(datetime.fromtimestamp(self.mtime_ns / 1e9, tz=UTC), scanned_at)
 
 
-def inbox_file_from_dict(d: Mapping[str, Any]) -> InboxFile:
+def inbox_file_from_dict(d: Mapping[str, Any], inbox: Path | None = None) -> InboxFile:
+    """The file `to_dict` describes; with `inbox`, the one at its relative path there."""
     return InboxFile(
-        path=str(d["path"]),
+        path=str(d["path"] if inbox is None else inbox / d["relative"]),
         relative=str(d["relative"]),
         sha256=str(d["sha256"]),
         size=int(d["size"]),

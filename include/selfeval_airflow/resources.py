@@ -23,16 +23,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def share(root: str | None = None) -> Share:
-    """The share at `root` (a path an upstream task returned), else the Variable or $SELFEVAL_SHARE,
-    with its folders created."""
+def share() -> Share:
+    """The share named by the Variable or $SELFEVAL_SHARE on this worker, with its folders
+    created. Every task resolves it where it runs: no task hands another a path."""
     from selfeval.share import prepare_share
 
-    return prepare_share(locate_share(root))
+    return prepare_share(locate_share())
 
 
 def locate_share(root: str | None = None) -> Share:
-    """The share as `share()` finds it, creating nothing (for readers such as the view)."""
+    """The share as `share()` finds it (or at `root`), creating nothing (for readers such as
+    the consolidation view)."""
     from selfeval.share import resolve_share
 
     if root is not None:

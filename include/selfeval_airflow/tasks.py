@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from airflow.sdk import Asset, get_current_context, task
+from airflow.sdk import Asset, Param, get_current_context, task
 
 from selfeval import settings
 
@@ -40,17 +40,14 @@ DEFAULT_ARGS = {
 
 
 @contextmanager
-def _opened(share_root: str | None = None) -> Iterator[tuple[Share, Engine]]:
+def _opened() -> Iterator[tuple[Share, Engine]]:
+    """The share and the warehouse, resolved on the worker that runs the task: no path or
+    connection travels from another machine (a Celery worker may mount the share elsewhere)."""
     from selfeval_airflow import resources
 
-    share = resources.share(share_root)
+    share = resources.share()
     with resources.warehouse(share) as engine:
         yield share, engine
-
-
-def _label(item: dict[str, Any]) -> None:
-    """Name this mapped task instance after its file (`map_index_template`)."""
-    get_current_context()["file_name"] = item["relative"]  # type: ignore[typeddict-unknown-key]
 
 
 def fiscal_year() -> int:
@@ -63,12 +60,24 @@ def fiscal_year() -> int:
     return int(context["dag_run"].run_after.astimezone(TZ).year - 1)
 
 
+def batch_param() -> Param:
+    """The `batch_files` param of both DAGs (a fresh Param per DAG)."""
+    return Param(
+        settings.INTAKE_BATCH_FILES,
+        type="integer",
+        minimum=1,
+        maximum=settings.INTAKE_BATCH_FILES_MAX,
+        title="Files per batch",
+        description="The intake takes new files in batches of at most this many, one task each.",
+    )
+
+
 # --- the intake --------------------------------------------------------------------------------
 
 
 @task
-def prepare() -> str:
-    """Create the share layout, migrate the warehouse, load units.csv; returns the share root."""
+def prepare() -> int | None:
+    """Create the share layout, migrate the warehouse, load units.csv; returns the unit count."""
     from selfeval import intake
 
     with _opened() as (share, engine):
@@ -77,126 +86,137 @@ def prepare() -> str:
         log.warning("no unit registry at %s: reports will not match units", share.units_csv)
     else:
         log.info("loaded %d units from %s", units, share.units_csv)
-    return str(share.root)
+    return units
 
 
 @task
-def scan(share_root: str) -> list[dict[str, Any]]:
-    """New files in inbox/ by content hash, claimed for this run; refused files go to rejected/
-    straight away, copies of processed files to archive/ (finishing a run that died)."""
+def scan() -> list[dict[str, Any]]:
+    """New files in inbox/ by content hash, claimed for this run and cut into batches; refused
+    files go to rejected/ straight away, copies of processed files to archive/ (finishing a run
+    that died). Each batch names its files by path inside inbox/, never by a path on this
+    machine."""
     from selfeval import intake
 
     context = get_current_context()
     scanned_at = datetime.now(UTC)
-    with _opened(share_root) as (share, engine):
+    with _opened() as (share, engine):
         found = intake.scan(engine, share, owner=f"{context['dag'].dag_id}/{context['run_id']}")
     for line in found.settled:
         log.info("%s", line)
     # Each file's own arrival (its modification time, never after the scan) orders versions.
-    return [
-        {**item.to_dict(), "received_at": item.arrived_at(scanned_at).isoformat()}
+    files = [
+        {**item.to_dict(portable=True), "received_at": item.arrived_at(scanned_at).isoformat()}
         for item in found.new
     ]
+    cut = intake.batches(files, int(context["params"]["batch_files"]))
+    log.info("%d new file(s) in %d batch(es)", len(files), len(cut))
+    return [{"label": _batch_label(n, len(cut), b), "files": b} for n, b in enumerate(cut, 1)]
 
 
-@task(map_index_template="{{ file_name }}")
-def extract(share_root: str, item: dict[str, Any]) -> dict[str, Any]:
-    """Read one file into its record; an unreadable file is rejected here, with its reason."""
-    from selfeval import intake, jsonio
+def _batch_label(number: int, count: int, files: list[dict[str, Any]]) -> str:
+    """'2/8 · 25 files: a.docx, b.txt, … +20' — what the grid shows for one batch (at most 250
+    characters, the map index column's size)."""
+    from selfeval.names import printable
+
+    names = [printable(f["relative"]) for f in files]
+    head = f"{number}/{count} · {len(files)} file{'s' if len(files) > 1 else ''}: "
+    for kept in range(len(names), -1, -1):
+        more = f", … +{len(names) - kept}" if kept < len(names) else ""
+        label = head + ", ".join(names[:kept]) + more
+        if len(label) <= 250:
+            break
+    return label[:250]
+
+
+@task(map_index_template="{{ batch_label }}")
+def take_in(batch: dict[str, Any]) -> list[dict[str, Any]]:
+    """Read, check (one validation per table for the batch) and load each file of one batch,
+    each report in its own transaction; a file that cannot be read is rejected with its reason
+    and the others go on. Fails, after trying every file, when the warehouse or the share failed
+    on one (that file stays in the inbox; a retry or the next run completes it)."""
+    import time
+
+    from selfeval import intake
+    from selfeval.names import printable
     from selfeval.share import inbox_file_from_dict
 
-    _label(item)
-    with _opened(share_root) as (share, engine):
-        received_at = datetime.fromisoformat(item["received_at"])
-        read = intake.read(engine, share, inbox_file_from_dict(item), received_at=received_at)
-    if isinstance(read, intake.IntakeResult):  # rejected (or deferred): a final state
-        log.info("%s: %s: %s -> %s", read.relative, read.outcome, read.reason, read.stored_at)
-        return {"item": item, "result": read.to_dict()}
-    return {"item": item, "record": jsonio.dumps(read.to_dict(), indent=None)}
+    context = get_current_context()
+    context["batch_label"] = batch["label"]  # type: ignore[typeddict-unknown-key]
+    with _opened() as (share, engine):
+        items = [(inbox_file_from_dict(f, share.inbox), f) for f in batch["files"]]
+        arrived = {item: datetime.fromisoformat(f["received_at"]) for item, f in items}
+        results = intake.take_in(
+            engine,
+            share,
+            [item for item, _ in items],
+            received_at=arrived.__getitem__,
+            read_until=time.monotonic() + settings.INTAKE_BATCH_READ_SECONDS,
+        )
+    for r in results:
+        log.info(
+            "%s: %s (submission %s, unit %s, %d error(s), %d warning(s)) %s",
+            *(printable(r.relative), r.outcome, r.submission_id, r.unit_name),
+            *(r.errors, r.warnings, r.reason or r.stored_at or ""),
+        )
+    failed = [r for r in results if r.outcome == "failed"]
+    if failed:
+        from airflow.sdk.exceptions import AirflowException
+
+        raise AirflowException(
+            f"{len(failed)} of {len(results)} file(s) failed and stay in the inbox: "
+            + "; ".join(f"{printable(r.relative)}: {r.reason}" for r in failed)
+        )
+    return [r.brief() for r in results]
 
 
 @task(trigger_rule="all_done")
-def check(extracted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Check every readable report of the run in one batched validation per table."""
-    from selfeval import intake, jsonio
-    from selfeval.record import record_from_dict
+def summarise(taken: list[list[dict[str, Any]]]) -> dict[str, int]:
+    """One line per file of the run and the counts (loaded, with errors, rejected …); a batch
+    that failed has no results here: its files are counted by the watcher's failure."""
+    from selfeval import intake
+    from selfeval.names import printable
 
-    readable = [e for e in extracted if "record" in e]
-    checked = intake.check([record_from_dict(jsonio.loads(e["record"])) for e in readable])
-    log.info("checked %d report(s) in one batch", len(readable))
-    # A report the checks crashed on alone carries its reason: `load` rejects it.
-    return [
-        {**e, "reject": c}
-        if isinstance(c, str)
-        else {**e, "findings": jsonio.dumps([f.to_dict() for f in c], indent=None)}
-        for e, c in zip(readable, checked, strict=True)
-    ]
-
-
-@task(map_index_template="{{ file_name }}")
-def load(share_root: str, checked: dict[str, Any]) -> dict[str, Any]:
-    """Load one checked report with its feedback queued, write the feedback, archive the
-    original; or reject it."""
-    from selfeval import intake, jsonio
-    from selfeval.findings import finding_from_dict
-    from selfeval.record import record_from_dict
-    from selfeval.share import inbox_file_from_dict
-
-    item = checked["item"]
-    _label(item)
-    findings = checked.get("reject") or tuple(
-        finding_from_dict(f) for f in jsonio.loads(checked["findings"])
-    )
-    with _opened(share_root) as (share, engine):
-        result = intake.commit(
-            engine,
-            share,
-            inbox_file_from_dict(item),
-            record_from_dict(jsonio.loads(checked["record"])),
-            findings,
-            received_at=datetime.fromisoformat(item["received_at"]),
+    # One request for every batch's results (iterating asks for one more, and logs a 404).
+    briefs = [b for batch in taken[:] if batch for b in batch]
+    for b in briefs:
+        said = b["reason"] or (
+            f"{b['unit_name'] or 'no unit'}, {b['errors']} error(s), {b['warnings']} warning(s)"
         )
-    log.info(
-        "%s: %s (submission %s, unit %s, %d error(s), %d warning(s)) -> %s",
-        *(result.relative, result.outcome, result.submission_id, result.unit_name),
-        *(result.errors, result.warnings, result.stored_at),
-    )
-    return result.to_dict()
+        log.info("%-9s %s: %s", b["outcome"], printable(b["relative"]), said)
+    counts = intake.tally(briefs)
+    log.info("%s", ", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
+    return counts
 
 
 @task(trigger_rule="one_failed")
 def watcher() -> None:
-    """Fail the run when any file failed: the mapped tasks alone would leave it green."""
+    """Fail the run when any batch failed: the mapped tasks alone would leave it green."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    raise AirflowFailException(
-        "at least one inbox file failed; see the failed extract or load tasks"
-    )
+    raise AirflowFailException("at least one inbox file failed; see the failed take_in task(s)")
 
 
-def intake_files(share_root: Any) -> XComArg:
-    """scan → extract (one task per file) → check (one batch) → load (one task per file), with
-    the watcher that fails the run when a file failed. Returns the load tasks.
-
-    `share_root` is `prepare()`'s XComArg; Airflow types a task call by the values the task
-    receives when it runs, hence `Any` for the arguments that stand for them here."""
-    read: Any = extract.partial(share_root=share_root).expand(item=scan(share_root))
-    files = load.partial(share_root=share_root).expand(checked=check(read))
-    [read, files] >> watcher()
-    return files
+def intake_files(after: Any) -> XComArg:
+    """scan → take_in (one task per batch of files) → summarise, after `after`, with the watcher
+    that fails the run when a batch failed. Returns the summary task."""
+    scanned = scan()
+    after >> scanned
+    taken: Any = take_in.expand(batch=scanned)
+    taken >> watcher()
+    return summarise(taken)
 
 
 # --- after the intake --------------------------------------------------------------------------
 
 
 @task(trigger_rule="all_done")
-def deliver(share_root: str) -> dict[str, Any]:
+def deliver() -> dict[str, Any]:
     """Send every due alert once; an SMTP outage leaves them pending for the next run, and an
     alert out of attempts is marked failed and fails this task (the data team sees it)."""
     from selfeval import intake
     from selfeval_airflow import resources
 
-    with _opened(share_root) as (share, engine), resources.sender(share) as send:
+    with _opened() as (share, engine), resources.sender(share) as send:
         result = intake.deliver(engine, send)
     if result.failed:
         log.warning(
@@ -222,12 +242,12 @@ def deliver(share_root: str) -> dict[str, Any]:
 
 
 @task(trigger_rule="all_done")
-def remind(share_root: str) -> dict[str, Any]:
+def remind() -> dict[str, Any]:
     """Compare the year's submissions with the registry; remind missing and erring units."""
     from selfeval.alerts import queue_reminders
 
     year = fiscal_year()
-    with _opened(share_root) as (share, engine):
+    with _opened() as (share, engine):
         result = queue_reminders(engine, share, year)
     log.info(
         "FY%s: not submitted: %s; open errors: %s; %d reminder(s) queued",
@@ -244,11 +264,11 @@ def remind(share_root: str) -> dict[str, Any]:
 
 
 @task(trigger_rule="all_done", outlets=[CONSOLIDATED])
-def publish(share_root: str) -> dict[str, Any]:
+def publish() -> dict[str, Any]:
     """Publish the year's district summary to published/<year>/ and update the Asset."""
     from selfeval.publish import publish_district_summary
 
-    with _opened(share_root) as (share, engine):
+    with _opened() as (share, engine):
         result = publish_district_summary(engine, share.root, fiscal_year())
     log.info("published FY%s to %s", result.fiscal_year, result.folder)
     return {"fiscal_year": result.fiscal_year, "folder": str(result.folder)}

@@ -45,19 +45,35 @@ def test_dag_follows_the_team_rules(dagbag: Any, dag_id: str) -> None:
 def test_intake_shape(dagbag: Any) -> None:
     dag = dagbag.dags[settings.INTAKE_DAG_ID]
     assert dag.timetable.expression == settings.INTAKE_SCHEDULE
-    for mapped in ("extract", "load"):  # one task per file, labelled with its name
-        assert dag.get_task(mapped).map_index_template == "{{ file_name }}"
+    # one task per batch of files, labelled with the batch's files
+    assert dag.get_task("take_in").map_index_template == "{{ batch_label }}"
     assert {t.task_id: str(t.trigger_rule.value) for t in dag.tasks} == {
         "prepare": "all_success",
         "scan": "all_success",
-        "extract": "all_success",
-        "check": "all_done",  # one batched validation of every file that could be read
-        "load": "all_success",
+        "take_in": "all_success",
+        "summarise": "all_done",  # every file's outcome, whatever the batches did
         "deliver": "all_done",
         "watcher": "one_failed",
     }
-    assert dag.get_task("check").upstream_task_ids == {"extract"}
-    assert dag.get_task("watcher").upstream_task_ids == {"extract", "load"}
+    assert {t.task_id: t.upstream_task_ids for t in dag.tasks} == {
+        "prepare": set(),
+        "scan": {"prepare"},
+        "take_in": {"scan"},
+        "summarise": {"take_in"},
+        "deliver": {"summarise"},
+        "watcher": {"take_in"},
+    }
+
+
+@pytest.mark.parametrize("dag_id", [p.stem for p in DAG_FILES])
+def test_batch_size_param(dagbag: Any, dag_id: str) -> None:
+    spec = dagbag.dags[dag_id].params.get_param("batch_files")
+    assert spec.value == settings.INTAKE_BATCH_FILES
+    assert (spec.schema["minimum"], spec.schema["maximum"]) == (1, settings.INTAKE_BATCH_FILES_MAX)
+    from airflow.sdk.exceptions import ParamValidationError
+
+    with pytest.raises(ParamValidationError, match="0 is less than the minimum of 1"):
+        spec.resolve(0)
 
 
 def test_annual_shape_param_and_asset(dagbag: Any) -> None:
@@ -78,8 +94,9 @@ def test_annual_shape_param_and_asset(dagbag: Any) -> None:
     assert spec.resolve(2024) == 2024
     publish = dag.get_task("publish")
     assert [a.name for a in publish.outlets] == [settings.CONSOLIDATED_ASSET_NAME]
-    assert dag.get_task("publish").upstream_task_ids == {"prepare", "deliver"}
-    assert dag.get_task("remind").upstream_task_ids == {"prepare", "load"}
+    assert dag.get_task("publish").upstream_task_ids == {"deliver"}
+    assert dag.get_task("deliver").upstream_task_ids == {"remind"}
+    assert dag.get_task("remind").upstream_task_ids == {"summarise"}
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
@@ -118,3 +135,24 @@ print(json.dumps({{
     assert seen["present"] == ["sqlalchemy"]
     assert [m for m in seen["added"] if m.split(".")[0] in HEAVY[:2] + HEAVY[3:]] == []
     assert seen["seconds"] < 2.0, seen["seconds"]
+
+
+def test_a_batch_label_names_its_files_within_the_map_index_column() -> None:
+    from selfeval_airflow.tasks import _batch_label
+
+    files = [
+        {"relative": f"番禺区/第{i:02d}号街道部门整体支出绩效自评报告.docx"} for i in range(50)
+    ]
+    label = _batch_label(3, 8, files)
+    assert len(label) <= 250  # rendered_map_index is VARCHAR(250)
+    assert label.startswith("3/8 · 50 files: 番禺区/第00号街道部门整体支出绩效自评报告.docx, ")
+    shown = label.split(": ", 1)[1].split(", ")
+    assert shown[-1] == f"… +{50 - len(shown) + 1}"
+    assert (
+        _batch_label(1, 1, files[:1])
+        == "1/1 · 1 file: 番禺区/第00号街道部门整体支出绩效自评报告.docx"
+    )
+    assert (
+        _batch_label(1, 1, [{"relative": "\u202etxt.exe.txt"}])
+        == "1/1 · 1 file: \\u202etxt.exe.txt"
+    )

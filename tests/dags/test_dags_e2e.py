@@ -23,6 +23,8 @@ from selfeval.warehouse.schema import alert_outbox, submission
 pytestmark = [pytest.mark.e2e]
 
 BINARY = bytes(range(256)) * 8
+# The batch `env`'s inbox makes, as the grid shows it (files in scan order).
+BATCH = "1/1 · 4 files: 扫描件.txt, 白鹤洞街道 2024.txt, 空白.txt, 番禺区/钟村街道2024自评.txt"
 
 
 @pytest.fixture
@@ -78,6 +80,19 @@ def _states(run: Any) -> dict[str, str]:
     }
 
 
+def _xcoms(run: Any, task_id: str) -> list[Any]:
+    """What `task_id` returned in `run`, one value per (mapped) task instance, by map index."""
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    query = XComModel.get_many(
+        run_id=run.run_id, key="return_value", task_ids=task_id, dag_ids=run.dag_id
+    )
+    with create_session() as session:
+        found = sorted(session.scalars(query), key=lambda x: x.map_index)
+        return [XComModel.deserialize_value(x) for x in found]
+
+
 def _outbox(engine: Any) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         return sorted(
@@ -94,19 +109,26 @@ def test_intake_then_annual(env: dict[str, Any], dagbag: Any) -> None:
     # 1. SMTP down: the run finishes, the seeds are loaded and the alerts stay pending.
     run = _run(dagbag, settings.INTAKE_DAG_ID)
     assert str(run.state) == "success", _states(run)
+    # One batch, named after its files; the two unreadable ones are rejected in it, with their
+    # reasons: an outcome, not a failure.
     assert _states(run) == {
         "prepare": "success",
         "scan": "success",
-        "extract[番禺区/钟村街道2024自评.txt]": "success",
-        "extract[扫描件.txt]": "success",  # rejected, with its reason: an outcome, not a failure
-        "extract[白鹤洞街道 2024.txt]": "success",
-        "extract[空白.txt]": "success",
-        "check": "success",
-        "load[番禺区/钟村街道2024自评.txt]": "success",
-        "load[白鹤洞街道 2024.txt]": "success",
+        f"take_in[{BATCH}]": "success",
+        "summarise": "success",
         "deliver": "success",
         "watcher": "skipped",
     }
+    (taken,) = _xcoms(run, "take_in")
+    assert [(t["relative"], t["outcome"], t["unit_name"]) for t in taken] == [
+        ("扫描件.txt", "rejected", None),
+        ("白鹤洞街道 2024.txt", "loaded", "白鹤洞街道"),
+        ("空白.txt", "rejected", None),
+        ("番禺区/钟村街道2024自评.txt", "loaded", "钟村街道"),
+    ]
+    assert _xcoms(run, "summarise") == [
+        {"loaded": 2, "duplicate": 0, "rejected": 2, "deferred": 0, "failed": 0, "with_errors": 2}
+    ]
     with engine.connect() as conn:
         subs = conn.execute(
             select(submission.c.file_name, submission.c.status, submission.c.version)
@@ -212,9 +234,22 @@ def test_a_failing_file_fails_the_run_but_not_the_others(env: dict[str, Any], da
     run = dag.test()
     assert str(run.state) == "failed"
     states = _states(run)
-    assert states["load[白鹤洞街道 2024.txt]"] == "failed"
-    assert states["load[番禺区/钟村街道2024自评.txt]"] == "success"
-    assert (states["deliver"], states["watcher"]) == ("success", "failed")
+    # Its batch tried every file, then failed for that one: the other is loaded and archived.
+    batch = "1/1 · 2 files: 白鹤洞街道 2024.txt, 番禺区/钟村街道2024自评.txt"
+    assert states[f"take_in[{batch}]"] == "failed"
+    with env["engine"].connect() as conn:
+        loaded = conn.execute(select(submission.c.file_name, submission.c.status)).all()
+    assert sorted(tuple(r) for r in loaded) == [
+        ("番禺区/钟村街道2024自评.txt", "accepted"),
+        ("白鹤洞街道 2024.txt", "accepted"),  # loaded in its own transaction; archiving failed
+    ]
+    assert not (share / "inbox" / "番禺区" / "钟村街道2024自评.txt").exists()
+    assert [p.name.split("__", 1)[1] for p in (share / "archive").rglob("*.txt")] == [
+        "钟村街道2024自评.txt"
+    ]
+    assert (states["summarise"], states["deliver"], states["watcher"]) == (
+        "success", "success", "failed",
+    )  # fmt: skip
     assert seed.exists()  # left in the inbox for the next run
     # Repaired, the next run archives it without loading it twice.
     (share / "archive" / file_sha256(seed)[:2]).unlink()
@@ -276,3 +311,46 @@ def test_hostile_files_are_rejected_and_told_in_the_same_run(
         + [("zhongcun.caiwu@example.org", "sent", 1)] * 4
     )
     assert not any("\u202e" in body_text(r.message) for r in received)
+
+
+def test_a_batch_with_an_unreadable_file_loads_the_others(env: dict[str, Any], dagbag: Any) -> None:
+    """Batches of two: each holds a good report beside an unreadable or hostile file. The
+    batch succeeds, loads its report and rejects that file with its reason; the grid names the
+    files of each batch (a hostile name escaped) and the summary counts every outcome."""
+    share, engine = env["share"], env["engine"]
+    (share / "inbox" / "\u202etxt.exe.txt").write_bytes(bytes(range(32)) * 4)
+    run = _run(dagbag, settings.INTAKE_DAG_ID, batch_files=2)
+    states = _states(run)
+    assert str(run.state) == "success", states
+    assert {k: v for k, v in states.items() if k.startswith("take_in")} == {
+        f"take_in[{label}]": "success" for label in BATCHES_OF_TWO
+    }
+    outcomes = [[(t["relative"], t["outcome"]) for t in batch] for batch in _xcoms(run, "take_in")]
+    assert outcomes == [
+        [("\u202etxt.exe.txt", "rejected")],
+        [("扫描件.txt", "rejected"), ("白鹤洞街道 2024.txt", "loaded")],
+        [("空白.txt", "rejected"), ("番禺区/钟村街道2024自评.txt", "loaded")],
+    ]
+    assert _xcoms(run, "summarise") == [
+        {"loaded": 2, "duplicate": 0, "rejected": 3, "deferred": 0, "failed": 0, "with_errors": 2}
+    ]
+    with engine.connect() as conn:
+        rows = conn.execute(select(submission.c.file_name, submission.c.status)).all()
+    assert sorted(tuple(r) for r in rows) == sorted(outcome_rows(outcomes))
+    assert list((share / "inbox").rglob("*.txt")) == []
+    assert sorted(p.name for p in (share / "rejected").glob("*.reason.txt")) == [
+        "_txt.exe.txt.reason.txt", "bad_name.txt.reason.txt",
+        "扫描件.txt.reason.txt", "空白.txt.reason.txt",
+    ]  # fmt: skip
+
+
+BATCHES_OF_TWO = [
+    "1/3 · 1 file: \\u202etxt.exe.txt",
+    "2/3 · 2 files: 扫描件.txt, 白鹤洞街道 2024.txt",
+    "3/3 · 2 files: 空白.txt, 番禺区/钟村街道2024自评.txt",
+]
+
+
+def outcome_rows(outcomes: list[list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    status = {"loaded": "accepted", "rejected": "rejected"}
+    return [(name, status[outcome]) for batch in outcomes for name, outcome in batch]

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,11 @@ def test_scan_refuses_links_special_and_huge_files_without_opening_them(tmp_path
 def test_inbox_file_round_trips_through_json() -> None:
     item = InboxFile(path="/s/inbox/a.txt", relative="a.txt", sha256="ab" * 32, size=3)
     assert inbox_file_from_dict(json.loads(json.dumps(item.to_dict()))) == item
+    # Between machines it travels without its path and is found under the receiver's inbox.
+    portable = json.loads(json.dumps(item.to_dict(portable=True)))
+    assert "path" not in portable
+    moved = inbox_file_from_dict(portable, Path("/mnt/share/inbox"))
+    assert moved == replace(item, path="/mnt/share/inbox/a.txt")
 
 
 def test_archive_keeps_the_original_by_hash_with_its_name(tmp_path: Path, seed_000: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -96,3 +97,54 @@ def test_exit_codes_of_check_and_load_on_hostile_reports(
     assert {status[n] for n in READER_DEPENDENT} <= {"duplicate", "rejected"}
     assert all(o.reason for o in outcomes if o.outcome == "rejected")
     assert main(["check", str(seed_paths[0])]) == 1
+
+
+@pytest.mark.parametrize(
+    ("count", "most", "sizes"),
+    [(0, 50, []), (1, 50, [1]), (50, 50, [50]), (51, 50, [25, 26]), (200, 50, [50] * 4),
+     (210, 50, [42] * 5), (5, 2, [1, 2, 2])],
+)  # fmt: skip
+def test_batches_are_the_fewest_of_even_size_in_order(
+    count: int, most: int, sizes: list[int]
+) -> None:
+    from selfeval.intake import batches
+
+    cut = batches(list(range(count)), most)
+    assert [len(b) for b in cut] == sizes
+    assert [i for b in cut for i in b] == list(range(count))
+
+
+def test_a_batch_out_of_time_defers_the_files_it_did_not_start(
+    tmp_path: Path, seed_paths: list[Path]
+) -> None:
+    """No file is started after `read_until`: those are deferred (claims released, files left
+    in the inbox for the next run), and the counts say so."""
+    import time
+
+    from selfeval.intake import scan, take_in, tally
+    from selfeval.share import open_share
+
+    share = open_share(tmp_path / "share")
+    for i, seed in enumerate(seed_paths):
+        shutil.copy(seed, share.inbox / f"{i}.txt")
+    engine = connect(f"sqlite:///{tmp_path / 'w.db'}")
+    upgrade(engine)
+    found = scan(engine, share, owner="test")
+    results = take_in(
+        engine, share, found.new, received_at=lambda _: NOW, read_until=time.monotonic() - 1
+    )
+    assert [(r.relative, r.outcome) for r in results] == [
+        ("0.txt", "deferred"),
+        ("1.txt", "deferred"),
+    ]
+    assert all("ran out of time" in (r.reason or "") for r in results)
+    assert sorted(p.name for p in share.inbox.iterdir()) == ["0.txt", "1.txt"]
+    # The claims are released: the next scan takes both again.
+    assert len(scan(engine, share, owner="next").new) == 2
+    assert tally(r.brief() for r in results) == {
+        "loaded": 0, "duplicate": 0, "rejected": 0, "deferred": 2, "failed": 0, "with_errors": 0,
+    }  # fmt: skip
+    engine.dispose()
+
+
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
