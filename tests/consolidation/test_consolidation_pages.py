@@ -84,7 +84,9 @@ def test_a_unit_with_a_rejected_file_and_no_report_is_missing(scenario: Any) -> 
     assert "<h3>被拒的文件（1份）</h3>" in page
     assert (
         f"<tr><td>shatou_2024.txt</td><td>2024年度</td><td>2025年3月20日 10:00（北京时间）</td>"
-        f"<td>{SHATOU_REASON}</td><td>—</td></tr>"
+        "<td>报告第112行的金额“9999999999999.5”超出了可以接受的范围或位数，请核对这个数字"
+        "（是否多打了数字或小数位）后再上传。"
+        f'<br><span lang="en">{SHATOU_REASON}</span></td><td>—</td></tr>'
     ) in page
     assert '<span class="tag missing">未提交</span>' in page
 

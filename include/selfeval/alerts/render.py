@@ -125,12 +125,18 @@ class MessageHalf:
 # --- numbers and words ---------------------------------------------------------------------------
 
 
-def _fix(finding: Finding) -> tuple[str, str]:
-    family = finding.check.split(".", 1)[0]
+def fix_hint(check_id: str, severity: str) -> tuple[str, str]:
+    """What to do about a finding of this check, in Chinese and English: the advice every
+    message gives (feedback, reminders, the consolidation view)."""
+    family = check_id.split(".", 1)[0]
     family = "score" if family == "section_score" else family
     if family in _FIX_HINTS:
         return _FIX_HINTS[family]
-    return _FIX_ERROR if finding.severity == "error" else _FIX_WARNING
+    return _FIX_ERROR if severity == "error" else _FIX_WARNING
+
+
+def _fix(finding: Finding) -> tuple[str, str]:
+    return fix_hint(finding.check, finding.severity)
 
 
 def _ordered(findings: Sequence[Finding]) -> list[Finding]:

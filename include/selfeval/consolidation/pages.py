@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from selfeval.alerts.render import _fix
+from selfeval.alerts.render import fix_hint
 from selfeval.consolidation.queries import (
     Cell,
     Matrix,
@@ -21,8 +21,8 @@ from selfeval.consolidation.queries import (
     UnitYear,
 )
 from selfeval.dates import human_time
-from selfeval.findings import Finding
 from selfeval.publish.safety import html_text as esc
+from selfeval.refusals import reason_zh
 
 TITLE = "绩效自评汇总"
 
@@ -105,7 +105,8 @@ def _rejections_table(rejections: Sequence[Rejection], runs: Sequence[Run], *, u
         year = "—" if j.fiscal_year is None else f"{j.fiscal_year}年度"
         rows.append(
             f"<tr><td>{esc(j.file_name)}</td>{who}<td>{esc(year)}</td>"
-            f"<td>{_when(j.received_at)}</td><td>{esc(j.reason)}</td>"
+            f"<td>{_when(j.received_at)}</td>"
+            f'<td>{esc(reason_zh(j.reason))}<br><span lang="en">{esc(j.reason)}</span></td>'
             f"<td>{_run_link(run_at(runs, j.loaded_at))}</td></tr>\n"
         )
     return (
@@ -161,8 +162,7 @@ def matrix_page(matrix: Matrix, runs: Sequence[Run] = (), *, recent_runs: int = 
 
 def what_to_fix(check_id: str, severity: str) -> str:
     """The same advice the unit's feedback gives for this kind of finding."""
-    probe = Finding(check_id, severity, "", None, None, None, "", "", None)  # type: ignore[arg-type]
-    return _fix(probe)[0]
+    return fix_hint(check_id, severity)[0]
 
 
 def _finding(f: OpenFinding) -> str:
