@@ -135,10 +135,6 @@ def fix_hint(check_id: str, severity: str) -> tuple[str, str]:
     return _FIX_ERROR if severity == "error" else _FIX_WARNING
 
 
-def _fix(finding: Finding) -> tuple[str, str]:
-    return fix_hint(finding.check, finding.severity)
-
-
 def _ordered(findings: Sequence[Finding]) -> list[Finding]:
     rank = {"error": 0, "warning": 1}
     return sorted(
@@ -158,7 +154,7 @@ def _finding_item_zh(n: int, f: Finding) -> Item:
     quote = None if f.evidence is None else f.evidence.printed or f.evidence.text
     if quote is not None and quote not in f.message_zh:  # most messages quote it themselves
         fields.append((f"报告原文（{_where(f, '第{}行')}）", quote, True))
-    fields.append(("如何修改", _fix(f)[0], False))
+    fields.append(("如何修改", fix_hint(f.check, f.severity)[0], False))
     return Item(f"{n}. {f.message_zh}", tuple(fields))
 
 
@@ -167,7 +163,7 @@ def _finding_item_en(n: int, f: Finding) -> Item:
     quote = None if f.evidence is None else f.evidence.printed or f.evidence.text
     if f.evidence is not None and quote is not None and quote not in f.message_en:
         fields.append((f"Report text (line {f.evidence.line})", quote, True))
-    fields.append(("What to fix", _fix(f)[1], False))
+    fields.append(("What to fix", fix_hint(f.check, f.severity)[1], False))
     return Item(f"{n}. {f.message_en}", tuple(fields))
 
 

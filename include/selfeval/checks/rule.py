@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from selfeval.record import Evidence, Record
+from selfeval.record import Evidence, Money, Record
 from selfeval.settings import UNIT_TO_WAN_EXPONENT
 
 Value = Decimal | int | str | None
@@ -196,8 +196,8 @@ def diff(c: Case) -> str:
 # --- amounts in the unit the report printed them in ------------------------------------------------
 
 
-def _moneys(item: Any, depth: int = 0) -> list[Any]:
-    if hasattr(item, "wan") and hasattr(item, "unit") and hasattr(item, "raw"):
+def _moneys(item: Any, depth: int = 0) -> list[Money]:
+    if isinstance(item, Money):
         return [item]
     if depth > 2:
         return []

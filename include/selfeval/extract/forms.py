@@ -238,8 +238,10 @@ def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
         yield no, split_row(raw)
 
 
+_OPERATOR_CHARS = "≥≤<>=≧≦﹦＝═"  # an operator as printed, before normalisation
 _GLUED_TARGET = re.compile(
-    r"^(?P<label>.*[\u4e00-\u9fff)）])\s*(?P<measure>[≥≤=＝﹦<>≧≦]\s*\d[\d.]*\s*[%‰\u4e00-\u9fff]{0,3})$"
+    rf"^(?P<label>.*[\u4e00-\u9fff)）])\s*"
+    rf"(?P<measure>[{_OPERATOR_CHARS}]\s*\d[\d.]*\s*[%‰\u4e00-\u9fff]{{0,3}})$"
 )
 
 
@@ -292,7 +294,7 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
     return out
 
 
-_OPERATOR_CELL = re.compile(r"^[≥≤<>=≧≦﹦＝═]$")
+_OPERATOR_CELL = re.compile(rf"^[{_OPERATOR_CHARS}]$")
 
 
 def _join_split_measures(parts: list[str]) -> list[str]:

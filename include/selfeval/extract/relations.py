@@ -735,7 +735,6 @@ def _score_name(context: str) -> str | None:
 
 _TOTAL_TAIL = re.compile(r"(?:为|是|:|：|\||达到?|\s)*$")
 _WHOLE = re.compile(r"整体|综合|总体|项目|部门|自评|评价|最终|总")
-_TOTAL_CUE_END = re.compile(r"(?:总分|总得分|综合得分|综合评分|自评得分)$")
 _NOT_TOTAL = re.compile(r"平均|最高|最低|扣|满分|上限|以上|以下|不低于|不少于")
 
 
@@ -786,7 +785,7 @@ def _total_scores(paragraphs: Sequence[Paragraph]) -> list[TotalScore]:
                 continue
             order += 1
             ctx = _TOTAL_TAIL.sub("", item.context)
-            if bare and not _TOTAL_CUE_END.search(ctx):
+            if bare and not ctx.endswith(lexicon().words("total_score_bare")):
                 continue  # a bare number is a score only straight after 总分 / 综合得分 …
             cue = next((w for w in lexicon().words("total_score") if ctx.endswith(w)), None)
             if cue is None or (len(item.context) <= 8 and order > 1 and _after_score):

@@ -271,7 +271,7 @@ def _order_versions(
     return wanted[submission_id], superseded if latest == submission_id else ()
 
 
-_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?:年度?|年)?(?!\d)")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
 def record_rejection(
