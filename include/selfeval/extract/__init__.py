@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from selfeval.document import Document, Paragraph
 from selfeval.extract import relations
-from selfeval.extract.as_submitted import with_submitted_words
+from selfeval.extract.as_submitted import with_printed_names, with_submitted_words
 from selfeval.extract.forms import read_forms
 from selfeval.extract.layout import build_layout
 from selfeval.extract.narrative import find_narrative_indicators
@@ -165,6 +165,7 @@ def extract_text(
             "(no scores, amounts, indicators or carry-overs found)"
         )
     record = with_submitted_words(record, raw_lines, places)
+    record = replace(record, indicators=with_printed_names(record.indicators, raw_lines))
     return replace(record, warnings=tuple(forms.warnings + warnings))
 
 
