@@ -677,3 +677,33 @@ def test_evidence_keeps_the_words_as_submitted_and_where_they_stand() -> None:
     assert [(e.evidence.printed, e.evidence.place) for e in r.executions] == [
         ("年度资金总额 | 1,200.00 | 1,140.00 | 95%", "第3页 表2 第2行")
     ]
+
+
+def test_parts_each_with_one_qizhong_part_make_a_parallel_breakdown() -> None:
+    r = extract_text(
+        "东片投资300.5万元(其中设备200.25万元)，西片投资199.5万元(其中设备100.75万元)，"
+        "合计投资500万元(其中设备301万元)。\n"
+    )
+    assert _compositions(r) == [
+        ("东片投资", D("300.5"), (("设备", D("200.25"), None),)),
+        ("西片投资", D("199.5"), (("设备", D("100.75"), None),)),
+        ("合计投资", D("500"), (("设备", D("301"), None),)),
+        ("合计投资", D("500"), (("东片投资", D("300.5"), None), ("西片投资", D("199.5"), None))),
+        (
+            "设备(合计投资)",
+            D("301"),
+            (("东片投资·设备", D("200.25"), None), ("西片投资·设备", D("100.75"), None)),
+        ),
+    ]
+
+
+def test_funds_in_place_and_paid_against_an_approved_investment() -> None:
+    r = extract_text(
+        "项目批复总投资800万元。截至年底，资金到位800万元，到位率100%；"
+        "累计支付652.4万元，支付率81.55%。\n"
+    )
+    assert _executions(r) == [
+        # labelled by what was budgeted (项目批复总投资 less the budget words)
+        ("项目", None, D("800"), D("800"), D("100"), None, None),
+        ("项目", None, D("800"), D("652.4"), D("81.55"), None, None),
+    ]

@@ -174,7 +174,9 @@ def _totals_after_parts(
     """`A x万元，B y万元，C z万元，合计T万元`: parts listed first, the total after them — taken
     only when the parts add up to the total as printed (the arithmetic decides what belongs)."""
     out: list[Composition] = []
-    totals = {c.total.wan for c in found if c.total is not None}
+    # a total already broken down into several parts; one broken down into a single 其中 part
+    # (合计4638.4万元(其中建安工程4482.375万元)) may still sum the parts before it
+    totals = {c.total.wan for c in found if c.total is not None and len(c.parts) > 1}
     held = {p.amount.wan for c in found for p in c.parts if p.amount is not None}
     for para in paragraphs:
         qs = _quantities(para)
@@ -210,8 +212,40 @@ def _totals_after_parts(
                         evidence=_evidence(para, run[0][0].q.start, item.q.end),
                     )
                 )
+                out += _parallel_breakdown(found, [m for _, m in run], money, para, item)
                 break
     return out
+
+
+def _parallel_breakdown(
+    found: Sequence[Composition], parts: Sequence[Money], total: Money, para: Paragraph, item: _Q
+) -> list[Composition]:
+    """`一批…2416.8万元(其中建安工程2351.06万元)，二批…(其中建安工程1522.415万元)…，合计…
+    4638.4万元(其中建安工程4482.375万元)`: when every part and the total each name one 其中 part
+    by the same word, those 其中 parts are a breakdown of their own, taken where they add up."""
+
+    def only_part(whole: Money) -> tuple[str, Part] | None:
+        for c in found:
+            if c.total == whole and len(c.parts) == 1 and c.parts[0].amount is not None:
+                return c.label, c.parts[0]
+        return None
+
+    of_total = only_part(total)
+    of_parts = [only_part(m) for m in parts]
+    if of_total is None or any(p is None or p[1].name != of_total[1].name for p in of_parts):
+        return []
+    subs = [(label, p) for label, p in (x for x in of_parts if x is not None)]
+    name, whole = of_total[1].name, of_total[1].amount
+    if whole is None or sum(p.amount.wan for _, p in subs if p.amount) != whole.wan:
+        return []
+    return [
+        Composition(
+            label=f"{name}({item.label})",
+            total=whole,
+            parts=tuple(Part(f"{label}·{name}", p.category, p.amount, None) for label, p in subs),
+            evidence=_evidence(para, item.q.start, item.q.end),
+        )
+    ]
 
 
 _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?的?\s*$")
