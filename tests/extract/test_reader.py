@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from selfeval.extract import extract_text
+from selfeval.extract.layout import without_chunk_numbers
 from selfeval.record import Money, Record
 
 pytestmark = pytest.mark.unit
@@ -706,4 +707,42 @@ def test_funds_in_place_and_paid_against_an_approved_investment() -> None:
         # labelled by what was budgeted (项目批复总投资 less the budget words)
         ("项目", None, D("800"), D("800"), D("100"), None, None),
         ("项目", None, D("800"), D("652.4"), D("81.55"), None, None),
+    ]
+
+
+def test_a_sharing_sites_page_chunk_numbers_are_not_part_of_the_rows() -> None:
+    # 1、 opens the title; 2、 begins the second chunk in the middle of a row
+    r = extract_text(
+        "1、某镇2023年度道路养护项目绩效自评表\n"
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分\n"
+        "产出指标数量指标养护道路里程≥120公里126公里2020质量指标养护合格率100%\n"
+        "2、100%2018\n"
+    )
+    assert _indicators(r) == [
+        ("养护道路里程", D("120"), D("126"), D("20"), D("20"), "higher"),
+        ("养护合格率", D("100"), D("100"), D("20"), D("18"), None),
+    ]
+
+
+def test_numbered_lines_that_do_not_open_with_the_title_are_kept() -> None:
+    lines = ["部门整体支出绩效自评报告", "1、部门概况", "2、收支情况"]
+    assert without_chunk_numbers(lines) == lines
+    chunked = ["1、某局2023年度部门整体支出绩效自评报告", "正文", "2、续表", "3、末页"]
+    assert without_chunk_numbers(chunked) == [
+        "某局2023年度部门整体支出绩效自评报告",
+        "正文",
+        "续表",
+        "末页",
+    ]
+
+
+def test_a_quantity_with_its_unit_opening_a_name_is_part_of_the_name() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n"
+        "产出指标数量指标300吨储备粮落实率100%100%\n"
+        "产出指标数量指标新建示范户100户104户\n"
+    )
+    assert _indicators(r) == [
+        ("300吨储备粮落实率", D("100"), D("100"), None, None, None),
+        ("新建示范户", D("100"), D("104"), None, None, None),
     ]

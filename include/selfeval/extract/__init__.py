@@ -17,7 +17,7 @@ from selfeval.document import Document, Paragraph
 from selfeval.extract import relations
 from selfeval.extract.as_submitted import with_printed_names, with_submitted_words
 from selfeval.extract.forms import read_forms
-from selfeval.extract.layout import build_layout
+from selfeval.extract.layout import build_layout, without_chunk_numbers
 from selfeval.extract.narrative import find_narrative_indicators
 from selfeval.extract.normalize import normalize_line
 from selfeval.extract.reading import DecodedReport, decode_report, read_report
@@ -95,7 +95,8 @@ def extract_text(
     if source is None:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         source = Source(path="<text>", sha256=digest, format="txt", encoding="utf-8")
-    raw_lines = text.split("\n")
+    raw_lines = without_chunk_numbers(text.split("\n"))
+    text = "\n".join(raw_lines)
     forms = read_forms(enumerate(raw_lines, start=1))
     # Lines the form reader read as table cells are not sentences: the sentence readers do not
     # see them (line numbers stay as they are).

@@ -1026,8 +1026,17 @@ def _best_row(
                 or all(_cell_kind(c.text) == "text" for c in vals)
             ):
                 continue  # only values wrap to the next line, not the next row's labels
-            if not stream and any(c.row_start for c in (vals[1:] if wrapped else vals)):
-                continue  # a row's values share its line, or all wrap to the next one
+            breaks = [n for n, c in enumerate(vals) if c.row_start and n > 0]
+            if (
+                not stream
+                and breaks
+                and (
+                    len(breaks) > 1 or any(_cell_kind(c.text) == "text" for c in vals[breaks[0] :])
+                )
+            ):
+                # a row's values share its line, or some or all wrap to the next one (a page
+                # break inside the row): only values, and only once
+                continue
             if count == 0 and (not has_weight or lex.is_level(name.text)):
                 continue  # 产出指标(50分) alone is a group's heading, not an indicator
             numeric = sum(1 for c in vals if _cell_kind(c.text) != "text")
