@@ -746,3 +746,25 @@ def test_a_quantity_with_its_unit_opening_a_name_is_part_of_the_name() -> None:
         ("300吨储备粮落实率", D("100"), D("100"), None, None, None),
         ("新建示范户", D("100"), D("104"), None, None, None),
     ]
+
+
+def test_name_amount_pairs_closed_by_heji_are_a_breakdown_where_they_add_up() -> None:
+    r = extract_text(
+        "收入构成 支出构成 单位:万元 金额 占比\n"
+        "财政拨款 520.5 其他资金 10 合计 530.5 100% 基本支出 400.25 75.4% 项目支出 130.25 24.6% "
+        "合计 530.5 100%\n"
+    )
+    assert _compositions(r) == [
+        ("合计", D("530.5"), (("财政拨款", D("520.5"), None), ("其他资金", D("10"), None))),
+        (
+            "合计",
+            D("530.5"),
+            (("基本支出", D("400.25"), D("75.4")), ("项目支出", D("130.25"), D("24.6"))),
+        ),
+    ]
+
+
+def test_a_total_score_cell_after_other_cells_of_its_row() -> None:
+    r = extract_text("| 其他需要说明事项 | 无 | 总分 | 100 | 93.5 | 优 |\n")
+    assert r.total_score is not None
+    assert (r.total_score.max, r.total_score.score) == (D("100"), D("93.5"))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from selfeval.extract.amount_tables import read_amount_tables
+from selfeval.extract.amount_tables import read_amount_tables, read_labelled_runs
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
 from selfeval.extract.layout import is_page_marker
@@ -1243,10 +1243,37 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
         if read:
             out.table_lines.update(range(cells[start].line, max(read) + 1))
     _read_headerless_rows(cells, out)
-    for composition in read_amount_tables([(c.line, c.text) for c in cells]):
+    if out.total is None:
+        _read_stray_total(cells, out, lex)
+    pairs = [(c.line, c.text) for c in cells]
+    for composition in read_amount_tables(pairs):
         out.compositions.append(composition)
         out.table_lines.add(composition.evidence.line)
+    for composition in read_labelled_runs(pairs, money_unit):
+        if not any(_same_breakdown(composition, c) for c in out.compositions):
+            out.compositions.append(composition)
     return out
+
+
+def _same_breakdown(a: Composition, b: Composition) -> bool:
+    return a.total == b.total and {p.amount for p in a.parts} == {p.amount for p in b.parts}
+
+
+def _read_stray_total(cells: Sequence[Cell], out: FormFigures, lex: Lexicon) -> None:
+    """`… | 其他需要说明事项 | 无 | 总分 | 100 | 96.98 | 优 |`: the form's 总分 cell where the
+    flattening put it after other cells, outside any table read. Taken when a strong total word
+    (not a column name such as 自评得分) stands alone in its cell followed by the form's 满分 of
+    100 and a 得分 not above it; the last such cell in the report."""
+    words = set(lex.words("total_score_bare")) - set(lex.words("score_cues"))
+    for j in range(len(cells) - 1, -1, -1):
+        if fold_label(cells[j].text) not in words:
+            continue
+        nums, _ = _numbers_after(cells, j)
+        if len(nums) < 2 or nums[0] != 100 or nums[1] is None:
+            continue
+        if 0 < nums[1] <= 100:
+            out.total = TotalScore(score=nums[1], max=nums[0], evidence=_evidence(cells[j]))
+            return
 
 
 def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
