@@ -14,6 +14,7 @@ import pytest
 
 from selfeval.extract import extract_text
 from selfeval.extract.layout import without_chunk_numbers
+from selfeval.extract.normalize import normalize_line
 from selfeval.record import Money, Record
 
 pytestmark = pytest.mark.unit
@@ -768,3 +769,18 @@ def test_a_total_score_cell_after_other_cells_of_its_row() -> None:
     r = extract_text("| 其他需要说明事项 | 无 | 总分 | 100 | 93.5 | 优 |\n")
     assert r.total_score is not None
     assert (r.total_score.max, r.total_score.score) == (D("100"), D("93.5"))
+
+
+@pytest.mark.parametrize(
+    ("scanned", "read"),
+    [
+        ("保障学生人数1840人1840人IO", "保障学生人数1840人1840人10"),
+        ("在职人员控制率W100%", "在职人员控制率≤100%"),
+        ("除以上年预算数计算,XlO0%", "除以上年预算数计算,×100%"),
+        ("项日资金(万兀)年初预箅数", "项目资金(万元)年初预算数"),
+        # letters that are letters stay: a word, a lone I, a year with a letter O
+        ("Excel表格 I 型 Ilya 2O23年", "Excel表格I型Ilya 2O23年"),
+    ],
+)
+def test_ocr_misreadings_next_to_numbers_are_read_as_printed(scanned: str, read: str) -> None:
+    assert normalize_line(scanned) == read
