@@ -784,3 +784,31 @@ def test_a_total_score_cell_after_other_cells_of_its_row() -> None:
 )
 def test_ocr_misreadings_next_to_numbers_are_read_as_printed(scanned: str, read: str) -> None:
     assert normalize_line(scanned) == read
+
+
+def test_a_list_of_parts_interrupted_by_an_explanation_goes_on_where_it_adds_up() -> None:
+    r = extract_text(
+        "基本支出600.00万元，其中：人员经费520.00万元，主要包括基本工资、津贴补贴等；"
+        "公用经费80.00万元，主要包括办公费、差旅费等。\n"
+    )
+    assert _compositions(r) == [
+        (
+            "基本支出",
+            D("600.00"),
+            (("人员经费", D("520.00"), None), ("公用经费", D("80.00"), None)),
+        ),
+    ]
+
+
+def test_a_share_of_a_total_named_with_or_without_its_year_and_total_words() -> None:
+    r = extract_text("本年支出合计2000.00万元。财政拨款支出1800.00万元，占本年支出合计的90%。\n")
+    assert _compositions(r) == [
+        ("财政拨款支出占本年支出", D("2000.00"), (("财政拨款支出", D("1800.00"), D("90")),)),
+    ]
+
+
+def test_juesuan_alone_is_the_executed_amount() -> None:
+    r = extract_text("财政拨款支出年初预算1000.00万元，决算1100.00万元，完成年初预算的110%。\n")
+    assert [
+        (e.budget and e.budget.wan, e.executed and e.executed.wan, e.rate_pct) for e in r.executions
+    ] == [(D("1000.00"), D("1100.00"), D("110"))]

@@ -129,6 +129,8 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 continue
             head, first = head_at
             parts, end = _parts(qs, first, qs[head].label if head is not None else "")
+            if head is not None:
+                parts, end = _completed(qs, head, parts, end)
             named = _NAMED_TOTAL.search(qs[first].context) if head is None else None
             if parts and named is not None:
                 out.append(
@@ -304,6 +306,10 @@ def _shares_of_named_totals(
                 whole
                 or known.get(m.group(1))
                 or next((q for name, q in known.items() if name.endswith(m.group(1))), None)
+                or next(
+                    (q for name, q in known.items() if _whole_key(name) == _whole_key(m.group(1))),
+                    None,
+                )
             )
             if whole is None:
                 joined = _join_breakdown(found, m.group(1), part, item.q.value)
@@ -328,6 +334,11 @@ def _shares_of_named_totals(
                 )
             )
     return out
+
+
+def _whole_key(name: str) -> str:
+    """A total's name without the year and total words: 本年支出合计, 支出合计 → 支出."""
+    return re.sub(r"(?:合计|总计|总额|总数)$", "", re.sub(r"^(?:本年度?|年度|全年|当年)", "", name))
 
 
 _BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分类|分)(?=[,，:：])")
@@ -374,6 +385,29 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
             break
         return k, i
     return None
+
+
+def _completed(qs: Sequence[_Q], head: int, parts: list[Part], end: int) -> tuple[list[Part], int]:
+    """`其中：人员经费548.32万元，主要包括基本工资…等；公用经费77.55万元，主要包括…`: a list of
+    parts that a clause of explanation interrupted goes on after it. The amounts that follow in
+    the paragraph (at most three) are taken as further parts only where they make the parts add
+    up exactly to the total; otherwise the parts stay as they were."""
+    total = qs[head].q.money
+    if total is None or not parts or any(p.amount is None for p in parts):
+        return parts, end
+    running = sum((p.amount.wan for p in parts if p.amount is not None), Decimal(0))
+    more: list[Part] = []
+    for k in range(end, min(end + 3, len(qs))):
+        item = qs[k]
+        money = item.q.money
+        if running >= total.wan or money is None or _is_change(item) or not item.label:
+            break
+        running += money.wan
+        name = re.sub(r"^.*(?:包括|由)", "", item.label)
+        more.append(Part(name, lexicon().category_of(name), money, None))
+        if running == total.wan:
+            return parts + more, k + 1
+    return parts, end
 
 
 def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
@@ -476,6 +510,8 @@ def _names(label: str, concept: str) -> bool:
         x.endswith(w) or x.startswith(w) for w in lexicon().words(concept) for x in (label, bare)
     ):
         return True
+    if concept == "executed" and bare in lexicon().words("executed_alone"):
+        return True  # 年初预算X，决算Y: 决算 alone (not 决算收入) is what was spent
     # 实际完成支出, 全年累计支出: 支出 with a word saying it is what was spent (not 基本支出)
     return concept == "executed" and (
         bare == "支出"
