@@ -812,3 +812,26 @@ def test_juesuan_alone_is_the_executed_amount() -> None:
     assert [
         (e.budget and e.budget.wan, e.executed and e.executed.wan, e.rate_pct) for e in r.executions
     ] == [(D("1000.00"), D("1100.00"), D("110"))]
+
+
+def test_criteria_table_rows_run_together_and_wrapped() -> None:
+    r = extract_text(
+        "整体支出绩效评价指标表一级指标分值二级指标分值三级指标分值评价标准指标说明得分\n"
+        "投入20预算配置20人员控制率10实有人数不超编制的得满分,即人员控制率≤100%;超编扣分。\n"
+        "人员控制率=实有人数/编制数×100%。10\n"
+        "公用经费控制率10公用经费不超预算得满分;每超1%扣1分。8\n"
+        "过程30资金管理30资金使用合规性30支出符合规定,每发现一例扣1分。\n"
+        "以财政检查结果为准。28\n"
+    )
+    assert [
+        (i.level1, i.level2, i.name, i.weight, i.score, i.target_op, i.target_value)
+        for i in r.indicators
+    ] == [
+        ("投入", "预算配置", "人员控制率", D("10"), D("10"), "≤", D("100")),
+        ("投入", "预算配置", "公用经费控制率", D("10"), D("8"), None, None),
+        ("过程", "资金管理", "资金使用合规性", D("30"), D("28"), None, None),
+    ]
+    assert [(s.group, s.kind, s.max, s.score) for s in r.scores] == [
+        ("投入", "subtotal", D("20"), None),
+        ("过程", "subtotal", D("30"), None),
+    ]

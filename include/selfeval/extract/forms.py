@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from selfeval.extract.amount_tables import read_amount_tables, read_labelled_runs
+from selfeval.extract.criteria import read_criteria_rows
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
 from selfeval.extract.layout import is_page_marker
@@ -1200,8 +1201,14 @@ def _read_total(
 def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFigures:
     """Every funds block, indicator table and score table in the lines of one report."""
     lex = lexicon()
-    cells = cells_of(lines)
+    lines = list(lines)
+    # run-together criteria rows first: the cell reader would cut their sentences into cells
+    criteria = read_criteria_rows(lines, set())
+    cells = cells_of([(no, text) for no, text in lines if no not in criteria.lines])
     out = FormFigures()
+    out.indicators.extend(criteria.indicators)
+    out.scores.extend(criteria.scores)
+    out.table_lines.update(criteria.lines)
     i = 0
     money_unit = unit
     while i < len(cells):
