@@ -835,3 +835,15 @@ def test_criteria_table_rows_run_together_and_wrapped() -> None:
         ("投入", "subtotal", D("20"), None),
         ("过程", "subtotal", D("30"), None),
     ]
+
+
+def test_the_same_words_as_target_and_actual_run_together_are_cut_apart() -> None:
+    r = extract_text(
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分\n"
+        "产出指标数量指标更新设备40件40件2020\n"
+        "质量指标设备采购验收质量合格合格2018\n"
+    )
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.indicators] == [
+        ("更新设备", "40件", "40件", D("20"), D("20")),
+        ("设备采购验收质量", "合格", "合格", D("20"), D("18")),
+    ]

@@ -119,8 +119,21 @@ def segment(text: str) -> list[str]:
     return [
         piece
         for cell in _names_opening_with_a_quantity(merged)
-        for piece in _weight_and_score(cell)
+        for doubled in _text_target_and_actual(cell)
+        for piece in _weight_and_score(doubled)
     ]
+
+
+_DOUBLED = re.compile(rf"^([{_CJK}“”\"()（）]{{2,}}?)([{_CJK}]{{2,6}})\2$")
+
+
+def _text_target_and_actual(cell: str) -> list[str]:
+    """`设备采购验收质量合格合格`: a name, then the same words as target and actual (合格 | 合格,
+    有所增加 | 有所增加) run together; cut where the words repeat at the cell's end."""
+    m = _DOUBLED.match(cell)
+    if m is None:
+        return [cell]
+    return [m.group(1), m.group(2), m.group(2)]
 
 
 def _names_opening_with_a_quantity(cells: list[str]) -> list[str]:
