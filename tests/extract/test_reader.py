@@ -847,3 +847,15 @@ def test_the_same_words_as_target_and_actual_run_together_are_cut_apart() -> Non
         ("更新设备", "40件", "40件", D("20"), D("20")),
         ("设备采购验收质量", "合格", "合格", D("20"), D("18")),
     ]
+
+
+def test_a_greater_equal_sign_read_as_2_before_a_rate_target() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "满意度指标\t服务对象满意度\t群众满意度\t290%\t93%\t10\t10\n"
+        "产出指标\t数量指标\t覆盖率\t100%\t100%\t10\t10\n"
+    )
+    assert [(i.name, i.target, i.target_op, i.target_value, i.direction) for i in r.indicators] == [
+        ("群众满意度", "290%", "≥", D("90"), "higher"),
+        ("覆盖率", "100%", None, D("100"), None),
+    ]

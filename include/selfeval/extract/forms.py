@@ -26,7 +26,7 @@ from selfeval.extract.grids import html_rows
 from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
-from selfeval.extract.quantities import agrees_as_printed, read_measure, to_money
+from selfeval.extract.quantities import Measure, agrees_as_printed, read_measure, to_money
 from selfeval.extract.segment import is_glued, segment
 from selfeval.extract.statements import dimension_of
 from selfeval.record import (
@@ -1088,6 +1088,7 @@ def _indicator(
     actual = _stray(got.get("actual"), name_cell.line, warnings)
     tm = read_measure(target) if target else None
     am = read_measure(actual) if actual else None
+    tm = _ocr_operator(target, tm, am)
     direction: Direction | None = None
     if tm is not None:
         if tm.value is None:
@@ -1120,6 +1121,20 @@ def _indicator(
         unit=(tm.unit if tm and tm.unit else (am.unit if am else None)),
         direction=direction,
     )
+
+
+def _ocr_operator(target: str | None, tm: Measure | None, am: Measure | None) -> Measure | None:
+    """`290%` against an actual of `93%`: a ≥ that OCR read as 2 (a scanned form's target of a
+    rate is at most 100 %). Taken only where the target without the 2 is a rate of at most 100 %
+    and the actual is one too; the target's printed words stay as they are."""
+    if target is None or tm is None or am is None or tm.op is not None or tm.value is None:
+        return tm
+    if tm.unit != "%" or am.unit != "%" or am.value is None or am.value > 100:
+        return tm
+    m = re.fullmatch(r"2(\d{1,3}(?:\.\d+)?)%", target.strip())
+    if m is None or not 0 < Decimal(m.group(1)) <= 100:
+        return tm
+    return Measure("≥", Decimal(m.group(1)), "%")
 
 
 _STRAY_PREFIX = re.compile(r"^\d{1,3}\.\s*(?=[\u4e00-\u9fff])")
