@@ -859,3 +859,17 @@ def test_a_greater_equal_sign_read_as_2_before_a_rate_target() -> None:
         ("群众满意度", "290%", "≥", D("90"), "higher"),
         ("覆盖率", "100%", None, D("100"), None),
     ]
+
+
+def test_two_numbered_names_before_their_values_take_them_in_order() -> None:
+    # a sheet printed column by column: both names first, then each one's values
+    r = extract_text(
+        "指标1:签约服务人数 指标2:健康管理人数 2356人 2187人 2 1.8\n"
+        "542人 410人 2 1.5\n"
+        "指标3:规范管理例数 9例 9例 2 2\n"
+    )
+    assert _indicators(r) == [
+        ("指标1:签约服务人数", D("2356"), D("2187"), D("2"), D("1.8"), None),
+        ("指标2:健康管理人数", D("542"), D("410"), D("2"), D("1.5"), None),
+        ("指标3:规范管理例数", D("9"), D("9"), D("2"), D("2"), None),
+    ]

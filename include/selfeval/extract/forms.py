@@ -1309,16 +1309,49 @@ def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
         if cell.row_start or not rows:
             rows.append([])
         rows[-1].append(cell)
+    # names numbered as indicators (指标13:) still waiting for their values: a sheet printed
+    # column by column puts two names before their values (指标13:… 指标14:… 23560人 21870人 2
+    # 1.8 / 5420人 4102人 2 1.5), and each value group goes to the earliest name waiting
+    waiting: list[Cell] = []
     for row in rows:
         k = 0
-        while k + 3 < len(row):
-            taken = _headerless_at(row, k)
+        while k < len(row):
+            cell = row[k]
+            taken = _headerless_at(row, k) if k + 3 < len(row) else None
+            numbered = _is_numbered_name(cell)
+            nxt = row[k + 1] if k + 1 < len(row) else None
+            if taken is None and numbered and nxt is not None and _is_numbered_name(nxt):
+                waiting.append(cell)  # a name straight before another on its line: values later
+                k += 1
+                continue
+            if taken is None and waiting and k + 3 <= len(row):
+                taken = _headerless_at([waiting[0], *row[k : k + 4]], 0)
+                if taken is not None:
+                    indicator, end = taken
+                    waiting.pop(0)
+                    out.indicators.append(indicator)
+                    out.table_lines.add(indicator.evidence.line)
+                    k += end - 1
+                    continue
             if taken is None:
                 k += 1
                 continue
-            indicator, k = taken
+            indicator, end = taken
+            if numbered and waiting:
+                # this name's values belong to the earliest name waiting; this one waits
+                first = waiting.pop(0)
+                waiting.append(cell)
+                indicator, _ = _headerless_at([first, *row[k + 1 : end]], 0) or taken
             out.indicators.append(indicator)
             out.table_lines.add(indicator.evidence.line)
+            k = end
+
+
+_NUMBERED_NAME = re.compile(r"^指标\s*\d{1,2}\s*[:：][\u4e00-\u9fff]")
+
+
+def _is_numbered_name(cell: Cell) -> bool:
+    return _NUMBERED_NAME.match(cell.text) is not None and _value(cell.text) is None
 
 
 def _headerless_at(row: Sequence[Cell], k: int) -> tuple[Indicator, int] | None:
