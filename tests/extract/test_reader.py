@@ -873,3 +873,16 @@ def test_two_numbered_names_before_their_values_take_them_in_order() -> None:
         ("指标2:健康管理人数", D("542"), D("410"), D("2"), D("1.5"), None),
         ("指标3:规范管理例数", D("9"), D("9"), D("2"), D("2"), None),
     ]
+
+
+def test_a_funds_row_run_together_with_the_rate_as_a_ratio() -> None:
+    # 执行率(B/A) printed as the ratio 1, the block's 分值 in its title; a target's number after
+    # a word is no funds row
+    r = extract_text(
+        "预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)\n"
+        "年度财政资金总额2.842.84120\n"
+        "年度绩效目标1(80分)一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分\n"
+    )
+    assert _executions(r) == [
+        ("年度财政资金总额", None, D("2.84"), D("2.84"), D("100"), D("20"), D("20")),
+    ]

@@ -616,6 +616,7 @@ def _read_funds(
     while j < len(cells):
         cell = cells[j]
         label = _funds_label(lex, cell.text)
+        generic = False  # a row named by a word outside the funds vocabulary
         if label is None and j == i and cell.row_start and _value(cell.text) is not None:
             # values straight under the header: the block's one row, named by the block
             label, j = (_FUNDS_ROW, ""), j - 1
@@ -634,6 +635,7 @@ def _read_funds(
                 j += 1
                 continue
             label = (cell.text, "")  # any row label followed by amounts: 基本支出, 项目支出, 合计
+            generic = True
         name, rest = label
         values: list[Value] = []
         k = j + 1
@@ -643,10 +645,9 @@ def _read_funds(
         while not glued and k < len(cells):
             v = _value(cells[k].text)
             run = cells[k].text.replace(" ", "")
-            if (
-                not values
-                and re.fullmatch(r"[\d.]+%[\d.]*", run)
-                and (v is None or (v.number or 0) > 1000)
+            if not values and (
+                (re.fullmatch(r"[\d.]+%[\d.]*", run) and (v is None or (v.number or 0) > 1000))
+                or (re.fullmatch(r"\d[\d.]*\.[\d.]*\.[\d.]*", run) and v is None)
             ):
                 # cells run together (`310.2154.741050%` `5`): the split the arithmetic admits
                 k += 1
@@ -659,6 +660,8 @@ def _read_funds(
                 break
             values.append(v)
             k += 1
+        if generic and sum(1 for v in values if v.number is not None) < 2:
+            values = []  # one number after a word is no funds row (年度绩效目标1(40分))
         assign = _fit_funds(values, header.roles) if values else None
         if assign and any(v.number is not None for v in assign.values()):
             num = {r: v.number for r, v in assign.items()}
@@ -734,11 +737,11 @@ def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
     if m is None:
         return None
     head, pct, tail = m.group(1), m.group(2), m.group(3) or ""
-    if not pct:
-        return None
     rate_at = roles.index("rate") if "rate" in roles else -1
     if rate_at < 0:
         return None
+    if not pct:
+        return _glued_with_ratio(head, roles, rate_at)
     best: tuple[float, list[Value]] | None = None
     for before_n in range(1, rate_at + 1):
         # the last piece of `head` is the rate; the others fill roles before it
@@ -756,6 +759,36 @@ def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
             if best is None or plaus > best[0]:
                 best = (plaus, vals)
     return best[1] if best else None
+
+
+def _glued_with_ratio(digits: str, roles: Sequence[str], rate_at: int) -> list[Value] | None:
+    """`2.842.84120` under 预算数(A) | 执行数(B) | 执行率(B/A) | 得分: the rate printed as the
+    ratio B/A (1, 0.97), not a percentage. Taken only where one split puts a ratio at the rate's
+    place that agrees with executed ÷ budget as printed, and every split that does agrees on it."""
+    found: list[list[Value]] = []
+    for count in range(rate_at + 1, len(roles) + 1):
+        for pieces in _split_glued(digits, count):
+            vals = [Value(Decimal(p), False, p) for p in pieces]
+            ratio = vals[rate_at].number
+            if ratio is None or not 0 < ratio <= 2 or rate_at < 2:
+                continue
+            budget, executed = vals[rate_at - 2].number, vals[rate_at - 1].number
+            if not budget or executed is None:
+                continue
+            if not agrees_as_printed(ratio, executed / budget):
+                continue
+            vals[rate_at] = Value(ratio * 100, True, pieces[rate_at])
+            assign = _fit_funds(vals, roles)
+            if assign is not None and assign.get("rate") is vals[rate_at]:
+                found.append(vals)
+    # a row prints its amounts with one number of decimals: 2.84 | 2.84, not 2.842 | 2.84
+    alike = [v for v in found if _decimals(v[rate_at - 2].text) == _decimals(v[rate_at - 1].text)]
+    distinct = {tuple(v.number for v in vals) for vals in (alike or found)}
+    return (alike or found)[0] if len(distinct) == 1 else None
+
+
+def _decimals(text: str) -> int:
+    return len(text.partition(".")[2])
 
 
 @lru_cache(maxsize=8192)

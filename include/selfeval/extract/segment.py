@@ -101,6 +101,10 @@ def segment(text: str) -> list[str]:
         for c in list(cuts):
             if m.start() < c <= m.end():
                 cuts.discard(c)
+    for m in _MAX_IN_BRACKETS.finditer(folded):
+        for c in list(cuts):
+            if m.start() < c < m.end():
+                cuts.discard(c)  # (20分) is a maximum printed with its label, one piece
     ordered = sorted(cuts)
     cells = [text[a:b].strip(" :：,，") for a, b in itertools.pairwise(ordered)]
     merged: list[str] = []
@@ -185,5 +189,6 @@ _TRAILING_VALUES = re.compile(
 )
 _NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])(?!\s*[年月日号])\s*[:：]?")
 _VALUES_ONLY = re.compile(r"^[≥≤<>=]?\d+(?:\.\d+)?%(?:[≥≤<>=]?\d+(?:\.\d+)?%?)+$")
+_MAX_IN_BRACKETS = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
 _QUANTITY_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?[{_CJK}]{{1,2}}$")
