@@ -886,3 +886,19 @@ def test_a_funds_row_run_together_with_the_rate_as_a_ratio() -> None:
     assert _executions(r) == [
         ("年度财政资金总额", None, D("2.84"), D("2.84"), D("100"), D("20"), D("20")),
     ]
+
+
+def test_a_blocks_numbered_title_cut_apart_and_three_labels_before_a_name() -> None:
+    r = extract_text(
+        "年度绩效目标1(40分)一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分\n"
+        "效益指标满意度指标服务对象满意度指标用水部门满意度97%97%19.4\n"
+    )
+    assert [(s.group, s.kind, s.max) for s in r.scores if s.kind == "subtotal"] == [
+        ("年度绩效目标1", "subtotal", D("40")),
+    ]
+    assert [
+        (i.level1, i.level2, i.name, i.target_value, i.actual_value, i.score) for i in r.indicators
+    ] == [
+        # 满意度指标 is a 一级指标 in most forms: the later of two top-level words wins
+        ("满意度指标", "服务对象满意度指标", "用水部门满意度", D("97"), D("97"), D("19.4")),
+    ]

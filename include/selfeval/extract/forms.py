@@ -525,9 +525,18 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
 def _titled(header: _Header, cells: Sequence[Cell], i: int, lex: Lexicon) -> _Header:
     """The block's 分值 printed in its title just before the header: 预算执行情况(万元)(20分),
     年度绩效目标(80分) — not a 一级指标's own (产出指标(40分)), which its rows carry."""
-    for cell in cells[max(0, i - 2) : i + 1]:
+    for at in range(max(0, i - 2), i + 1):
+        cell = cells[at]
         m = _GROUP_MAX.search(cell.text)
         name = _strip_parens(cell.text).strip()
+        if m and not name and at >= 1:
+            # 年度绩效目标 | 1 | (40分): a title cut into its words, its number and its 分值
+            words = [c.text for c in cells[max(0, at - 2) : at]]
+            if words and re.fullmatch(r"\d{1,2}", words[-1]) and len(words) == 2:
+                name = words[0] + words[-1]
+            elif words:
+                name = words[-1]
+            cell = replace(cell, text=f"{name}{cell.text}")
         if (
             m
             and 2 <= len(_CJK.findall(name)) <= len(name) <= 12
@@ -1032,7 +1041,7 @@ def _best_row(
     is tried, and the one whose cells fit their roles best wins.
     """
     best: tuple[int, tuple[str, ...], float] | None = None
-    for name_at in range(j, min(j + 3, len(cells))):
+    for name_at in range(j, min(j + 4, len(cells))):
         name = cells[name_at]
         if _cell_kind(name.text) != "text" or len(name.text) > 60 or _PROSE.search(name.text):
             break
