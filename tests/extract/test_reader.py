@@ -902,3 +902,13 @@ def test_a_blocks_numbered_title_cut_apart_and_three_labels_before_a_name() -> N
         # 满意度指标 is a 一级指标 in most forms: the later of two top-level words wins
         ("满意度指标", "服务对象满意度指标", "用水部门满意度", D("97"), D("97"), D("19.4")),
     ]
+
+
+def test_an_amount_per_head_is_an_indicators_measure_not_money() -> None:
+    r = extract_text("生均公用经费拨付标准年初目标≥800元/生，实际按800元/生足额安排。\n")
+    assert [
+        (i.name, i.target_value, i.actual_value, i.unit, i.direction) for i in r.indicators
+    ] == [
+        ("生均公用经费拨付标准", D("800"), D("800"), "元/生", "higher"),
+    ]
+    assert r.executions == () and r.compositions == ()
