@@ -912,3 +912,22 @@ def test_an_amount_per_head_is_an_indicators_measure_not_money() -> None:
         ("生均公用经费拨付标准", D("800"), D("800"), "元/生", "higher"),
     ]
     assert r.executions == () and r.compositions == ()
+
+
+def test_a_total_all_of_one_kind_is_its_only_part() -> None:
+    r = extract_text("2023年度收入合计1500.25万元，全部为财政拨款收入，占收入合计的100%。\n")
+    assert _compositions(r) == [
+        ("收入合计", D("1500.25"), (("财政拨款收入", D("1500.25"), D("100")),)),
+    ]
+
+
+def test_a_parts_own_rate_links_its_budget_and_executed_parts() -> None:
+    r = extract_text(
+        "全年预算数为800.00万元，其中基本支出300.00万元，项目支出500.00万元；"
+        "全年执行数为780.00万元，其中基本支出300.00万元，项目支出480.00万元，"
+        "预算执行率为97.5%，其中项目支出执行率为96%。\n"
+    )
+    assert _executions(r) == [
+        ("支出", None, D("800.00"), D("780.00"), D("97.5"), None, None),
+        ("项目支出", None, D("500.00"), D("480.00"), D("96"), None, None),
+    ]

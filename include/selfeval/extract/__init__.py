@@ -125,16 +125,16 @@ def extract_text(
     executions = (
         relations.find_executions(paragraphs) or find_executions(paragraphs)
     ) + relations.executions_as_shares(paragraphs)
+    compositions = (
+        relations.find_compositions(paragraphs) or find_compositions(paragraphs)
+    ) + forms.compositions
+    executions += relations.part_executions(paragraphs, compositions)
     record = Record(
         source=source,
         unit=find_unit(paragraphs),
         fiscal_year=fiscal_year,
         total_score=total,
-        compositions=tuple(
-            (relations.find_compositions(paragraphs) or find_compositions(paragraphs))
-            + forms.compositions
-            + relations.executions_summing(executions)
-        ),
+        compositions=tuple(compositions + relations.executions_summing(executions)),
         executions=tuple(executions + forms.executions),
         changes=tuple(relations.find_changes(paragraphs)),
         scores=tuple(scores),

@@ -13,6 +13,7 @@ that same stretch of text with the cues kept. Relations then attach quantities t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -164,7 +165,51 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 )
             i = max(end, i + 1)
     out += _totals_after_parts(paragraphs, out)
+    out += _all_of_one_kind(paragraphs, out)
     return out + _shares_of_named_totals(paragraphs, out)
+
+
+_ALL_OF = re.compile(
+    r"^\s*[,，]?\s*(?:全部|均|全额)(?:为|是|来自|属于)([\u4e00-\u9fff]{2,12}?)(?=[,，。；;]|$)"
+)
+
+
+def _all_of_one_kind(
+    paragraphs: Sequence[Paragraph], found: Sequence[Composition]
+) -> list[Composition]:
+    """`收入合计2981.62万元，全部为财政拨款收入，占收入合计的100%`: a total whose one part is
+    all of it — the words say the part's amount is the total's; a share printed after it is
+    kept as printed."""
+    out: list[Composition] = []
+    totals = {c.total.wan for c in found if c.total is not None}
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k, item in enumerate(qs):
+            money = item.q.money
+            m = _ALL_OF.match(para.text[item.q.end :]) if money is not None else None
+            if m is None or money is None or money.wan in totals or not item.label:
+                continue
+            share = qs[k + 1] if k + 1 < len(qs) else None
+            pct = (
+                share.q.value
+                if share is not None
+                and share.q.kind == "pct"
+                and share.sentence == item.sentence
+                and _has(share.context, "share_cues")
+                else None
+            )
+            name = m.group(1)
+            out.append(
+                Composition(
+                    label=item.label,
+                    total=money,
+                    parts=(Part(name, lexicon().category_of(name), money, pct),),
+                    evidence=_evidence(
+                        para, item.q.start, share.q.end if pct is not None and share else item.q.end
+                    ),
+                )
+            )
+    return out
 
 
 _YEAR_TOTAL = re.compile(r"全年[\u4e00-\u9fff]{0,8}$")
@@ -992,6 +1037,48 @@ def find_fiscal_year(lines: Sequence[str]) -> int | None:
 
 
 # --- breakdowns the executions spell out --------------------------------------------------------
+
+
+def part_executions(
+    paragraphs: Sequence[Paragraph], compositions: Sequence[Composition]
+) -> list[Execution]:
+    """`全年预算数为X，其中…项目支出b；全年执行数为Y，其中…项目支出e，…其中项目支出执行率为p%`:
+    a part's own rate, its budget and executed amount the same-named parts of two breakdowns —
+    taken only where e ÷ b agrees with p as printed."""
+    out: list[Execution] = []
+    for para in paragraphs:
+        for item in _quantities(para):
+            if item.q.kind != "pct" or not item.label:
+                continue
+            rate_word = next((w for w in lexicon().words("rate") if item.label.endswith(w)), None)
+            name = item.label.removesuffix(rate_word or "").removeprefix("其中")
+            if rate_word is None or len(name) < 2:
+                continue
+            amounts = [
+                p.amount
+                for c in compositions
+                for p in c.parts
+                if p.name == name and p.amount is not None and p.amount.wan
+            ]
+            pair = next(
+                (
+                    (b, e)
+                    for b, e in itertools.permutations(amounts, 2)
+                    if agrees_as_printed(item.q.value, e.wan / b.wan * 100)
+                ),
+                None,
+            )
+            if pair is not None:
+                out.append(
+                    Execution(
+                        label=name,
+                        budget=pair[0],
+                        executed=pair[1],
+                        rate_pct=item.q.value,
+                        evidence=_evidence(para, item.q.start, item.q.end),
+                    )
+                )
+    return out
 
 
 def executions_summing(executions: Sequence[Execution]) -> list[Composition]:
