@@ -189,6 +189,8 @@ def _all_of_one_kind(
             m = _ALL_OF.match(para.text[item.q.end :]) if money is not None else None
             if m is None or money is None or money.wan in totals or not item.label:
                 continue
+            if not re.search(r"(?:合计|总计|总额|收入|支出)$", item.label):
+                continue  # a total of the year's funds, not a carry-over described in words
             share = qs[k + 1] if k + 1 < len(qs) else None
             pct = (
                 share.q.value
