@@ -931,3 +931,23 @@ def test_a_parts_own_rate_links_its_budget_and_executed_parts() -> None:
         ("支出", None, D("800.00"), D("780.00"), D("97.5"), None, None),
         ("项目支出", None, D("500.00"), D("480.00"), D("96"), None, None),
     ]
+
+
+def test_groups_printed_as_their_maximum_alone_take_their_name_from_their_second_level() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "(60分)\n"
+        "数量指标\t培训人数\t≥900人\t1036人\t30\t30\n"
+        "质量指标\t合格率\t100%\t100%\t30\t30\n"
+        "(30分)\n"
+        "社会效益指标\t群众权益保障\t有效保障\t有效保障\t30\t28\n"
+    )
+    assert [(i.level1, i.level2, i.name) for i in r.indicators] == [
+        ("产出指标", "数量指标", "培训人数"),
+        ("产出指标", "质量指标", "合格率"),
+        ("效益指标", "社会效益指标", "群众权益保障"),
+    ]
+    assert [(s.group, s.kind, s.max) for s in r.scores] == [
+        ("产出指标", "subtotal", D("60")),
+        ("效益指标", "subtotal", D("30")),
+    ]

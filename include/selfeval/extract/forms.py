@@ -844,6 +844,7 @@ def _read_indicators(
 ) -> int:
     """Indicator or score rows after a header; returns the index of the first cell not read."""
     roles = header.roles
+    first_indicator = len(out.indicators)
     last_label = max(
         (k for k, r in enumerate(roles) if r in ("name", "level1", "level2")), default=-1
     )
@@ -952,12 +953,35 @@ def _read_indicators(
             )
         )
         j = name_at + 1 + count
+    renamed = _name_nameless_groups(out.indicators[first_indicator:], lex)
+    out.indicators[first_indicator:] = [
+        replace(x, level1=renamed.get(x, x.level1)) for x in out.indicators[first_indicator:]
+    ]
+    groups: dict[str, str] = {}
+    for x, parent in renamed.items():
+        if x.level1 is not None:
+            groups.setdefault(x.level1, parent)  # the group's first row names it
     for name, mx in group.items():
         if mx is not None:
+            name = groups.get(name, name)
             out.scores.append(
                 Score(name, None, "subtotal", dimension_of(name), mx, None, _evidence(cells[i]))
             )
     return j
+
+
+def _name_nameless_groups(indicators: Sequence[Indicator], lex: Lexicon) -> dict[Indicator, str]:
+    """`(50分)` printed without its 一级指标 (the merged cell's words lost): each indicator under
+    it takes the 一级指标 its 二级指标 belongs to in the usual framework (数量指标 → 产出指标,
+    社会效益指标 → 效益指标); a group whose 二级指标 are unknown keeps its printed form."""
+    out: dict[Indicator, str] = {}
+    for x in indicators:
+        if x.level1 is None or _CJK.search(_GROUP_MAX.sub("", x.level1)) or x.level2 is None:
+            continue
+        parent = lex.parent_of.get(fold_label(x.level2))
+        if parent is not None:
+            out[x] = parent
+    return out
 
 
 _LEADING_DIGITS = re.compile(r"^(\d+(?:\.\d+)?)(.*)$")
@@ -1015,7 +1039,8 @@ def _take_level(
     folded = fold_label(base)
     if folded in lex.level2 and folded not in lex.level1:
         return level1, base
-    if folded in lex.level1 or (m and not folded):
+    nameless = m is not None and not _CJK.search(_GROUP_MAX.sub("", text))
+    if folded in lex.level1 or (m and not folded) or nameless:
         name = base if folded else text
         if m and name not in group:
             group[name] = Decimal(m.group(1))
@@ -1074,7 +1099,11 @@ def _best_row(
                 not stream
                 and breaks
                 and (
-                    len(breaks) > 1 or any(_cell_kind(c.text) == "text" for c in vals[breaks[0] :])
+                    len(breaks) > 1
+                    or any(
+                        _cell_kind(c.text) == "text" or _GROUP_MAX.search(c.text)
+                        for c in vals[breaks[0] :]
+                    )
                 )
             ):
                 # a row's values share its line, or some or all wrap to the next one (a page
