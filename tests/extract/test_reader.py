@@ -951,3 +951,10 @@ def test_groups_printed_as_their_maximum_alone_take_their_name_from_their_second
         ("产出指标", "subtotal", D("60")),
         ("效益指标", "subtotal", D("30")),
     ]
+
+
+def test_a_change_whose_current_value_is_stated_in_another_sentence() -> None:
+    r = extract_text(
+        "与上年相比，本年收入合计增加100.00万元，增长5%。\n本年收入合计2100.00万元，其中：财政拨款收入2100.00万元。\n"
+    )
+    assert _changes(r) == [("本年收入合计", D("2100.00"), D("100.00"), D("5"))]

@@ -748,7 +748,28 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                         evidence=_evidence(para, (cur or first).q.start, (rt or first).q.end),
                     )
                 )
-    return out
+    return [_current_stated_elsewhere(c, paragraphs) for c in out]
+
+
+def _current_stated_elsewhere(change: Change, paragraphs: Sequence[Paragraph]) -> Change:
+    """`与上年相比，本年收入合计增加1236.47万元，增长6.07%` with 本年收入合计 stated in another
+    sentence: that amount is the current value where the arithmetic agrees (the change over the
+    prior it implies is the growth printed)."""
+    if change.current is not None or change.change is None or change.growth_pct is None:
+        return change
+    for para in paragraphs:
+        for item in _quantities(para):
+            money = item.q.money
+            if (
+                money is None
+                or _whole_key(item.label) != _whole_key(change.label)
+                or _is_change(item)
+            ):
+                continue
+            prior = money.wan - change.change.wan
+            if prior > 0 and agrees_as_printed(change.growth_pct, change.change.wan / prior * 100):
+                return replace(change, current=money)
+    return change
 
 
 _NAMED_CHANGE = re.compile(
