@@ -78,14 +78,15 @@ def load_submission(
     warehouse, is at fault; any other database error raises `WarehouseError`.
     """
     from sqlalchemy import select
-    from sqlalchemy.exc import DataError, SQLAlchemyError, StatementError
+    from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError, StatementError
 
     from selfeval.warehouse.schema import submission
 
     sha = record.source.sha256
     if not sha:
         raise WarehouseError(f"{file_name}: the record has no sha256: cannot load it")
-    try:
+
+    def attempt() -> LoadResult:
         with engine.begin() as conn:
             dup = conn.execute(
                 select(
@@ -101,6 +102,16 @@ def load_submission(
             if within is not None:
                 within(conn, result.submission_id)
             return result
+
+    try:
+        try:
+            return attempt()
+        except IntegrityError as exc:
+            # Another worker committed the same file after this transaction looked for its hash
+            # (two runs met on one file): asked again, it is a duplicate of that load.
+            if "sha256" not in str(exc.orig):
+                raise
+            return attempt()
     except (DataError, UnicodeError, ValueError) as exc:
         raise RejectedReport(file_name, _refused(exc)) from exc
     except StatementError as exc:
