@@ -76,6 +76,13 @@ def components(
     return listed
 
 
+def redis_component(port: int) -> Component:
+    """A Redis broker of one's own on loopback that saves nothing (benchmarks and tests, which
+    must not touch a Redis that others use)."""
+    argv = ("redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "")
+    return Component("redis", (*argv, "--appendonly", "no"))
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     """KEY=VALUE lines; blank lines and # comments skipped, one pair of quotes stripped."""
     values: dict[str, str] = {}
