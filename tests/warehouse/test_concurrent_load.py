@@ -35,14 +35,16 @@ def pg_engine(warehouse_engine: Any, units_csv: Path) -> Any:
     return warehouse_engine
 
 
-def _race(engine: Any, loads: list[Callable[[], Any]]) -> list[Any]:
-    """Run `loads` in threads while another session holds the unit's row; start them one after
-    another, each once the previous waits on the lock, release, and return what each gave."""
+HOLD_UNIT = text("SELECT unit_id FROM unit WHERE name = :n FOR UPDATE").bindparams(n=BAIHEDONG)
+
+
+def _race(engine: Any, loads: list[Callable[[], Any]], hold: Any = HOLD_UNIT) -> list[Any]:
+    """Run `loads` in threads while another session holds the lock `hold` takes (by default
+    the unit's row); start them one after another, each once the previous waits on it,
+    release, and return what each gave."""
     results: list[Any] = [None] * len(loads)
     with engine.connect() as blocker:
-        blocker.execute(
-            text("SELECT unit_id FROM unit WHERE name = :n FOR UPDATE"), {"n": BAIHEDONG}
-        )
+        blocker.execute(hold)
         pid = blocker.execute(text("SELECT pg_backend_pid()")).scalar()
 
         def waiting() -> int:
@@ -140,3 +142,35 @@ def test_the_same_file_loaded_by_two_workers_at_once_is_loaded_once(
     assert rows(pg_engine, "SELECT file_name, version, status FROM submission") == [
         ("first.txt", 1, "accepted")
     ]
+
+
+def test_two_reports_of_a_unit_missing_from_the_registry_get_two_versions(
+    pg_engine: Any, tmp_path: Path, seed_001: Path, corrected_seed_001: Path
+) -> None:
+    """No unit row to lock: the loads hold the reported name and year instead, so they do not
+    both become version 1 of the unknown unit."""
+    from sqlalchemy import func, select
+
+    from selfeval.warehouse.load import _lock_key
+
+    renamed = []
+    for path in (seed_001, corrected_seed_001):
+        text_ = path.read_text(encoding="utf-8").replace("白鹤洞", "不在名录")
+        renamed.append(tmp_path / f"unknown_{path.name}")
+        renamed[-1].write_text(text_, encoding="utf-8")
+    record = extract_file(renamed[0])
+    assert "不在名录" in (record.unit.name or "")
+    key = _lock_key(record.unit.name, record.fiscal_year)
+    results = _race(
+        pg_engine,
+        [
+            _loader(pg_engine, renamed[1], RECEIVED + timedelta(hours=1), "later.txt"),
+            _loader(pg_engine, renamed[0], RECEIVED, "earlier.txt"),
+        ],
+        hold=select(func.pg_advisory_xact_lock(key)),
+    )
+    assert [r.status for r in results] == ["loaded", "loaded"]
+    assert rows(
+        pg_engine,
+        "SELECT file_name, version, status, unit_id FROM submission ORDER BY version",
+    ) == [("earlier.txt", 1, "superseded", None), ("later.txt", 2, "accepted", None)]

@@ -11,6 +11,7 @@ Rules (docs/adr/0004-warehouse.md):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -138,7 +139,7 @@ def _load(
     received_at: datetime,
     file_name: str,
 ) -> LoadResult:
-    from sqlalchemy import insert, select, update
+    from sqlalchemy import func, insert, select, update
 
     from selfeval.warehouse.registry import match_unit
     from selfeval.warehouse.schema import submission, unit
@@ -148,6 +149,10 @@ def _load(
     if unit_id is not None:
         # Serialise concurrent loads for one unit so two files cannot both become version n+1.
         conn.execute(select(unit.c.unit_id).where(unit.c.unit_id == unit_id).with_for_update())
+    elif conn.dialect.name == "postgresql":
+        # A unit the registry lacks has no row to lock (and NULL escapes the unique version
+        # key): lock the name and year it reports until this transaction ends.
+        conn.execute(select(func.pg_advisory_xact_lock(_lock_key(record.unit.name, year))))
     same = [
         submission.c.status.in_(("accepted", "superseded")),
         submission.c.fiscal_year == year
@@ -219,6 +224,12 @@ def _load(
         findings=tuple(added),
         updated_submissions=tuple(updated),
     )
+
+
+def _lock_key(name: str | None, year: int | None) -> int:
+    """A signed 64-bit advisory lock key for the versions of one reported name and year."""
+    digest = hashlib.sha256(f"selfeval.versions\0{name}\0{year}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _versions(conn: Connection, same: list[Any]) -> Sequence[Any]:
