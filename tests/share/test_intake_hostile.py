@@ -212,9 +212,7 @@ def test_a_file_swapped_after_the_scan_is_not_followed(tmp_path: Path, seed_000:
         read_scanned(item)
 
 
-def test_a_worker_on_another_machine_reads_the_scanned_file(
-    tmp_path: Path, seed_000: Path
-) -> None:
+def test_a_worker_on_another_machine_reads_the_scanned_file(tmp_path: Path, seed_000: Path) -> None:
     """A Celery worker's mount of the share has its own device numbers (NFS, SMB), and on some
     file systems its own inode numbers: the file is known by its bytes, so a batch scanned on
     one machine reads on another. The XCom carries no device or inode; an old one that does
