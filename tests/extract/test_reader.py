@@ -958,3 +958,18 @@ def test_a_change_whose_current_value_is_stated_in_another_sentence() -> None:
         "与上年相比，本年收入合计增加100.00万元，增长5%。\n本年收入合计2100.00万元，其中：财政拨款收入2100.00万元。\n"
     )
     assert _changes(r) == [("本年收入合计", D("2100.00"), D("100.00"), D("5"))]
+
+
+def test_a_funds_rows_values_after_its_header_on_the_same_line() -> None:
+    r = extract_text(
+        "项目资金(万元)年度资金总额年初预算数调整预算数(A)全年执行数(B)执行率(B/A)48.550.250.2100%\n"
+    )
+    assert [
+        (
+            e.initial_budget and e.initial_budget.wan,
+            e.budget and e.budget.wan,
+            e.executed and e.executed.wan,
+            e.rate_pct,
+        )
+        for e in r.executions
+    ] == [(D("48.5"), D("50.2"), D("50.2"), D("100"))]

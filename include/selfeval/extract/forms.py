@@ -239,6 +239,7 @@ def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
         yield no, split_row(raw)
 
 
+_GLUED_RUN = re.compile(r"\d[\d.]*%[\d.]*|\d[\d.]*\.[\d.]*\.[\d.]*")
 _OPERATOR_CHARS = "≥≤<>=≧≦﹦＝═"  # an operator as printed, before normalisation
 _GLUED_TARGET = re.compile(
     rf"^(?P<label>.*[\u4e00-\u9fff)）])\s*"
@@ -626,8 +627,13 @@ def _read_funds(
         cell = cells[j]
         label = _funds_label(lex, cell.text)
         generic = False  # a row named by a word outside the funds vocabulary
-        if label is None and j == i and cell.row_start and _value(cell.text) is not None:
-            # values straight under the header: the block's one row, named by the block
+        if (
+            label is None
+            and j == i
+            and (_value(cell.text) is not None or _GLUED_RUN.fullmatch(cell.text.replace(" ", "")))
+        ):
+            # values straight under the header, or after it on its line (…执行率(B/A)52.452.4
+            # 52.4100%): the block's one row, named by the block
             label, j = (_FUNDS_ROW, ""), j - 1
             cell = cells[i]
         if label is None:
