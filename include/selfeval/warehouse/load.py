@@ -271,6 +271,25 @@ def _order_versions(
     return wanted[submission_id], superseded if latest == submission_id else ()
 
 
+def renumber_versions(conn: Connection, unit_id: int, year: int | None) -> None:
+    """Number the accepted and superseded versions of one unit and year by arrival (the latest
+    current, the others superseded by it): after reports held for review joined the unit."""
+    from selfeval.warehouse.schema import submission
+
+    same = [
+        submission.c.status.in_(("accepted", "superseded")),
+        submission.c.unit_id == unit_id,
+        submission.c.fiscal_year == year
+        if year is not None
+        else submission.c.fiscal_year.is_(None),
+    ]
+    rows = _versions(conn, same)
+    if rows:
+        latest = max(rows, key=lambda r: (_utc(r.received_at), r.file_name, r.submission_id))
+        # version 0 matches no row: the versions are always written again
+        _order_versions(conn, same, latest.submission_id, 0, ())
+
+
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 
 
@@ -609,10 +628,14 @@ def _unknown_unit(record: Record) -> Finding:
         observed=name,
         expected=None,
         tolerance=None,
-        message_zh=f"报告中的单位名称{stated}不在单位名录中，请核对单位全称或联系区财政部门补充名录。",
+        message_zh=(
+            f"报告中的单位名称{stated}不在单位名录中，报告已暂存待核实，暂不计入区汇总、排名和统计；"
+            "请核对单位全称或联系区财政部门补充名录，补充后自动计入。"
+        ),
         message_en=(
-            f"The report's unit name {name!r} matches no unit in the registry (units.csv): "
-            "add the unit or an alias."
+            f"The report's unit name {name!r} matches no unit in the registry (units.csv): it is "
+            "held for review and counts in no district total, ranking or count until the unit "
+            "or an alias is added, then it is matched again."
         ),
         evidence=None,
     )
