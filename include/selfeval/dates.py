@@ -22,6 +22,12 @@ def submission_deadline(fiscal_year: int) -> date:
     )
 
 
+def deadline_passed(fiscal_year: int, now: datetime) -> bool:
+    """Whether the deadline for `fiscal_year` is over at `now` (local date after it): before it,
+    no reminder goes out, whoever approves."""
+    return local(now).date() > submission_deadline(fiscal_year)
+
+
 def local(moment: datetime) -> datetime:
     """`moment` in the district's time zone; a naive time is taken as local already."""
     zone = ZoneInfo(settings.DAG_TIMEZONE)
