@@ -31,6 +31,7 @@ from __future__ import annotations
 from airflow.sdk import Param, dag
 
 from selfeval import settings
+from selfeval_airflow.schedules import annual_schedule
 from selfeval_airflow.tasks import (
     DEFAULT_ARGS,
     START_DATE,
@@ -47,7 +48,7 @@ from selfeval_airflow.tasks import (
 
 @dag(
     dag_id=settings.ANNUAL_DAG_ID,
-    schedule=settings.ANNUAL_SCHEDULE,
+    schedule=annual_schedule(),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

@@ -27,6 +27,7 @@ from __future__ import annotations
 from airflow.sdk import dag
 
 from selfeval import settings
+from selfeval_airflow.schedules import intake_schedule
 from selfeval_airflow.tasks import (
     DEFAULT_ARGS,
     START_DATE,
@@ -39,7 +40,7 @@ from selfeval_airflow.tasks import (
 
 @dag(
     dag_id=settings.INTAKE_DAG_ID,
-    schedule=settings.INTAKE_SCHEDULE,
+    schedule=intake_schedule(),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

@@ -157,7 +157,8 @@ print(json.dumps({{
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     ours = [m for m in seen["added"] if m.split(".")[0] in ("selfeval", "selfeval_airflow")]
     assert sorted(ours) == [
-        "selfeval", "selfeval.settings", "selfeval_airflow", "selfeval_airflow.tasks",
+        "selfeval", "selfeval.settings", "selfeval_airflow", "selfeval_airflow.schedules",
+        "selfeval_airflow.tasks",
     ]  # fmt: skip
     # Airflow itself loads SQLAlchemy when airflow.sdk is imported (and a few of its extensions
     # when an Asset is defined); pandas, GX and openpyxl must not be loaded at all.
@@ -186,3 +187,24 @@ def test_a_batch_label_names_its_files_within_the_map_index_column() -> None:
         _batch_label(1, 1, [{"relative": "\u202etxt.exe.txt"}])
         == "1/1 · 1 file: \\u202etxt.exe.txt"
     )
+
+
+def test_schedules_come_from_the_dag_processors_environment() -> None:
+    """The team changes a schedule without Python: an environment variable of the DAG
+    processor; a wrong one stops the DAG file with a message naming it (ADR 0016)."""
+    from selfeval_airflow.schedules import ScheduleError, annual_schedule, intake_schedule
+
+    assert (intake_schedule({}), annual_schedule({})) == (
+        settings.INTAKE_SCHEDULE,
+        settings.ANNUAL_SCHEDULE,
+    )
+    assert annual_schedule({"SELFEVAL_ANNUAL_SCHEDULE": " 0 8 20 4 * "}) == "0 8 20 4 *"
+    assert intake_schedule({"SELFEVAL_INTAKE_SCHEDULE": "*/10 * * * *"}) == "*/10 * * * *"
+    with pytest.raises(ScheduleError) as wrong:
+        annual_schedule({"SELFEVAL_ANNUAL_SCHEDULE": "每年4月15日"})
+    assert str(wrong.value) == (
+        "SELFEVAL_ANNUAL_SCHEDULE='每年4月15日': 不是有效的 cron 表达式（五段：分 时 日 月 星期）/ "
+        "not a cron expression (five fields: minute hour day-of-month month day-of-week)"
+    )
+    with pytest.raises(ScheduleError, match="SELFEVAL_INTAKE_SCHEDULE='0 8 32 4 \\*'"):
+        intake_schedule({"SELFEVAL_INTAKE_SCHEDULE": "0 8 32 4 *"})
