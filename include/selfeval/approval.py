@@ -19,7 +19,7 @@ class Draft:
     """What the draft step built for one fiscal year."""
 
     fiscal_year: int
-    draft_folder: str
+    draft_folder: str | None  # None: the year has nothing to publish (no report, no draft)
     publish_folder: str
     submissions: int  # current reports of registry units, as published
     units_missing: int
@@ -35,13 +35,21 @@ def subject(draft: Draft) -> str:
 
 def body(draft: Draft) -> str:
     """The approval request: where the draft is, what approval does, whom reminders go to."""
-    lines = [
-        f"**草稿**：`{draft.draft_folder}`（工作簿、CSV、网页，与正式发布的文件相同）。",
-        f"依据 {draft.submissions} 份在册单位的报告；未提交单位 {draft.units_missing} 个。",
-        "",
-        "**批准（Approve）后**：",
-        f"- 发布到 `{draft.publish_folder}`（替换该年度已发布的文件）；",
-    ]
+    if draft.draft_folder is None:
+        lines = [
+            f"**没有草稿**：仓库中没有 {draft.fiscal_year} 年度在册单位的任何报告，无可发布的内容。",
+            "",
+            "**批准（Approve）后**：",
+            "- 不发布（没有内容）；",
+        ]
+    else:
+        lines = [
+            f"**草稿**：`{draft.draft_folder}`（工作簿、CSV、网页，与正式发布的文件相同）。",
+            f"依据 {draft.submissions} 份在册单位的报告；未提交单位 {draft.units_missing} 个。",
+            "",
+            "**批准（Approve）后**：",
+            f"- 发布到 `{draft.publish_folder}`（替换该年度已发布的文件）；",
+        ]
     if draft.reminders_due:
         fresh = [r for r in draft.reminders if not r.queued_before]
         lines.append(f"- 排队并发送下列 {len(fresh)} 份催报（已发过的不再发送）。")

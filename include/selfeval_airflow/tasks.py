@@ -299,31 +299,36 @@ def draft() -> dict[str, Any]:
     from selfeval import approval
     from selfeval.alerts import plan_reminders
     from selfeval.dates import deadline_passed, submission_deadline
+    from selfeval.errors import NothingToPublish
     from selfeval.publish import publish_district_summary
     from selfeval.warehouse.registry import held_for_review
 
     year = fiscal_year()
     with _opened() as (share, engine):
-        drafted = publish_district_summary(engine, share.root, year, draft=True)
+        try:
+            drafted = publish_district_summary(engine, share.root, year, draft=True)
+        except NothingToPublish as exc:
+            log.warning("FY%s: no draft: %s", year, exc)
+            drafted = None
         made = approval.Draft(
             fiscal_year=year,
-            draft_folder=str(drafted.folder),
+            draft_folder=None if drafted is None else str(drafted.folder),
             publish_folder=str(share.root / settings.PUBLISHED_DIR / str(year)),
-            submissions=drafted.submissions,
-            units_missing=drafted.units_missing,
+            submissions=0 if drafted is None else drafted.submissions,
+            units_missing=0 if drafted is None else drafted.units_missing,
             held=held_for_review(engine, year),
             reminders=plan_reminders(engine, year),
             deadline=submission_deadline(year),
             reminders_due=deadline_passed(year, datetime.now(UTC)),
         )
-    log.info("FY%s: draft in %s", year, drafted.folder)
+    log.info("FY%s: draft in %s", year, made.draft_folder)
     for r in made.reminders:
         log.info("would remind %s (%s): %s", r.unit_name, r.kind, r.why)
     if not made.reminders_due:
         log.info("FY%s: the deadline %s is not over: no reminder will be sent", year, made.deadline)
     return {
         "fiscal_year": year,
-        "folder": str(drafted.folder),
+        "folder": made.draft_folder,
         "held": list(made.held),
         "reminders": [r.to_dict() for r in made.reminders],
         "reminders_due": made.reminders_due,
@@ -386,9 +391,16 @@ def remind() -> dict[str, Any]:
 def publish() -> dict[str, Any]:
     """After approval: publish the year's district summary to published/<year>/ and update the
     Asset."""
+    from selfeval.errors import NothingToPublish
     from selfeval.publish import publish_district_summary
 
     with _opened() as (share, engine):
-        result = publish_district_summary(engine, share.root, fiscal_year())
+        try:
+            result = publish_district_summary(engine, share.root, fiscal_year())
+        except NothingToPublish as exc:
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            # The draft said so before the approval; skipped: no Asset event for nothing.
+            raise AirflowSkipException(f"无可发布的内容 / nothing to publish: {exc}") from exc
     log.info("published FY%s to %s", result.fiscal_year, result.folder)
     return {"fiscal_year": result.fiscal_year, "folder": str(result.folder)}

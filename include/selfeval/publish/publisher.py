@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from selfeval import settings
-from selfeval.errors import PublishError
+from selfeval.errors import NothingToPublish, PublishError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -77,7 +77,7 @@ def publish_district_summary(
 
     data = read_district(engine, year)
     if data.summary is None and not data.scorecard and not data.missing:
-        raise PublishError(
+        raise NothingToPublish(
             f"the warehouse has no registered unit and no submission for fiscal year {year}"
         )
     sheets = build_sheets(data, now=now)
