@@ -41,6 +41,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CITY = re.compile(r"^(?:广东省)?[^\s市]{1,6}市")
 _GOVERNMENT_PREFIX = re.compile(r"^[^\s区县]{1,6}[区县]人民政府")
 _SUFFIXES = ("办事处", "人民政府", "街道", "街", "镇", "乡")
+# The finding on a report whose unit name matches no registry unit: held for review.
+UNIT_UNKNOWN = "unit.unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,8 +245,8 @@ def rematch_held(conn: Connection) -> tuple[int, ...]:
     """
     from sqlalchemy import delete, select, update
 
-    from selfeval.warehouse.load import UNIT_UNKNOWN, renumber_versions
     from selfeval.warehouse.schema import finding, submission
+    from selfeval.warehouse.versions import renumber_versions
 
     held = conn.execute(
         select(
