@@ -1,11 +1,19 @@
-"""The intake DAG run by a real scheduler (LocalExecutor) over generated reports: wall and CPU
-time, task instances, cost per report.
+"""The intake DAG run by a real scheduler (LocalExecutor, or two Celery workers) over generated
+reports: wall and CPU time, task instances, cost per report.
 
     .venv/bin/python bench/bench_intake.py [--reports 200 1000] [--batch-files N]
-        [--metadata postgres|sqlite] [--parallelism 2]
+        [--metadata postgres|sqlite] [--parallelism 2] [--executor local celery]
+        [--warehouse sqlite|postgres]
+
+`--executor celery` starts the CeleryExecutor profile of `make cluster` instead
+(`selfeval_airflow.cluster`: api-server, scheduler, dag-processor, triggerer and two Celery
+workers of `--parallelism / 2` slots each — the same number of task slots as the LocalExecutor —
+with a Redis of its own on a free port); both executors given, the figures are printed side by
+side. `--warehouse postgres` puts the warehouse in a throwaway PostgreSQL database
+(`selfeval_bench_warehouse_<pid>`) instead of SQLite in the share.
 
 For each size: a throwaway AIRFLOW_HOME and share, the Airflow metadata in a dedicated
-PostgreSQL database (`selfeval_bench_airflow` on 127.0.0.1:5432, dropped afterwards; or SQLite
+PostgreSQL database (`selfeval_bench_airflow_<pid>` on 127.0.0.1:5432, dropped afterwards; or SQLite
 with `--metadata sqlite`, which Airflow 3's LocalExecutor accepts), `airflow db migrate`, then
 `airflow api-server`, `airflow scheduler` and `airflow dag-processor` as processes. Once the DAG
 is parsed, one run of `selfeval_intake` is triggered (`batch_files` as given) and watched to its
@@ -26,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import secrets
 import shutil
 import signal
@@ -35,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -45,47 +53,12 @@ import psutil
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 BIN = Path(sys.executable).parent
 DAG_ID = "selfeval_intake"
-# Two of these before a unit's name make another unit the reader still recognises (a digit
-# would not); 400 prefixes × 6 fiscal years keep most reports from being versions of another.
-PREFIX = "东西南北青石长平永新金银龙凤安和兴福华云"
+sys.path.insert(0, str(ROOT / "tests"))
 
-
-def sources() -> list[str]:
-    seeds = sorted((SHARED / "seeds").glob("0*.txt")) or sorted(
-        (ROOT / "tests" / "fixtures" / "seeds").glob("*.txt")
-    )
-    corpus = sorted((SHARED / "corpus").glob("*.txt"))
-    if not corpus:
-        print(f"({SHARED / 'corpus'} not found: seeds only)")
-    return [p.read_text(encoding="utf-8") for p in seeds + corpus]
-
-
-def unit_names(texts: list[str]) -> list[str | None]:
-    from selfeval.extract import extract_text
-
-    return [extract_text(t).unit.name or None for t in texts]
-
-
-def make_reports(inbox: Path, count: int) -> None:
-    """`count` distinct reports in `inbox`, spread over a few sub-folders."""
-    rng = random.Random(20261130)
-    texts = sources()
-    names = unit_names(texts)
-    for i in range(count):
-        k = i % len(texts)
-        text, name = texts[k], names[k]
-        if name and i % 4:
-            text = text.replace(name, f"{PREFIX[i % 20]}{PREFIX[i // 20 % 20]}{name}")
-        year = 2019 + i % 6
-        text = text.replace("2024", str(year + 1)).replace("2023", str(year))
-        text = text.replace("97", str(rng.randint(60, 99)))
-        folder = inbox / f"区{i % 7}"
-        folder.mkdir(parents=True, exist_ok=True)
-        body = f"{text}\n\n报告编号: BENCH-{i:05d}\n"
-        (folder / f"自评报告_{i:05d}.txt").write_text(body, encoding="utf-8")
+from intake_reports import make_reports  # noqa: E402
+from selfeval_airflow import cluster as cl  # noqa: E402
 
 
 def free_port() -> int:
@@ -95,12 +68,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def metadata_db(kind: str, server: str, home: Path) -> Iterator[str]:
-    """A fresh Airflow metadata database; dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{home / 'airflow.db'}"
-        return
-    name = "selfeval_bench_airflow"
+def database(name: str, server: str) -> Iterator[str]:
+    """A fresh PostgreSQL database on `server`; dropped afterwards."""
     admin = sa.create_engine(f"{server}/test", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -111,6 +80,25 @@ def metadata_db(kind: str, server: str, home: Path) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+@contextmanager
+def metadata_db(kind: str, server: str, home: Path) -> Iterator[str]:
+    """A fresh Airflow metadata database; dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{home / 'airflow.db'}"
+        return
+    with database(f"selfeval_bench_airflow_{os.getpid()}", server) as url:
+        yield url
+
+
+@contextmanager
+def warehouse_db(kind: str, server: str, share: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{share / 'warehouse.db'}"
+        return
+    with database(f"selfeval_bench_warehouse_{os.getpid()}", server) as url:
+        yield url
 
 
 def cpu_seconds(procs: list[subprocess.Popen[bytes]]) -> float:
@@ -126,7 +114,35 @@ def cpu_seconds(procs: list[subprocess.Popen[bytes]]) -> float:
     return total
 
 
-def run_once(count: int, size: int | None, args: argparse.Namespace) -> dict[str, Any]:
+def started(executor: str, env: dict[str, str], port: int, logs: Path, slots: int) -> cl.Cluster:
+    """The components, started: for the LocalExecutor the api-server, scheduler and
+    dag-processor; for Celery the profile of `make cluster` with a Redis of its own."""
+    if executor == "local":
+        listed = [c for c in cl.components(port) if c.name in ("api-server", "scheduler")]
+        listed.append(cl.Component("dag-processor", (cl.AIRFLOW, "dag-processor")))
+        cluster = cl.Cluster(env, logs, listed)
+        cluster.start()
+        cluster.wait_for(lambda: cl.dags_parsed(env[META], [DAG_ID]), "the DAG to be parsed", 300)
+        return cluster
+    redis_port = free_port()
+    env["AIRFLOW__CELERY__BROKER_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+    env["AIRFLOW__CELERY__RESULT_BACKEND"] = "db+" + env[META].replace("+psycopg2", "")
+    per_worker = max(1, slots // 2)
+    cluster = cl.Cluster(
+        env, logs, [cl.redis_component(redis_port), *cl.components(port, concurrency=per_worker)]
+    )
+    cluster.start("redis")
+    cluster.start(*[c for c in cluster.listed if c != "redis"])
+    cl.wait_healthy(cluster, port, timeout=300)
+    return cluster
+
+
+META = "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"
+
+
+def run_once(
+    executor: str, count: int, size: int | None, args: argparse.Namespace
+) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="selfeval-bench-intake-"))
     home, share, logs = tmp / "airflow", tmp / "share", tmp / "logs"
     for folder in (home, share / "inbox", logs):
@@ -134,97 +150,61 @@ def run_once(count: int, size: int | None, args: argparse.Namespace) -> dict[str
     shutil.copy(ROOT / "samples" / "units.csv", share / "units.csv")
     make_reports(share / "inbox", count)
     port = free_port()
-    procs: list[subprocess.Popen[bytes]] = []
+    cluster: cl.Cluster | None = None
     try:
-        with metadata_db(args.metadata, args.postgres, home) as url:
-            env = {
-                **os.environ,
-                "AIRFLOW_HOME": str(home),
-                "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-                "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-                "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-                "AIRFLOW__CORE__PARALLELISM": str(args.parallelism),
-                "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-                # Only the triggered run: no run for the schedule's last interval.
-                "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
-                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
-                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-                "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
-                "SELFEVAL_SHARE": str(share),
-                "GX_ANALYTICS_ENABLED": "false",
-            }
-            started = time.perf_counter()
-            airflow = str(BIN / "airflow")
-            subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True)
-            components = {
-                "api-server": [airflow, "api-server", "--port", str(port), "--workers", "1"],
-                "scheduler": [airflow, "scheduler"],
-                "dag-processor": [airflow, "dag-processor"],
-            }
-            for name, cmd in components.items():
-                out = (logs / f"{name}.log").open("wb")
-                procs.append(start(cmd, env, out))
-            meta = sa.create_engine(url, pool_pre_ping=True)
-            wait_for(lambda: parsed(meta), "the DAG to be parsed", 300, procs, logs)
-            print(
-                f"  start-up (migrate, components, first parse): {time.perf_counter() - started:.0f} s"
+        with (
+            metadata_db(args.metadata, args.postgres, home) as url,
+            warehouse_db(args.warehouse, args.postgres, share) as warehouse,
+        ):
+            env = cl.profile(
+                home,
+                port,
+                {
+                    META: url,
+                    "AIRFLOW__CORE__EXECUTOR": "LocalExecutor"
+                    if executor == "local"
+                    else "CeleryExecutor",
+                    "AIRFLOW__CORE__PARALLELISM": str(args.parallelism),
+                    "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+                    # Only the triggered run: no run for the schedule's last interval.
+                    "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+                    "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(32),
+                    "SELFEVAL_SHARE": str(share),
+                    "SELFEVAL_WAREHOUSE_URL": warehouse,
+                },
             )
+            began = time.perf_counter()
+            cl.migrate(env)
+            cluster = started(executor, env, port, logs, args.parallelism)
+            print(
+                f"  start-up (migrate, components, first parse): {time.perf_counter() - began:.0f} s"
+            )
+            procs = list(cluster.procs.values())
             load_before = os.getloadavg()
             cpu_before = cpu_seconds(procs)
             run_id = f"bench_{count}_{int(time.time())}"
             conf = {} if size is None else {"batch_files": size}
             subprocess.run(
-                [airflow, "dags", "trigger", DAG_ID, "-r", run_id, "-c", json.dumps(conf)],
+                [cl.AIRFLOW, "dags", "trigger", DAG_ID, "-r", run_id, "-c", json.dumps(conf)],
                 env=env, check=True, capture_output=True,
             )  # fmt: skip
-            wait_for(lambda: finished(meta, run_id), "the run", args.timeout, procs, logs)
+            meta = sa.create_engine(url, pool_pre_ping=True)
+            cluster.wait_for(lambda: finished(meta, run_id), "the run", args.timeout)
             cpu = cpu_seconds(procs) - cpu_before
             load_after = os.getloadavg()
-            figures = describe(meta, run_id, share, count)
+            figures = describe(meta, run_id, share, count, warehouse)
             meta.dispose()
             figures.update(cpu=cpu, load_before=load_before, load_after=load_after)
             return figures
+    except cl.ClusterError as exc:
+        raise SystemExit(str(exc)) from exc
     finally:
-        for proc in procs:  # each started in its own session: end its group, nothing else
-            with suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        if cluster is not None:
+            cluster.stop()
         if args.keep:
             print(f"  kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def start(cmd: list[str], env: dict[str, str], out: Any) -> subprocess.Popen[bytes]:
-    """A component in its own session, so that ending it ends its children and nothing else."""
-    return subprocess.Popen(
-        cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def wait_for(
-    done: Any, what: str, timeout: float, procs: list[subprocess.Popen[bytes]], logs: Path
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        dead = [p for p in procs if p.poll() is not None]
-        if dead or time.monotonic() > deadline:
-            tails = {f.name: f.read_text(errors="replace")[-2000:] for f in logs.glob("*.log")}
-            raise SystemExit(f"gave up waiting for {what}: {json.dumps(tails, indent=1)}")
-        time.sleep(1)
-
-
-def parsed(meta: sa.Engine) -> bool:
-    with suppress(sa.exc.OperationalError, sa.exc.ProgrammingError), meta.connect() as conn:
-        query = "SELECT count(*) FROM serialized_dag WHERE dag_id = :d"
-        return bool(conn.execute(sa.text(query), {"d": DAG_ID}).scalar())
-    return False
 
 
 def finished(meta: sa.Engine, run_id: str) -> bool:
@@ -242,17 +222,21 @@ def moment(value: datetime | str) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def describe(meta: sa.Engine, run_id: str, share: Path, count: int) -> dict[str, Any]:
+def describe(
+    meta: sa.Engine, run_id: str, share: Path, count: int, warehouse_url: str
+) -> dict[str, Any]:
     with meta.connect() as conn:
         run = conn.execute(
             sa.text("SELECT state, queued_at, start_date, end_date FROM dag_run WHERE run_id = :r"),
             {"r": run_id},
         ).one()
         tis = conn.execute(
-            sa.text("SELECT task_id, state, duration FROM task_instance WHERE run_id = :r"),
+            sa.text(
+                "SELECT task_id, state, duration, hostname FROM task_instance WHERE run_id = :r"
+            ),
             {"r": run_id},
         ).all()
-    warehouse = sa.create_engine(f"sqlite:///{share / 'warehouse.db'}")
+    warehouse = sa.create_engine(warehouse_url)
     with warehouse.connect() as conn:
         status = dict(
             conn.execute(sa.text("SELECT status, count(*) FROM submission GROUP BY status")).all()
@@ -271,6 +255,7 @@ def describe(meta: sa.Engine, run_id: str, share: Path, count: int) -> dict[str,
         "by_task": by_task,
         "task_seconds": seconds,
         "states": sorted({str(t.state) for t in tis}),
+        "hosts": dict(Counter(t.hostname for t in tis if t.task_id == "take_in")),
         "submissions": status,
         "left_in_inbox": sum(1 for p in (share / "inbox").rglob("*") if p.is_file()),
     }
@@ -299,26 +284,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--batch-files", type=int, nargs="+", default=[None], help="default: the DAG's"
     )
+    parser.add_argument("--executor", choices=["local", "celery"], nargs="+", default=["local"])
     parser.add_argument("--metadata", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--warehouse", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--postgres", default="postgresql+psycopg2://postgres@127.0.0.1:5432")
     parser.add_argument("--parallelism", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--keep", action="store_true", help="keep the AIRFLOW_HOME and share")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM, stop the components too (the `finally` of run_once).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    if "celery" in args.executor and args.metadata == "sqlite":
+        parser.error("the CeleryExecutor needs PostgreSQL metadata (--metadata postgres)")
     from selfeval import settings
 
     ok = True
+    table: list[tuple[str, int, dict[str, Any]]] = []
     for size in args.batch_files:
+        for executor in args.executor:
+            slots = (
+                f"LocalExecutor (parallelism {args.parallelism})"
+                if executor == "local"
+                else f"CeleryExecutor (2 workers × {max(1, args.parallelism // 2)} slots)"
+            )
+            print(
+                f"intake DAG, real scheduler, {slots}, {args.metadata} metadata, "
+                f"{args.warehouse} warehouse, batch_files {size or settings.INTAKE_BATCH_FILES}, "
+                f"{os.cpu_count()} CPUs"
+            )
+            for count in args.reports:
+                print(f"{count} reports:")
+                f = run_once(executor, count, size, args)
+                ok &= f["state"] == "success"
+                report(f, count)
+                table.append((executor, count, f))
+    if len(args.executor) > 1:
         print(
-            f"intake DAG, real scheduler, LocalExecutor (parallelism {args.parallelism}), "
-            f"{args.metadata} metadata, batch_files {size or settings.INTAKE_BATCH_FILES}, "
-            f"{os.cpu_count()} CPUs"
+            "\n| reports | executor | wall | CPU | per report (wall, CPU) | take_in by host | load avg |"
         )
-        for count in args.reports:
-            print(f"{count} reports:")
-            f = run_once(count, size, args)
-            ok &= f["state"] == "success"
-            report(f, count)
+        print("|---|---|---|---|---|---|---|")
+        for executor, count, f in sorted(table, key=lambda t: (t[1], t[0] != "local")):
+            hosts = ", ".join(f"{h} {n}" for h, n in sorted(f["hosts"].items()))
+            print(
+                f"| {count:,} | {executor} | {f['wall']:.1f} s | {f['cpu']:.1f} s | "
+                f"{f['wall'] / count * 1000:.0f} ms, {f['cpu'] / count * 1000:.0f} ms | "
+                f"{hosts} | {f['load_before'][0]:.2f} → {f['load_after'][0]:.2f} |"
+            )
     return 0 if ok else 1
 
 

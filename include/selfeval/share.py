@@ -93,17 +93,15 @@ class Share:
 class InboxFile:
     """A candidate report found in the inbox, with the hash of its bytes at scan time.
 
-    `device` and `inode` name the file the scan hashed, so that reading it later can tell a
-    file swapped in since (a link, another file) from the one scanned; `mtime_ns` is when it
-    arrived, which orders versions (0 when unknown).
+    Reading it later (`read_scanned_bytes`, perhaps on another machine) checks the bytes
+    against `sha256`, not the device and inode: a network file system numbers devices per
+    client. `mtime_ns` is when it arrived, which orders versions (0 when unknown).
     """
 
     path: str
     relative: str
     sha256: str
     size: int
-    device: int = 0
-    inode: int = 0
     mtime_ns: int = 0
 
     @property
@@ -118,8 +116,6 @@ class InboxFile:
             "relative": self.relative,
             "sha256": self.sha256,
             "size": self.size,
-            "device": self.device,
-            "inode": self.inode,
             "mtime_ns": self.mtime_ns,
         }
 
@@ -137,8 +133,6 @@ def inbox_file_from_dict(d: Mapping[str, Any], inbox: Path | None = None) -> Inb
         relative=str(d["relative"]),
         sha256=str(d["sha256"]),
         size=int(d["size"]),
-        device=int(d.get("device", 0)),
-        inode=int(d.get("inode", 0)),
         mtime_ns=int(d.get("mtime_ns", 0)),
     )
 
@@ -315,8 +309,6 @@ def inspect_file(path: Path, relative: str) -> InboxFile | Refused | None:
         relative=relative,
         sha256=digest,
         size=info.st_size,
-        device=info.st_dev,
-        inode=info.st_ino,
         mtime_ns=info.st_mtime_ns,
     )
 
@@ -344,14 +336,17 @@ def read_scanned_bytes(item: InboxFile) -> bytes:
             raise UnreadableReport(name, "not a regular file")
         if info.st_nlink > 1:
             raise UnreadableReport(name, _HARD_LINK)
-        if item.inode and (info.st_dev, info.st_ino) != (item.device, item.inode):
-            raise ChangedSinceScan(name, "replaced since the scan: left for the next run")
         data = handle.read(settings.MAX_REPORT_BYTES + 1)
     if len(data) > settings.MAX_REPORT_BYTES:
         limit = settings.MAX_REPORT_BYTES
         raise UnreadableReport(
             name, f"too large for a report (over {limit} bytes; the limit is {limit} bytes)"
         )
+    # The bytes, not the inode, say whether this is the file scanned: the task may run on
+    # another machine, whose mount of the share has its own device numbers (and, on some
+    # network file systems, its own inode numbers). A copy of the same bytes is the same report.
+    if hashlib.sha256(data).hexdigest() != item.sha256:
+        raise ChangedSinceScan(name, "replaced since the scan: left for the next run")
     return data
 
 

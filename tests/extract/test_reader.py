@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from selfeval.extract import extract_text
+from selfeval.extract.layout import without_chunk_numbers
+from selfeval.extract.normalize import normalize_line
 from selfeval.record import Money, Record
 
 pytestmark = pytest.mark.unit
@@ -677,3 +679,282 @@ def test_evidence_keeps_the_words_as_submitted_and_where_they_stand() -> None:
     assert [(e.evidence.printed, e.evidence.place) for e in r.executions] == [
         ("年度资金总额 | 1,200.00 | 1,140.00 | 95%", "第3页 表2 第2行")
     ]
+
+
+def test_parts_each_with_one_qizhong_part_make_a_parallel_breakdown() -> None:
+    r = extract_text(
+        "东片投资300.5万元(其中设备200.25万元)，西片投资199.5万元(其中设备100.75万元)，"
+        "合计投资500万元(其中设备301万元)。\n"
+    )
+    assert _compositions(r) == [
+        ("东片投资", D("300.5"), (("设备", D("200.25"), None),)),
+        ("西片投资", D("199.5"), (("设备", D("100.75"), None),)),
+        ("合计投资", D("500"), (("设备", D("301"), None),)),
+        ("合计投资", D("500"), (("东片投资", D("300.5"), None), ("西片投资", D("199.5"), None))),
+        (
+            "设备(合计投资)",
+            D("301"),
+            (("东片投资·设备", D("200.25"), None), ("西片投资·设备", D("100.75"), None)),
+        ),
+    ]
+
+
+def test_funds_in_place_and_paid_against_an_approved_investment() -> None:
+    r = extract_text(
+        "项目批复总投资800万元。截至年底，资金到位800万元，到位率100%；"
+        "累计支付652.4万元，支付率81.55%。\n"
+    )
+    assert _executions(r) == [
+        # labelled by what was budgeted (项目批复总投资 less the budget words)
+        ("项目", None, D("800"), D("800"), D("100"), None, None),
+        ("项目", None, D("800"), D("652.4"), D("81.55"), None, None),
+    ]
+
+
+def test_a_sharing_sites_page_chunk_numbers_are_not_part_of_the_rows() -> None:
+    # 1、 opens the title; 2、 begins the second chunk in the middle of a row
+    r = extract_text(
+        "1、某镇2023年度道路养护项目绩效自评表\n"
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分\n"
+        "产出指标数量指标养护道路里程≥120公里126公里2020质量指标养护合格率100%\n"
+        "2、100%2018\n"
+    )
+    assert _indicators(r) == [
+        ("养护道路里程", D("120"), D("126"), D("20"), D("20"), "higher"),
+        ("养护合格率", D("100"), D("100"), D("20"), D("18"), None),
+    ]
+
+
+def test_numbered_lines_that_do_not_open_with_the_title_are_kept() -> None:
+    lines = ["部门整体支出绩效自评报告", "1、部门概况", "2、收支情况"]
+    assert without_chunk_numbers(lines) == lines
+    chunked = ["1、某局2023年度部门整体支出绩效自评报告", "正文", "2、续表", "3、末页"]
+    assert without_chunk_numbers(chunked) == [
+        "某局2023年度部门整体支出绩效自评报告",
+        "正文",
+        "续表",
+        "末页",
+    ]
+
+
+def test_a_quantity_with_its_unit_opening_a_name_is_part_of_the_name() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n"
+        "产出指标数量指标300吨储备粮落实率100%100%\n"
+        "产出指标数量指标新建示范户100户104户\n"
+    )
+    assert _indicators(r) == [
+        ("300吨储备粮落实率", D("100"), D("100"), None, None, None),
+        ("新建示范户", D("100"), D("104"), None, None, None),
+    ]
+
+
+def test_name_amount_pairs_closed_by_heji_are_a_breakdown_where_they_add_up() -> None:
+    r = extract_text(
+        "收入构成 支出构成 单位:万元 金额 占比\n"
+        "财政拨款 520.5 其他资金 10 合计 530.5 100% 基本支出 400.25 75.4% 项目支出 130.25 24.6% "
+        "合计 530.5 100%\n"
+    )
+    assert _compositions(r) == [
+        ("合计", D("530.5"), (("财政拨款", D("520.5"), None), ("其他资金", D("10"), None))),
+        (
+            "合计",
+            D("530.5"),
+            (("基本支出", D("400.25"), D("75.4")), ("项目支出", D("130.25"), D("24.6"))),
+        ),
+    ]
+
+
+def test_a_total_score_cell_after_other_cells_of_its_row() -> None:
+    r = extract_text("| 其他需要说明事项 | 无 | 总分 | 100 | 93.5 | 优 |\n")
+    assert r.total_score is not None
+    assert (r.total_score.max, r.total_score.score) == (D("100"), D("93.5"))
+
+
+@pytest.mark.parametrize(
+    ("scanned", "read"),
+    [
+        ("保障学生人数1840人1840人IO", "保障学生人数1840人1840人10"),
+        ("在职人员控制率W100%", "在职人员控制率≤100%"),
+        ("除以上年预算数计算,XlO0%", "除以上年预算数计算,×100%"),
+        ("项日资金(万兀)年初预箅数", "项目资金(万元)年初预算数"),
+        # letters that are letters stay: a word, a lone I, a year with a letter O
+        ("Excel表格 I 型 Ilya 2O23年", "Excel表格I型Ilya 2O23年"),
+    ],
+)
+def test_ocr_misreadings_next_to_numbers_are_read_as_printed(scanned: str, read: str) -> None:
+    assert normalize_line(scanned) == read
+
+
+def test_a_list_of_parts_interrupted_by_an_explanation_goes_on_where_it_adds_up() -> None:
+    r = extract_text(
+        "基本支出600.00万元，其中：人员经费520.00万元，主要包括基本工资、津贴补贴等；"
+        "公用经费80.00万元，主要包括办公费、差旅费等。\n"
+    )
+    assert _compositions(r) == [
+        (
+            "基本支出",
+            D("600.00"),
+            (("人员经费", D("520.00"), None), ("公用经费", D("80.00"), None)),
+        ),
+    ]
+
+
+def test_a_share_of_a_total_named_with_or_without_its_year_and_total_words() -> None:
+    r = extract_text("本年支出合计2000.00万元。财政拨款支出1800.00万元，占本年支出合计的90%。\n")
+    assert _compositions(r) == [
+        ("财政拨款支出占本年支出", D("2000.00"), (("财政拨款支出", D("1800.00"), D("90")),)),
+    ]
+
+
+def test_juesuan_alone_is_the_executed_amount() -> None:
+    r = extract_text("财政拨款支出年初预算1000.00万元，决算1100.00万元，完成年初预算的110%。\n")
+    assert [
+        (e.budget and e.budget.wan, e.executed and e.executed.wan, e.rate_pct) for e in r.executions
+    ] == [(D("1000.00"), D("1100.00"), D("110"))]
+
+
+def test_criteria_table_rows_run_together_and_wrapped() -> None:
+    r = extract_text(
+        "整体支出绩效评价指标表一级指标分值二级指标分值三级指标分值评价标准指标说明得分\n"
+        "投入20预算配置20人员控制率10实有人数不超编制的得满分,即人员控制率≤100%;超编扣分。\n"
+        "人员控制率=实有人数/编制数×100%。10\n"
+        "公用经费控制率10公用经费不超预算得满分;每超1%扣1分。8\n"
+        "过程30资金管理30资金使用合规性30支出符合规定,每发现一例扣1分。\n"
+        "以财政检查结果为准。28\n"
+    )
+    assert [
+        (i.level1, i.level2, i.name, i.weight, i.score, i.target_op, i.target_value)
+        for i in r.indicators
+    ] == [
+        ("投入", "预算配置", "人员控制率", D("10"), D("10"), "≤", D("100")),
+        ("投入", "预算配置", "公用经费控制率", D("10"), D("8"), None, None),
+        ("过程", "资金管理", "资金使用合规性", D("30"), D("28"), None, None),
+    ]
+    assert [(s.group, s.kind, s.max, s.score) for s in r.scores] == [
+        ("投入", "subtotal", D("20"), None),
+        ("过程", "subtotal", D("30"), None),
+    ]
+
+
+def test_the_same_words_as_target_and_actual_run_together_are_cut_apart() -> None:
+    r = extract_text(
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分\n"
+        "产出指标数量指标更新设备40件40件2020\n"
+        "质量指标设备采购验收质量合格合格2018\n"
+    )
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.indicators] == [
+        ("更新设备", "40件", "40件", D("20"), D("20")),
+        ("设备采购验收质量", "合格", "合格", D("20"), D("18")),
+    ]
+
+
+def test_a_greater_equal_sign_read_as_2_before_a_rate_target() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "满意度指标\t服务对象满意度\t群众满意度\t290%\t93%\t10\t10\n"
+        "产出指标\t数量指标\t覆盖率\t100%\t100%\t10\t10\n"
+    )
+    assert [(i.name, i.target, i.target_op, i.target_value, i.direction) for i in r.indicators] == [
+        ("群众满意度", "290%", "≥", D("90"), "higher"),
+        ("覆盖率", "100%", None, D("100"), None),
+    ]
+
+
+def test_two_numbered_names_before_their_values_take_them_in_order() -> None:
+    # a sheet printed column by column: both names first, then each one's values
+    r = extract_text(
+        "指标1:签约服务人数 指标2:健康管理人数 2356人 2187人 2 1.8\n"
+        "542人 410人 2 1.5\n"
+        "指标3:规范管理例数 9例 9例 2 2\n"
+    )
+    assert _indicators(r) == [
+        ("指标1:签约服务人数", D("2356"), D("2187"), D("2"), D("1.8"), None),
+        ("指标2:健康管理人数", D("542"), D("410"), D("2"), D("1.5"), None),
+        ("指标3:规范管理例数", D("9"), D("9"), D("2"), D("2"), None),
+    ]
+
+
+def test_a_funds_row_run_together_with_the_rate_as_a_ratio() -> None:
+    # 执行率(B/A) printed as the ratio 1, the block's 分值 in its title; a target's number after
+    # a word is no funds row
+    r = extract_text(
+        "预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)\n"
+        "年度财政资金总额2.842.84120\n"
+        "年度绩效目标1(80分)一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分\n"
+    )
+    assert _executions(r) == [
+        ("年度财政资金总额", None, D("2.84"), D("2.84"), D("100"), D("20"), D("20")),
+    ]
+
+
+def test_a_blocks_numbered_title_cut_apart_and_three_labels_before_a_name() -> None:
+    r = extract_text(
+        "年度绩效目标1(40分)一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分\n"
+        "效益指标满意度指标服务对象满意度指标用水部门满意度97%97%19.4\n"
+    )
+    assert [(s.group, s.kind, s.max) for s in r.scores if s.kind == "subtotal"] == [
+        ("年度绩效目标1", "subtotal", D("40")),
+    ]
+    assert [
+        (i.level1, i.level2, i.name, i.target_value, i.actual_value, i.score) for i in r.indicators
+    ] == [
+        # 满意度指标 is a 一级指标 in most forms: the later of two top-level words wins
+        ("满意度指标", "服务对象满意度指标", "用水部门满意度", D("97"), D("97"), D("19.4")),
+    ]
+
+
+def test_an_amount_per_head_is_an_indicators_measure_not_money() -> None:
+    r = extract_text("生均公用经费拨付标准年初目标≥800元/生，实际按800元/生足额安排。\n")
+    assert [
+        (i.name, i.target_value, i.actual_value, i.unit, i.direction) for i in r.indicators
+    ] == [
+        ("生均公用经费拨付标准", D("800"), D("800"), "元/生", "higher"),
+    ]
+    assert r.executions == () and r.compositions == ()
+
+
+def test_a_total_all_of_one_kind_is_its_only_part() -> None:
+    r = extract_text("2023年度收入合计1500.25万元，全部为财政拨款收入，占收入合计的100%。\n")
+    assert _compositions(r) == [
+        ("收入合计", D("1500.25"), (("财政拨款收入", D("1500.25"), D("100")),)),
+    ]
+
+
+def test_a_parts_own_rate_links_its_budget_and_executed_parts() -> None:
+    r = extract_text(
+        "全年预算数为800.00万元，其中基本支出300.00万元，项目支出500.00万元；"
+        "全年执行数为780.00万元，其中基本支出300.00万元，项目支出480.00万元，"
+        "预算执行率为97.5%，其中项目支出执行率为96%。\n"
+    )
+    assert _executions(r) == [
+        ("支出", None, D("800.00"), D("780.00"), D("97.5"), None, None),
+        ("项目支出", None, D("500.00"), D("480.00"), D("96"), None, None),
+    ]
+
+
+def test_groups_printed_as_their_maximum_alone_take_their_name_from_their_second_level() -> None:
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "(60分)\n"
+        "数量指标\t培训人数\t≥900人\t1036人\t30\t30\n"
+        "质量指标\t合格率\t100%\t100%\t30\t30\n"
+        "(30分)\n"
+        "社会效益指标\t群众权益保障\t有效保障\t有效保障\t30\t28\n"
+    )
+    assert [(i.level1, i.level2, i.name) for i in r.indicators] == [
+        ("产出指标", "数量指标", "培训人数"),
+        ("产出指标", "质量指标", "合格率"),
+        ("效益指标", "社会效益指标", "群众权益保障"),
+    ]
+    assert [(s.group, s.kind, s.max) for s in r.scores] == [
+        ("产出指标", "subtotal", D("60")),
+        ("效益指标", "subtotal", D("30")),
+    ]
+
+
+def test_a_change_whose_current_value_is_stated_in_another_sentence() -> None:
+    r = extract_text(
+        "与上年相比，本年收入合计增加100.00万元，增长5%。\n本年收入合计2100.00万元，其中：财政拨款收入2100.00万元。\n"
+    )
+    assert _changes(r) == [("本年收入合计", D("2100.00"), D("100.00"), D("5"))]

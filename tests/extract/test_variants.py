@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from selfeval.extract import extract_file
+from selfeval.extract.normalize import fold_characters
 
 pytestmark = pytest.mark.unit
 
@@ -24,8 +25,12 @@ def _without_printed(value: Any) -> Any:
 
 
 def _figures(path: Path) -> dict[str, Any]:
+    """The record less its source and the words as submitted; indicator names, which keep the
+    characters the unit typed, compared in simplified characters."""
     d = extract_file(path).to_dict()
     d.pop("source")
+    for indicator in d["indicators"]:
+        indicator["name"] = fold_characters(indicator["name"])
     return _without_printed(d)  # type: ignore[no-any-return]
 
 
@@ -56,6 +61,21 @@ def test_variant_gives_same_figures(
     path = tmp_path / f"{variant}.txt"
     path.write_bytes(_variants(original.read_text("utf-8"))[variant])
     assert _figures(path) == _figures(original)
+
+
+@pytest.mark.parametrize("seed", ["seed_000", "seed_001"])
+def test_indicator_names_keep_the_characters_the_unit_typed(
+    seed: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    from opencc import OpenCC
+
+    original: Path = request.getfixturevalue(seed)
+    path = tmp_path / "traditional.txt"
+    path.write_text(OpenCC("s2t").convert(original.read_text("utf-8")), encoding="utf-8")
+    simplified = [i.name for i in extract_file(original).indicators]
+    traditional = [i.name for i in extract_file(path).indicators]
+    assert simplified
+    assert traditional == [OpenCC("s2t").convert(name) for name in simplified]
 
 
 def test_encoding_is_detected_not_assumed(seed_001: Path, tmp_path: Path) -> None:

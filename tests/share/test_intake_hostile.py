@@ -17,10 +17,13 @@ import pytest
 from sqlalchemy import select
 
 from selfeval.errors import ChangedSinceScan, UnreadableReport
+from selfeval.extract import extract_text
 from selfeval.intake import intake_once, read_scanned
 from selfeval.share import (
     claim,
+    inbox_file_from_dict,
     open_share,
+    read_scanned_bytes,
     release_claim,
     scan_inbox,
 )
@@ -198,12 +201,30 @@ def test_a_file_swapped_after_the_scan_is_not_followed(tmp_path: Path, seed_000:
     with pytest.raises(UnreadableReport, match="a symbolic link, not a file"):
         read_scanned(item)
     path.unlink()
-    shutil.copy(seed_000, path)  # same bytes, another file: not the one scanned
+    path.write_text(seed_000.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
     with pytest.raises(ChangedSinceScan, match="replaced since the scan"):
-        read_scanned(item)
+        read_scanned(item)  # other bytes under the scanned name: left for the next run
+    path.unlink()
+    shutil.copy(seed_000, path)  # another file with the scanned bytes: the report scanned
+    assert read_scanned(item).unit.name == extract_text(seed_000.read_text("utf-8")).unit.name
     path.unlink()
     with pytest.raises(ChangedSinceScan, match="gone from the inbox"):
         read_scanned(item)
+
+
+def test_a_worker_on_another_machine_reads_the_scanned_file(tmp_path: Path, seed_000: Path) -> None:
+    """A Celery worker's mount of the share has its own device numbers (NFS, SMB), and on some
+    file systems its own inode numbers: the file is known by its bytes, so a batch scanned on
+    one machine reads on another. The XCom carries no device or inode; an old one that does
+    (numbers from another machine) still reads."""
+    share = open_share(tmp_path / "share")
+    shutil.copy(seed_000, share.inbox / "r.txt")
+    (item,) = scan_inbox(share).new
+    sent = item.to_dict(portable=True)
+    assert set(sent) == {"relative", "sha256", "size", "mtime_ns"}
+    elsewhere = {**sent, "device": os.stat(share.inbox).st_dev + 1, "inode": 1}
+    received = inbox_file_from_dict(elsewhere, share.inbox)
+    assert read_scanned_bytes(received) == seed_000.read_bytes()
 
 
 def test_overlapping_runs_neither_reject_nor_double_process(

@@ -15,9 +15,9 @@ from dataclasses import replace
 
 from selfeval.document import Document, Paragraph
 from selfeval.extract import relations
-from selfeval.extract.as_submitted import with_submitted_words
+from selfeval.extract.as_submitted import with_printed_names, with_submitted_words
 from selfeval.extract.forms import read_forms
-from selfeval.extract.layout import build_layout
+from selfeval.extract.layout import build_layout, without_chunk_numbers
 from selfeval.extract.narrative import find_narrative_indicators
 from selfeval.extract.normalize import normalize_line
 from selfeval.extract.reading import DecodedReport, decode_report, read_report
@@ -95,7 +95,8 @@ def extract_text(
     if source is None:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         source = Source(path="<text>", sha256=digest, format="txt", encoding="utf-8")
-    raw_lines = text.split("\n")
+    raw_lines = without_chunk_numbers(text.split("\n"))
+    text = "\n".join(raw_lines)
     forms = read_forms(enumerate(raw_lines, start=1))
     # Lines the form reader read as table cells are not sentences: the sentence readers do not
     # see them (line numbers stay as they are).
@@ -124,16 +125,16 @@ def extract_text(
     executions = (
         relations.find_executions(paragraphs) or find_executions(paragraphs)
     ) + relations.executions_as_shares(paragraphs)
+    compositions = (
+        relations.find_compositions(paragraphs) or find_compositions(paragraphs)
+    ) + forms.compositions
+    executions += relations.part_executions(paragraphs, compositions)
     record = Record(
         source=source,
         unit=find_unit(paragraphs),
         fiscal_year=fiscal_year,
         total_score=total,
-        compositions=tuple(
-            (relations.find_compositions(paragraphs) or find_compositions(paragraphs))
-            + forms.compositions
-            + relations.executions_summing(executions)
-        ),
+        compositions=tuple(compositions + relations.executions_summing(executions)),
         executions=tuple(executions + forms.executions),
         changes=tuple(relations.find_changes(paragraphs)),
         scores=tuple(scores),
@@ -165,6 +166,7 @@ def extract_text(
             "(no scores, amounts, indicators or carry-overs found)"
         )
     record = with_submitted_words(record, raw_lines, places)
+    record = replace(record, indicators=with_printed_names(record.indicators, raw_lines))
     return replace(record, warnings=tuple(forms.warnings + warnings))
 
 

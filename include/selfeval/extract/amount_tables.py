@@ -83,6 +83,68 @@ def _table_at(cells: Sequence[tuple[int, str]], i: int) -> tuple[list[Compositio
     return found, j
 
 
+_PCT = re.compile(r"^\d{1,3}(?:\.\d{1,2})?%$")
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
+
+
+def read_labelled_runs(cells: Sequence[tuple[int, str]], unit: str) -> list[Composition]:
+    """`财政拨款 | 1046.3726 | 其他资金 | 0 | 合计 | 1046.3726 | 100%`: name, amount and maybe its
+    share, pair after pair, closed by 合计 and the total. The pairs just before the 合计 that add
+    up to it exactly are its parts (two or more; an amount whose name the flattening moved
+    elsewhere is kept, unnamed); nothing is taken where no run adds up."""
+    out: list[Composition] = []
+    for t in range(len(cells) - 1):
+        if cells[t][1] not in _TOTALS or not _AMOUNT.match(cells[t + 1][1]):
+            continue
+        total = Decimal(cells[t + 1][1])
+        entries: list[tuple[str | None, tuple[int, str], Decimal | None]] = []
+        k = t - 1
+        while k >= 0:
+            share = None
+            if _PCT.match(cells[k][1]):
+                share = Decimal(cells[k][1][:-1])
+                k -= 1
+            if k < 0 or not _AMOUNT.match(cells[k][1]):
+                break
+            amount = cells[k]
+            k -= 1
+            name = cells[k][1] if k >= 0 and _LABEL.match(cells[k][1]) else None
+            if name in _TOTALS:
+                name = None
+            entries.insert(0, (name, amount, share))
+            if name is None:
+                break  # an amount without its name starts the run at the latest
+            k -= 1
+        for start in range(len(entries) - 1):
+            run = entries[start:]
+            if sum(Decimal(a[1]) for _, a, _ in run) != total:
+                continue
+            out.append(
+                Composition(
+                    label=cells[t][1],
+                    total=to_money(total, unit, cells[t + 1][1] + unit),
+                    parts=tuple(
+                        Part(
+                            name=name or "(未注明)",
+                            category=None,
+                            amount=to_money(Decimal(a[1]), unit, a[1] + unit),
+                            share_pct=share,
+                        )
+                        for name, a, share in run
+                    ),
+                    evidence=Evidence(
+                        line=run[0][1][0],
+                        text=clip(
+                            " | ".join(f"{n or ''} {a[1]}".strip() for n, a, _ in run)
+                            + f" | {cells[t][1]} {cells[t + 1][1]}"
+                        ),
+                    ),
+                )
+            )
+            break
+    return out
+
+
 def _summing_run(values: Sequence[Decimal], k: int) -> list[int]:
     """The columns after `k` (two or more, in order) that add up exactly to column `k`."""
     running = Decimal(0)

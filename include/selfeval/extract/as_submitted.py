@@ -9,6 +9,7 @@ quoted cell by cell), the submitted line itself stands as the quote.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
@@ -16,10 +17,11 @@ from typing import Any, TypeVar
 
 from selfeval.extract.figures import clip
 from selfeval.extract.normalize import fold_characters, normalize_line
-from selfeval.record import Evidence
+from selfeval.record import Evidence, Indicator
 
 T = TypeVar("T")
 _ELLIPSIS = "…"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def with_submitted_words(item: T, lines: Sequence[str], places: Sequence[str] | None) -> T:
@@ -64,6 +66,46 @@ def printed_words(raw: str, quoted: str) -> str | None:
     head = _ELLIPSIS if quoted.startswith(_ELLIPSIS) else ""
     tail = _ELLIPSIS if quoted.endswith(_ELLIPSIS) else ""
     return head + words + tail
+
+
+def with_printed_names(
+    indicators: Sequence[Indicator], lines: Sequence[str]
+) -> tuple[Indicator, ...]:
+    """Each indicator named in the characters its line was typed in (補貼耕地面積, not 补贴耕地面积).
+
+    An indicator's name is the unit's own words: feedback quotes it and a reader searches the
+    report for it. Folding stays where it serves matching (levels, dimensions, labels). Reading
+    aids the normalisation dropped (a pinyin gloss) stay out; a name not found whole on its
+    line (a row put together from several lines) keeps the folded form.
+    """
+    return tuple(_printed_name(i, lines) for i in indicators)
+
+
+def _printed_name(indicator: Indicator, lines: Sequence[str]) -> Indicator:
+    line = indicator.evidence.line
+    if not 1 <= line <= len(lines) or not indicator.name:
+        return indicator
+    name = printed_characters(lines[line - 1], indicator.name)
+    return indicator if name in (None, indicator.name) else replace(indicator, name=name)
+
+
+@lru_cache(maxsize=4096)
+def printed_characters(raw: str, folded: str) -> str | None:
+    """`folded` with each Chinese character as `raw` has it (traditional stays traditional;
+    full-width digits and brackets stay folded); None where `folded` is not in the normalised
+    line or the normalisation was not character by character."""
+    plain = fold_characters(raw)
+    at = plain.find(folded) if len(plain) == len(raw) else -1
+    if at >= 0:  # the name as typed, whatever else the line holds (a formula, a changed word)
+        chars = [(raw[k], plain[k]) for k in range(at, at + len(folded))]
+    else:
+        norm = normalize_line(raw)
+        at = norm.find(folded)
+        positions = _alignment(raw, norm) if at >= 0 else None
+        if positions is None:
+            return None
+        chars = [(raw[positions[k]], norm[k]) for k in range(at, at + len(folded))]
+    return "".join(typed if _HAN.match(typed) else normal for typed, normal in chars)
 
 
 @lru_cache(maxsize=1024)

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from selfeval.extract.amount_tables import read_amount_tables
+from selfeval.extract.amount_tables import read_amount_tables, read_labelled_runs
+from selfeval.extract.criteria import read_criteria_rows
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
 from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
-from selfeval.extract.quantities import agrees_as_printed, read_measure, to_money
+from selfeval.extract.quantities import Measure, agrees_as_printed, read_measure, to_money
 from selfeval.extract.segment import is_glued, segment
 from selfeval.extract.statements import dimension_of
 from selfeval.record import (
@@ -524,9 +525,18 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
 def _titled(header: _Header, cells: Sequence[Cell], i: int, lex: Lexicon) -> _Header:
     """The block's 分值 printed in its title just before the header: 预算执行情况(万元)(20分),
     年度绩效目标(80分) — not a 一级指标's own (产出指标(40分)), which its rows carry."""
-    for cell in cells[max(0, i - 2) : i + 1]:
+    for at in range(max(0, i - 2), i + 1):
+        cell = cells[at]
         m = _GROUP_MAX.search(cell.text)
         name = _strip_parens(cell.text).strip()
+        if m and not name and at >= 1:
+            # 年度绩效目标 | 1 | (40分): a title cut into its words, its number and its 分值
+            words = [c.text for c in cells[max(0, at - 2) : at]]
+            if words and re.fullmatch(r"\d{1,2}", words[-1]) and len(words) == 2:
+                name = words[0] + words[-1]
+            elif words:
+                name = words[-1]
+            cell = replace(cell, text=f"{name}{cell.text}")
         if (
             m
             and 2 <= len(_CJK.findall(name)) <= len(name) <= 12
@@ -615,6 +625,7 @@ def _read_funds(
     while j < len(cells):
         cell = cells[j]
         label = _funds_label(lex, cell.text)
+        generic = False  # a row named by a word outside the funds vocabulary
         if label is None and j == i and cell.row_start and _value(cell.text) is not None:
             # values straight under the header: the block's one row, named by the block
             label, j = (_FUNDS_ROW, ""), j - 1
@@ -633,6 +644,7 @@ def _read_funds(
                 j += 1
                 continue
             label = (cell.text, "")  # any row label followed by amounts: 基本支出, 项目支出, 合计
+            generic = True
         name, rest = label
         values: list[Value] = []
         k = j + 1
@@ -642,10 +654,9 @@ def _read_funds(
         while not glued and k < len(cells):
             v = _value(cells[k].text)
             run = cells[k].text.replace(" ", "")
-            if (
-                not values
-                and re.fullmatch(r"[\d.]+%[\d.]*", run)
-                and (v is None or (v.number or 0) > 1000)
+            if not values and (
+                (re.fullmatch(r"[\d.]+%[\d.]*", run) and (v is None or (v.number or 0) > 1000))
+                or (re.fullmatch(r"\d[\d.]*\.[\d.]*\.[\d.]*", run) and v is None)
             ):
                 # cells run together (`310.2154.741050%` `5`): the split the arithmetic admits
                 k += 1
@@ -658,6 +669,8 @@ def _read_funds(
                 break
             values.append(v)
             k += 1
+        if generic and sum(1 for v in values if v.number is not None) < 2:
+            values = []  # one number after a word is no funds row (年度绩效目标1(40分))
         assign = _fit_funds(values, header.roles) if values else None
         if assign and any(v.number is not None for v in assign.values()):
             num = {r: v.number for r, v in assign.items()}
@@ -733,11 +746,11 @@ def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
     if m is None:
         return None
     head, pct, tail = m.group(1), m.group(2), m.group(3) or ""
-    if not pct:
-        return None
     rate_at = roles.index("rate") if "rate" in roles else -1
     if rate_at < 0:
         return None
+    if not pct:
+        return _glued_with_ratio(head, roles, rate_at)
     best: tuple[float, list[Value]] | None = None
     for before_n in range(1, rate_at + 1):
         # the last piece of `head` is the rate; the others fill roles before it
@@ -755,6 +768,36 @@ def _glued_values(glued: str, roles: Sequence[str]) -> list[Value] | None:
             if best is None or plaus > best[0]:
                 best = (plaus, vals)
     return best[1] if best else None
+
+
+def _glued_with_ratio(digits: str, roles: Sequence[str], rate_at: int) -> list[Value] | None:
+    """`2.842.84120` under 预算数(A) | 执行数(B) | 执行率(B/A) | 得分: the rate printed as the
+    ratio B/A (1, 0.97), not a percentage. Taken only where one split puts a ratio at the rate's
+    place that agrees with executed ÷ budget as printed, and every split that does agrees on it."""
+    found: list[list[Value]] = []
+    for count in range(rate_at + 1, len(roles) + 1):
+        for pieces in _split_glued(digits, count):
+            vals = [Value(Decimal(p), False, p) for p in pieces]
+            ratio = vals[rate_at].number
+            if ratio is None or not 0 < ratio <= 2 or rate_at < 2:
+                continue
+            budget, executed = vals[rate_at - 2].number, vals[rate_at - 1].number
+            if not budget or executed is None:
+                continue
+            if not agrees_as_printed(ratio, executed / budget):
+                continue
+            vals[rate_at] = Value(ratio * 100, True, pieces[rate_at])
+            assign = _fit_funds(vals, roles)
+            if assign is not None and assign.get("rate") is vals[rate_at]:
+                found.append(vals)
+    # a row prints its amounts with one number of decimals: 2.84 | 2.84, not 2.842 | 2.84
+    alike = [v for v in found if _decimals(v[rate_at - 2].text) == _decimals(v[rate_at - 1].text)]
+    distinct = {tuple(v.number for v in vals) for vals in (alike or found)}
+    return (alike or found)[0] if len(distinct) == 1 else None
+
+
+def _decimals(text: str) -> int:
+    return len(text.partition(".")[2])
 
 
 @lru_cache(maxsize=8192)
@@ -801,6 +844,7 @@ def _read_indicators(
 ) -> int:
     """Indicator or score rows after a header; returns the index of the first cell not read."""
     roles = header.roles
+    first_indicator = len(out.indicators)
     last_label = max(
         (k for k, r in enumerate(roles) if r in ("name", "level1", "level2")), default=-1
     )
@@ -909,12 +953,35 @@ def _read_indicators(
             )
         )
         j = name_at + 1 + count
+    renamed = _name_nameless_groups(out.indicators[first_indicator:], lex)
+    out.indicators[first_indicator:] = [
+        replace(x, level1=renamed.get(x, x.level1)) for x in out.indicators[first_indicator:]
+    ]
+    groups: dict[str, str] = {}
+    for x, parent in renamed.items():
+        if x.level1 is not None:
+            groups.setdefault(x.level1, parent)  # the group's first row names it
     for name, mx in group.items():
         if mx is not None:
+            name = groups.get(name, name)
             out.scores.append(
                 Score(name, None, "subtotal", dimension_of(name), mx, None, _evidence(cells[i]))
             )
     return j
+
+
+def _name_nameless_groups(indicators: Sequence[Indicator], lex: Lexicon) -> dict[Indicator, str]:
+    """`(50分)` printed without its 一级指标 (the merged cell's words lost): each indicator under
+    it takes the 一级指标 its 二级指标 belongs to in the usual framework (数量指标 → 产出指标,
+    社会效益指标 → 效益指标); a group whose 二级指标 are unknown keeps its printed form."""
+    out: dict[Indicator, str] = {}
+    for x in indicators:
+        if x.level1 is None or _CJK.search(_GROUP_MAX.sub("", x.level1)) or x.level2 is None:
+            continue
+        parent = lex.parent_of.get(fold_label(x.level2))
+        if parent is not None:
+            out[x] = parent
+    return out
 
 
 _LEADING_DIGITS = re.compile(r"^(\d+(?:\.\d+)?)(.*)$")
@@ -972,7 +1039,8 @@ def _take_level(
     folded = fold_label(base)
     if folded in lex.level2 and folded not in lex.level1:
         return level1, base
-    if folded in lex.level1 or (m and not folded):
+    nameless = m is not None and not _CJK.search(_GROUP_MAX.sub("", text))
+    if folded in lex.level1 or (m and not folded) or nameless:
         name = base if folded else text
         if m and name not in group:
             group[name] = Decimal(m.group(1))
@@ -998,7 +1066,7 @@ def _best_row(
     is tried, and the one whose cells fit their roles best wins.
     """
     best: tuple[int, tuple[str, ...], float] | None = None
-    for name_at in range(j, min(j + 3, len(cells))):
+    for name_at in range(j, min(j + 4, len(cells))):
         name = cells[name_at]
         if _cell_kind(name.text) != "text" or len(name.text) > 60 or _PROSE.search(name.text):
             break
@@ -1026,8 +1094,21 @@ def _best_row(
                 or all(_cell_kind(c.text) == "text" for c in vals)
             ):
                 continue  # only values wrap to the next line, not the next row's labels
-            if not stream and any(c.row_start for c in (vals[1:] if wrapped else vals)):
-                continue  # a row's values share its line, or all wrap to the next one
+            breaks = [n for n, c in enumerate(vals) if c.row_start and n > 0]
+            if (
+                not stream
+                and breaks
+                and (
+                    len(breaks) > 1
+                    or any(
+                        _cell_kind(c.text) == "text" or _GROUP_MAX.search(c.text)
+                        for c in vals[breaks[0] :]
+                    )
+                )
+            ):
+                # a row's values share its line, or some or all wrap to the next one (a page
+                # break inside the row): only values, and only once
+                continue
             if count == 0 and (not has_weight or lex.is_level(name.text)):
                 continue  # 产出指标(50分) alone is a group's heading, not an indicator
             numeric = sum(1 for c in vals if _cell_kind(c.text) != "text")
@@ -1078,6 +1159,7 @@ def _indicator(
     actual = _stray(got.get("actual"), name_cell.line, warnings)
     tm = read_measure(target) if target else None
     am = read_measure(actual) if actual else None
+    tm = _ocr_operator(target, tm, am)
     direction: Direction | None = None
     if tm is not None:
         if tm.value is None:
@@ -1110,6 +1192,20 @@ def _indicator(
         unit=(tm.unit if tm and tm.unit else (am.unit if am else None)),
         direction=direction,
     )
+
+
+def _ocr_operator(target: str | None, tm: Measure | None, am: Measure | None) -> Measure | None:
+    """`290%` against an actual of `93%`: a ≥ that OCR read as 2 (a scanned form's target of a
+    rate is at most 100 %). Taken only where the target without the 2 is a rate of at most 100 %
+    and the actual is one too; the target's printed words stay as they are."""
+    if target is None or tm is None or am is None or tm.op is not None or tm.value is None:
+        return tm
+    if tm.unit != "%" or am.unit != "%" or am.value is None or am.value > 100:
+        return tm
+    m = re.fullmatch(r"2(\d{1,3}(?:\.\d+)?)%", target.strip())
+    if m is None or not 0 < Decimal(m.group(1)) <= 100:
+        return tm
+    return Measure("≥", Decimal(m.group(1)), "%")
 
 
 _STRAY_PREFIX = re.compile(r"^\d{1,3}\.\s*(?=[\u4e00-\u9fff])")
@@ -1191,8 +1287,14 @@ def _read_total(
 def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFigures:
     """Every funds block, indicator table and score table in the lines of one report."""
     lex = lexicon()
-    cells = cells_of(lines)
+    lines = list(lines)
+    # run-together criteria rows first: the cell reader would cut their sentences into cells
+    criteria = read_criteria_rows(lines, set())
+    cells = cells_of([(no, text) for no, text in lines if no not in criteria.lines])
     out = FormFigures()
+    out.indicators.extend(criteria.indicators)
+    out.scores.extend(criteria.scores)
+    out.table_lines.update(criteria.lines)
     i = 0
     money_unit = unit
     while i < len(cells):
@@ -1234,10 +1336,37 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
         if read:
             out.table_lines.update(range(cells[start].line, max(read) + 1))
     _read_headerless_rows(cells, out)
-    for composition in read_amount_tables([(c.line, c.text) for c in cells]):
+    if out.total is None:
+        _read_stray_total(cells, out, lex)
+    pairs = [(c.line, c.text) for c in cells]
+    for composition in read_amount_tables(pairs):
         out.compositions.append(composition)
         out.table_lines.add(composition.evidence.line)
+    for composition in read_labelled_runs(pairs, money_unit):
+        if not any(_same_breakdown(composition, c) for c in out.compositions):
+            out.compositions.append(composition)
     return out
+
+
+def _same_breakdown(a: Composition, b: Composition) -> bool:
+    return a.total == b.total and {p.amount for p in a.parts} == {p.amount for p in b.parts}
+
+
+def _read_stray_total(cells: Sequence[Cell], out: FormFigures, lex: Lexicon) -> None:
+    """`… | 其他需要说明事项 | 无 | 总分 | 100 | 96.98 | 优 |`: the form's 总分 cell where the
+    flattening put it after other cells, outside any table read. Taken when a strong total word
+    (not a column name such as 自评得分) stands alone in its cell followed by the form's 满分 of
+    100 and a 得分 not above it; the last such cell in the report."""
+    words = set(lex.words("total_score_bare")) - set(lex.words("score_cues"))
+    for j in range(len(cells) - 1, -1, -1):
+        if fold_label(cells[j].text) not in words:
+            continue
+        nums, _ = _numbers_after(cells, j)
+        if len(nums) < 2 or nums[0] != 100 or nums[1] is None:
+            continue
+        if 0 < nums[1] <= 100:
+            out.total = TotalScore(score=nums[1], max=nums[0], evidence=_evidence(cells[j]))
+            return
 
 
 def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
@@ -1251,16 +1380,49 @@ def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
         if cell.row_start or not rows:
             rows.append([])
         rows[-1].append(cell)
+    # names numbered as indicators (指标13:) still waiting for their values: a sheet printed
+    # column by column puts two names before their values (指标13:… 指标14:… 23560人 21870人 2
+    # 1.8 / 5420人 4102人 2 1.5), and each value group goes to the earliest name waiting
+    waiting: list[Cell] = []
     for row in rows:
         k = 0
-        while k + 3 < len(row):
-            taken = _headerless_at(row, k)
+        while k < len(row):
+            cell = row[k]
+            taken = _headerless_at(row, k) if k + 3 < len(row) else None
+            numbered = _is_numbered_name(cell)
+            nxt = row[k + 1] if k + 1 < len(row) else None
+            if taken is None and numbered and nxt is not None and _is_numbered_name(nxt):
+                waiting.append(cell)  # a name straight before another on its line: values later
+                k += 1
+                continue
+            if taken is None and waiting and k + 3 <= len(row):
+                taken = _headerless_at([waiting[0], *row[k : k + 4]], 0)
+                if taken is not None:
+                    indicator, end = taken
+                    waiting.pop(0)
+                    out.indicators.append(indicator)
+                    out.table_lines.add(indicator.evidence.line)
+                    k += end - 1
+                    continue
             if taken is None:
                 k += 1
                 continue
-            indicator, k = taken
+            indicator, end = taken
+            if numbered and waiting:
+                # this name's values belong to the earliest name waiting; this one waits
+                first = waiting.pop(0)
+                waiting.append(cell)
+                indicator, _ = _headerless_at([first, *row[k + 1 : end]], 0) or taken
             out.indicators.append(indicator)
             out.table_lines.add(indicator.evidence.line)
+            k = end
+
+
+_NUMBERED_NAME = re.compile(r"^指标\s*\d{1,2}\s*[:：][\u4e00-\u9fff]")
+
+
+def _is_numbered_name(cell: Cell) -> bool:
+    return _NUMBERED_NAME.match(cell.text) is not None and _value(cell.text) is None
 
 
 def _headerless_at(row: Sequence[Cell], k: int) -> tuple[Indicator, int] | None:

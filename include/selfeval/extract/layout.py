@@ -93,6 +93,35 @@ class Layout:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
+_CHUNK_NUMBER = re.compile(r"^\s*(\d{1,2})、")
+_REPORT_TITLE = re.compile(r"自评|评价|绩效")
+
+
+def without_chunk_numbers(lines: list[str]) -> list[str]:
+    """`1、<title>…`, later `2、100%100%10…`, `3、…`: a document-sharing site's page chunks,
+    numbered at the start of the line where each chunk begins, often in the middle of a table
+    row. Recognised when `1、` opens the report's own title (a numbered list never starts
+    with the title); then `2、`, `3、`… in that order are removed from their lines, which keep
+    their numbers. Any other text is returned as it is."""
+    at = next((n for n, line in enumerate(lines) if _CHUNK_NUMBER.match(line)), None)
+    if at is None:
+        return lines
+    first = _CHUNK_NUMBER.match(lines[at])
+    assert first is not None
+    title = normalize_line(lines[at][first.end() : first.end() + 40])
+    if first.group(1) != "1" or not _REPORT_TITLE.search(title):
+        return lines
+    out = list(lines)
+    out[at] = lines[at][first.end() :]
+    expected = 2
+    for n in range(at + 1, len(lines)):
+        m = _CHUNK_NUMBER.match(lines[n])
+        if m is not None and m.group(1) == str(expected):
+            out[n] = lines[n][m.end() :]
+            expected += 1
+    return out
+
+
 def is_page_marker(text: str) -> bool:
     """`— 3 —`, `第3页 共6页`, `3/20`: a page's number, not a figure or a cell."""
     bare = text.strip().replace("*", "").replace(" ", "")

@@ -33,6 +33,7 @@ class Lexicon:
     subtotal_rows: tuple[str, ...]
     level1: frozenset[str]
     level2: frozenset[str]
+    parent_of: dict[str, str]  # a 二级指标 → the 一级指标 it belongs to in the usual framework
     operators: tuple[tuple[str, str], ...]  # (word, canonical operator), longest first
     operator_suffixes: tuple[tuple[str, str], ...]
     narrative: dict[str, tuple[str, ...]]
@@ -120,6 +121,11 @@ def lexicon() -> Lexicon:
         subtotal_rows=tuple(raw["subtotal_rows"]),
         level1=frozenset(raw["indicator_levels"]["level1"]),
         level2=frozenset(raw["indicator_levels"]["level2"]),
+        parent_of={
+            child: parent
+            for parent, children in raw["indicator_levels"]["parents"].items()
+            for child in children
+        },
         operators=tuple(operators),
         operator_suffixes=tuple(suffixes),
         narrative=narrative,

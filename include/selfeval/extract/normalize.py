@@ -6,8 +6,9 @@ LaTeX operators, markdown emphasis, OCR spaces inside words and numbers, thousan
 
 from __future__ import annotations
 
+import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
@@ -99,10 +100,44 @@ _PINYIN_GLOSS = re.compile(
 )  # 萬(wàn)元
 
 
+# OCR: letters read in place of digits inside a number (IO, lO0 for 10, 100), and W / X read
+# in place of ≤ / × before one; only between Chinese text, digits and %, never inside a word
+_OCR_DIGITS = re.compile(
+    r"(?<![A-Za-z])(?:[IlO0-9]*[Il][IlO0-9]*[O0-9]|[O0-9][IlO0-9]*[Il])(?![A-Za-z])"
+)
+_OCR_OPERATOR = re.compile(r"(?<=[\u4e00-\u9fff)）,，])([WX])(?=[IlO0-9]*\d)")
+_OCR_TRANSLATE = str.maketrans({"I": "1", "l": "1", "O": "0"})
+
+
+@cache
+def _ocr_words() -> tuple[tuple[str, str], ...]:
+    data = json.loads((resources.files("selfeval.extract") / "ocr.json").read_text("utf-8"))
+    return tuple(data["words"].items())
+
+
+def _ocr(text: str) -> str:
+    for wrong, right in _ocr_words():
+        if wrong in text:
+            text = text.replace(wrong, right)
+    if "W" in text or "X" in text:
+        text = _OCR_OPERATOR.sub(lambda m: "≤" if m.group(1) == "W" else "×", text)
+    if "I" in text or "l" in text:
+        text = _OCR_DIGITS.sub(_ocr_number, text)
+    return text
+
+
+def _ocr_number(m: re.Match[str]) -> str:
+    token = m.group(0)
+    # a lone I or l is a letter; two or more characters with a digit or an O are a number
+    if len(token) < 2 or not re.search(r"[0-9O]", token):
+        return token
+    return token.translate(_OCR_TRANSLATE)
+
+
 @lru_cache(maxsize=16384)
 def normalize_line(line: str) -> str:
     """Return `line` folded for extraction. Tabs (table cell separators) are kept."""
-    text = fold_characters(line)
+    text = _ocr(fold_characters(line))
     if "(" in text or "（" in text:
         text = _PINYIN_GLOSS.sub("", text)  # 萬(wàn)元: a reading aid, not part of the text
     for old, new in _OPERATORS:

@@ -30,6 +30,12 @@ _CANON_UNIT: dict[str, SourceUnit] = {
 }
 
 
+# 元/生, 元/亩, 元/平方米: a measure word after the slash, not a label (万元/预算数)
+_PER_UNIT = re.compile(
+    r"\s*/\s*(?!预算|执行|支出|收入|决算|调整|年初|全年)(?:平方米|立方米|[\u4e00-\u9fff])"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Quantity:
     start: int
@@ -74,6 +80,14 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = m.group("unit") or ""
         value = Decimal(num)
         kind: QuantityKind
+        per = _PER_UNIT.match(text, m.end()) if unit in _CANON_UNIT else None
+        if per is not None:
+            # 800元/生, 89.2元/亩: a rate per head or per area, a count in its own unit
+            unit += per.group(0)
+            found.append(
+                Quantity(m.start(), per.end(), value, "count", unit, text[m.start() : per.end()])
+            )
+            continue
         if unit in _CANON_UNIT:
             kind = "money"
         elif unit == "%":

@@ -13,6 +13,7 @@ that same stretch of text with the cues kept. Relations then attach quantities t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -129,6 +130,8 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 continue
             head, first = head_at
             parts, end = _parts(qs, first, qs[head].label if head is not None else "")
+            if head is not None:
+                parts, end = _completed(qs, head, parts, end)
             named = _NAMED_TOTAL.search(qs[first].context) if head is None else None
             if parts and named is not None:
                 out.append(
@@ -162,7 +165,53 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
                 )
             i = max(end, i + 1)
     out += _totals_after_parts(paragraphs, out)
+    out += _all_of_one_kind(paragraphs, out)
     return out + _shares_of_named_totals(paragraphs, out)
+
+
+_ALL_OF = re.compile(
+    r"^\s*[,，]?\s*(?:全部|均|全额)(?:为|是|来自|属于)([\u4e00-\u9fff]{2,12}?)(?=[,，。；;]|$)"
+)
+
+
+def _all_of_one_kind(
+    paragraphs: Sequence[Paragraph], found: Sequence[Composition]
+) -> list[Composition]:
+    """`收入合计2981.62万元，全部为财政拨款收入，占收入合计的100%`: a total whose one part is
+    all of it — the words say the part's amount is the total's; a share printed after it is
+    kept as printed."""
+    out: list[Composition] = []
+    totals = {c.total.wan for c in found if c.total is not None}
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k, item in enumerate(qs):
+            money = item.q.money
+            m = _ALL_OF.match(para.text[item.q.end :]) if money is not None else None
+            if m is None or money is None or money.wan in totals or not item.label:
+                continue
+            if not re.search(r"(?:合计|总计|总额|收入|支出)$", item.label):
+                continue  # a total of the year's funds, not a carry-over described in words
+            share = qs[k + 1] if k + 1 < len(qs) else None
+            pct = (
+                share.q.value
+                if share is not None
+                and share.q.kind == "pct"
+                and share.sentence == item.sentence
+                and _has(share.context, "share_cues")
+                else None
+            )
+            name = m.group(1)
+            out.append(
+                Composition(
+                    label=item.label,
+                    total=money,
+                    parts=(Part(name, lexicon().category_of(name), money, pct),),
+                    evidence=_evidence(
+                        para, item.q.start, share.q.end if pct is not None and share else item.q.end
+                    ),
+                )
+            )
+    return out
 
 
 _YEAR_TOTAL = re.compile(r"全年[\u4e00-\u9fff]{0,8}$")
@@ -174,7 +223,9 @@ def _totals_after_parts(
     """`A x万元，B y万元，C z万元，合计T万元`: parts listed first, the total after them — taken
     only when the parts add up to the total as printed (the arithmetic decides what belongs)."""
     out: list[Composition] = []
-    totals = {c.total.wan for c in found if c.total is not None}
+    # a total already broken down into several parts; one broken down into a single 其中 part
+    # (合计4638.4万元(其中建安工程4482.375万元)) may still sum the parts before it
+    totals = {c.total.wan for c in found if c.total is not None and len(c.parts) > 1}
     held = {p.amount.wan for c in found for p in c.parts if p.amount is not None}
     for para in paragraphs:
         qs = _quantities(para)
@@ -210,8 +261,40 @@ def _totals_after_parts(
                         evidence=_evidence(para, run[0][0].q.start, item.q.end),
                     )
                 )
+                out += _parallel_breakdown(found, [m for _, m in run], money, para, item)
                 break
     return out
+
+
+def _parallel_breakdown(
+    found: Sequence[Composition], parts: Sequence[Money], total: Money, para: Paragraph, item: _Q
+) -> list[Composition]:
+    """`一批…2416.8万元(其中建安工程2351.06万元)，二批…(其中建安工程1522.415万元)…，合计…
+    4638.4万元(其中建安工程4482.375万元)`: when every part and the total each name one 其中 part
+    by the same word, those 其中 parts are a breakdown of their own, taken where they add up."""
+
+    def only_part(whole: Money) -> tuple[str, Part] | None:
+        for c in found:
+            if c.total == whole and len(c.parts) == 1 and c.parts[0].amount is not None:
+                return c.label, c.parts[0]
+        return None
+
+    of_total = only_part(total)
+    of_parts = [only_part(m) for m in parts]
+    if of_total is None or any(p is None or p[1].name != of_total[1].name for p in of_parts):
+        return []
+    subs = [(label, p) for label, p in (x for x in of_parts if x is not None)]
+    name, whole = of_total[1].name, of_total[1].amount
+    if whole is None or sum(p.amount.wan for _, p in subs if p.amount) != whole.wan:
+        return []
+    return [
+        Composition(
+            label=f"{name}({item.label})",
+            total=whole,
+            parts=tuple(Part(f"{label}·{name}", p.category, p.amount, None) for label, p in subs),
+            evidence=_evidence(para, item.q.start, item.q.end),
+        )
+    ]
 
 
 _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{2,14}?)(?:总额|总数|合计)?的?\s*$")
@@ -270,6 +353,10 @@ def _shares_of_named_totals(
                 whole
                 or known.get(m.group(1))
                 or next((q for name, q in known.items() if name.endswith(m.group(1))), None)
+                or next(
+                    (q for name, q in known.items() if _whole_key(name) == _whole_key(m.group(1))),
+                    None,
+                )
             )
             if whole is None:
                 joined = _join_breakdown(found, m.group(1), part, item.q.value)
@@ -294,6 +381,11 @@ def _shares_of_named_totals(
                 )
             )
     return out
+
+
+def _whole_key(name: str) -> str:
+    """A total's name without the year and total words: 本年支出合计, 支出合计 → 支出."""
+    return re.sub(r"(?:合计|总计|总额|总数)$", "", re.sub(r"^(?:本年度?|年度|全年|当年)", "", name))
 
 
 _BY_CLASS = re.compile(r"按([\u4e00-\u9fff]{2,8}?)(?:划分|分类|分)(?=[,，:：])")
@@ -340,6 +432,29 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
             break
         return k, i
     return None
+
+
+def _completed(qs: Sequence[_Q], head: int, parts: list[Part], end: int) -> tuple[list[Part], int]:
+    """`其中：人员经费548.32万元，主要包括基本工资…等；公用经费77.55万元，主要包括…`: a list of
+    parts that a clause of explanation interrupted goes on after it. The amounts that follow in
+    the paragraph (at most three) are taken as further parts only where they make the parts add
+    up exactly to the total; otherwise the parts stay as they were."""
+    total = qs[head].q.money
+    if total is None or not parts or any(p.amount is None for p in parts):
+        return parts, end
+    running = sum((p.amount.wan for p in parts if p.amount is not None), Decimal(0))
+    more: list[Part] = []
+    for k in range(end, min(end + 3, len(qs))):
+        item = qs[k]
+        money = item.q.money
+        if running >= total.wan or money is None or _is_change(item) or not item.label:
+            break
+        running += money.wan
+        name = re.sub(r"^.*(?:包括|由)", "", item.label)
+        more.append(Part(name, lexicon().category_of(name), money, None))
+        if running == total.wan:
+            return parts + more, k + 1
+    return parts, end
 
 
 def _parts(qs: Sequence[_Q], first: int, whole: str) -> tuple[list[Part], int]:
@@ -442,6 +557,8 @@ def _names(label: str, concept: str) -> bool:
         x.endswith(w) or x.startswith(w) for w in lexicon().words(concept) for x in (label, bare)
     ):
         return True
+    if concept == "executed" and bare in lexicon().words("executed_alone"):
+        return True  # 年初预算X，决算Y: 决算 alone (not 决算收入) is what was spent
     # 实际完成支出, 全年累计支出: 支出 with a word saying it is what was spent (not 基本支出)
     return concept == "executed" and (
         bare == "支出"
@@ -631,7 +748,28 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                         evidence=_evidence(para, (cur or first).q.start, (rt or first).q.end),
                     )
                 )
-    return out
+    return [_current_stated_elsewhere(c, paragraphs) for c in out]
+
+
+def _current_stated_elsewhere(change: Change, paragraphs: Sequence[Paragraph]) -> Change:
+    """`与上年相比，本年收入合计增加1236.47万元，增长6.07%` with 本年收入合计 stated in another
+    sentence: that amount is the current value where the arithmetic agrees (the change over the
+    prior it implies is the growth printed)."""
+    if change.current is not None or change.change is None or change.growth_pct is None:
+        return change
+    for para in paragraphs:
+        for item in _quantities(para):
+            money = item.q.money
+            if (
+                money is None
+                or _whole_key(item.label) != _whole_key(change.label)
+                or _is_change(item)
+            ):
+                continue
+            prior = money.wan - change.change.wan
+            if prior > 0 and agrees_as_printed(change.growth_pct, change.change.wan / prior * 100):
+                return replace(change, current=money)
+    return change
 
 
 _NAMED_CHANGE = re.compile(
@@ -922,6 +1060,48 @@ def find_fiscal_year(lines: Sequence[str]) -> int | None:
 
 
 # --- breakdowns the executions spell out --------------------------------------------------------
+
+
+def part_executions(
+    paragraphs: Sequence[Paragraph], compositions: Sequence[Composition]
+) -> list[Execution]:
+    """`全年预算数为X，其中…项目支出b；全年执行数为Y，其中…项目支出e，…其中项目支出执行率为p%`:
+    a part's own rate, its budget and executed amount the same-named parts of two breakdowns —
+    taken only where e ÷ b agrees with p as printed."""
+    out: list[Execution] = []
+    for para in paragraphs:
+        for item in _quantities(para):
+            if item.q.kind != "pct" or not item.label:
+                continue
+            rate_word = next((w for w in lexicon().words("rate") if item.label.endswith(w)), None)
+            name = item.label.removesuffix(rate_word or "").removeprefix("其中")
+            if rate_word is None or len(name) < 2:
+                continue
+            amounts = [
+                p.amount
+                for c in compositions
+                for p in c.parts
+                if p.name == name and p.amount is not None and p.amount.wan
+            ]
+            pair = next(
+                (
+                    (b, e)
+                    for b, e in itertools.permutations(amounts, 2)
+                    if agrees_as_printed(item.q.value, e.wan / b.wan * 100)
+                ),
+                None,
+            )
+            if pair is not None:
+                out.append(
+                    Execution(
+                        label=name,
+                        budget=pair[0],
+                        executed=pair[1],
+                        rate_pct=item.q.value,
+                        evidence=_evidence(para, item.q.start, item.q.end),
+                    )
+                )
+    return out
 
 
 def executions_summing(executions: Sequence[Execution]) -> list[Composition]:

@@ -37,13 +37,25 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def is_glued(text: str) -> bool:
     """A line that is a form row run together: long, no separators, table words and values."""
-    if len(text) < 10 or re.search(r"[\t|]| {2,}", text):
+    if re.search(r"[\t|]| {2,}", text):
         return False
     folded = fold_characters(text)
+    if _VALUES_ONLY.match(folded):
+        return True  # only values, the rest of a row a page break cut (100%2018)
+    if len(text) < 10:
+        return False
     vocab, _ = _patterns()
     hits = len(vocab.findall(folded))
     numbers = len(re.findall(r"\d+(?:\.\d+)?(?![\d.]*[年月日])", folded))  # dates are no values
     if hits >= 3 or (hits >= 1 and numbers >= 2) or (hits >= 2 and numbers >= 1):
+        return True
+    if (
+        numbers >= 1
+        and len(text) <= 40
+        and not re.search(r"[，。；,;]", text)
+        and any(folded.startswith(w) for w in lexicon().level1 | lexicon().level2)
+    ):
+        # 时效指标11月底之前完成100%: a row whose other values went on to the next line
         return True
     # a row without table words: a name, then two or more values run together to the end
     return _TRAILING_VALUES.match(folded) is not None
@@ -89,6 +101,10 @@ def segment(text: str) -> list[str]:
         for c in list(cuts):
             if m.start() < c <= m.end():
                 cuts.discard(c)
+    for m in _MAX_IN_BRACKETS.finditer(folded):
+        for c in list(cuts):
+            if m.start() < c < m.end():
+                cuts.discard(c)  # (20分) is a maximum printed with its label, one piece
     ordered = sorted(cuts)
     cells = [text[a:b].strip(" :：,，") for a, b in itertools.pairwise(ordered)]
     merged: list[str] = []
@@ -104,7 +120,49 @@ def segment(text: str) -> list[str]:
             merged[-1] += cell  # digits run together stay one token for the arithmetic
         else:
             merged.append(cell)
-    return [piece for cell in merged for piece in _weight_and_score(cell)]
+    return [
+        piece
+        for cell in _names_opening_with_a_quantity(merged)
+        for doubled in _text_target_and_actual(cell)
+        for piece in _weight_and_score(doubled)
+    ]
+
+
+_DOUBLED = re.compile(rf"^([{_CJK}“”\"()（）]{{2,}}?)([{_CJK}]{{2,6}})\2$")
+
+
+def _text_target_and_actual(cell: str) -> list[str]:
+    """`设备采购验收质量合格合格`: a name, then the same words as target and actual (合格 | 合格,
+    有所增加 | 有所增加) run together; cut where the words repeat at the cell's end."""
+    m = _DOUBLED.match(cell)
+    if m is None:
+        return [cell]
+    return [m.group(1), m.group(2), m.group(2)]
+
+
+def _names_opening_with_a_quantity(cells: list[str]) -> list[str]:
+    """`数量指标300吨食用油储备落实率100%`: a quantity with its unit at the start of a row or
+    right after a level word, followed by words, opens the name (300吨食用油储备落实率); a bare
+    number there is a maximum and stays a cell of its own."""
+    levels = lexicon().level1 | lexicon().level2
+    out: list[str] = []
+    k = 0
+    while k < len(cells):
+        cell = cells[k]
+        after_level = not out or fold_characters(out[-1]) in levels
+        nxt = cells[k + 1] if k + 1 < len(cells) else ""
+        if (
+            after_level
+            and _QUANTITY_WITH_UNIT.match(fold_characters(cell))
+            and re.match(f"[{_CJK}]", nxt)
+            and fold_characters(nxt) not in levels
+        ):
+            out.append(cell + nxt)
+            k += 2
+            continue
+        out.append(cell)
+        k += 1
+    return out
 
 
 def _weight_and_score(cell: str) -> list[str]:
@@ -129,5 +187,8 @@ def _weight_and_score(cell: str) -> list[str]:
 _TRAILING_VALUES = re.compile(
     r"^[\u4e00-\u9fff“”\"()（）A-Za-z]{2,30}(?:[≥≤<>=]?\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?){2,}$"
 )
-_NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])\s*[:：]?")
+_NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])(?!\s*[年月日号])\s*[:：]?")
+_VALUES_ONLY = re.compile(r"^[≥≤<>=]?\d+(?:\.\d+)?%(?:[≥≤<>=]?\d+(?:\.\d+)?%?)+$")
+_MAX_IN_BRACKETS = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
+_QUANTITY_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?[{_CJK}]{{1,2}}$")

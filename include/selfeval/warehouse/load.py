@@ -11,6 +11,7 @@ Rules (docs/adr/0004-warehouse.md):
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -75,14 +76,15 @@ def load_submission(
     warehouse, is at fault; any other database error raises `WarehouseError`.
     """
     from sqlalchemy import select
-    from sqlalchemy.exc import DataError, SQLAlchemyError, StatementError
+    from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError, StatementError
 
     from selfeval.warehouse.schema import submission
 
     sha = record.source.sha256
     if not sha:
         raise WarehouseError(f"{file_name}: the record has no sha256: cannot load it")
-    try:
+
+    def attempt() -> LoadResult:
         with engine.begin() as conn:
             dup = conn.execute(
                 select(
@@ -98,6 +100,16 @@ def load_submission(
             if within is not None:
                 within(conn, result.submission_id)
             return result
+
+    try:
+        try:
+            return attempt()
+        except IntegrityError as exc:
+            # Another worker committed the same file after this transaction looked for its hash
+            # (two runs met on one file): asked again, it is a duplicate of that load.
+            if "sha256" not in str(exc.orig):
+                raise
+            return attempt()
     except (DataError, UnicodeError, ValueError) as exc:
         raise RejectedReport(file_name, _refused(exc)) from exc
     except StatementError as exc:
@@ -124,7 +136,7 @@ def _load(
     received_at: datetime,
     file_name: str,
 ) -> LoadResult:
-    from sqlalchemy import insert, select, update
+    from sqlalchemy import func, insert, select, update
 
     from selfeval.warehouse.registry import match_unit
     from selfeval.warehouse.schema import submission, unit
@@ -134,6 +146,10 @@ def _load(
     if unit_id is not None:
         # Serialise concurrent loads for one unit so two files cannot both become version n+1.
         conn.execute(select(unit.c.unit_id).where(unit.c.unit_id == unit_id).with_for_update())
+    elif conn.dialect.name == "postgresql":
+        # A unit the registry lacks has no row to lock (and NULL escapes the unique version
+        # key): lock the name and year it reports until this transaction ends.
+        conn.execute(select(func.pg_advisory_xact_lock(_lock_key(record.unit.name, year))))
     same = [
         submission.c.status.in_(("accepted", "superseded")),
         submission.c.fiscal_year == year
@@ -205,6 +221,12 @@ def _load(
         findings=tuple(added),
         updated_submissions=tuple(updated),
     )
+
+
+def _lock_key(name: str | None, year: int | None) -> int:
+    """A signed 64-bit advisory lock key for the versions of one reported name and year."""
+    digest = hashlib.sha256(f"selfeval.versions\0{name}\0{year}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
