@@ -3,7 +3,8 @@
 
 **Purpose.** Every 30 minutes, find new or changed files in `<share>/inbox/` (any sub-folder, by
 content hash) and take them in by batches (`take_in`, one mapped task per batch of at most
-`batch_files`, labelled with its files): read each file, check the batch in one validation per
+`batch_files`, labelled with its files, then with its units and what became of them, a
+rejection named): read each file, check the batch in one validation per
 table, load each report in its own transaction, write its feedback to `feedback/<unit>/`,
 archive the original; then `summarise` lists every file's outcome and the counts, and `deliver`
 e-mails the units' own contacts through `smtp_default`.
@@ -19,7 +20,8 @@ files in `outbox/`); the param `batch_files` (default `settings.INTAKE_BATCH_FIL
 **Safe to re-run.** Files are recognised by hash and never loaded twice; alerts are queued once
 per submission and recipient and sent once. A hostile or unreadable file is rejected and the
 rest of its batch goes on. A file the warehouse or the share failed on stays in the inbox for the
-next run, does not stop the others, and fails its batch and this run (the `watcher` task).
+next run, does not stop the others, and fails its batch and this run (the `watcher` task,
+which runs in every run and succeeds when no batch failed). The run's counts become its note.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 from airflow.sdk import dag
 
 from selfeval import settings
+from selfeval_airflow.schedules import intake_schedule
 from selfeval_airflow.tasks import (
     DEFAULT_ARGS,
     START_DATE,
@@ -39,7 +42,7 @@ from selfeval_airflow.tasks import (
 
 @dag(
     dag_id=settings.INTAKE_DAG_ID,
-    schedule=settings.INTAKE_SCHEDULE,
+    schedule=intake_schedule(),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

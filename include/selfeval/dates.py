@@ -16,10 +16,18 @@ _ZONE_WORDS = {"Asia/Shanghai": "北京时间", "Asia/Chongqing": "北京时间"
 
 
 def submission_deadline(fiscal_year: int) -> date:
-    """The last day a report for `fiscal_year` is on time (in fiscal_year + 1)."""
-    return date(
-        fiscal_year + 1, settings.SUBMISSION_DEADLINE_MONTH, settings.SUBMISSION_DEADLINE_DAY
-    )
+    """The last day a report for `fiscal_year` is on time (in fiscal_year + 1): the team's
+    settings file (`selfeval.teamconfig`), else `settings.SUBMISSION_DEADLINE_*`."""
+    from selfeval.teamconfig import team_config
+
+    config = team_config()
+    return date(fiscal_year + 1, config.deadline_month, config.deadline_day)
+
+
+def deadline_passed(fiscal_year: int, now: datetime) -> bool:
+    """Whether the deadline for `fiscal_year` is over at `now` (local date after it): before it,
+    no reminder goes out, whoever approves."""
+    return local(now).date() > submission_deadline(fiscal_year)
 
 
 def local(moment: datetime) -> datetime:

@@ -55,5 +55,9 @@ class PublishError(SelfevalError):
     """A district summary could not be published."""
 
 
+class NothingToPublish(PublishError):
+    """The warehouse has no registry unit and no submission for the year: nothing to publish."""
+
+
 class ConfigError(SelfevalError):
     """A required setting (share folder, warehouse URL, connection) is missing or wrong."""

@@ -18,6 +18,8 @@ INTAKE_SCHEDULE = "*/30 * * * *"
 # the library tolerates it, but two runs racing for one file is noise in the logs).
 ANNUAL_SCHEDULE = "15 6 15 4 *"
 DAG_TAGS = ("selfeval",)
+# The annual run waits this long for a person to approve its draft; no answer is a Reject.
+APPROVAL_WAIT_DAYS = 14
 CONSOLIDATED_ASSET_NAME = "selfeval_consolidated"
 CONSOLIDATED_ASSET_URI = "selfeval://warehouse/consolidated"
 
@@ -41,6 +43,7 @@ ARCHIVE_DIR = "archive"
 REJECTED_DIR = "rejected"
 FEEDBACK_DIR = "feedback"
 PUBLISHED_DIR = "published"
+DRAFTS_DIR = "drafts"  # drafts/<year>/: what the annual run would publish, before approval
 OUTBOX_DIR = "outbox"  # alerts written as .eml files when no SMTP server is configured
 UNITS_CSV = "units.csv"
 WAREHOUSE_FILE = "warehouse.db"

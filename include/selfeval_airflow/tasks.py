@@ -158,6 +158,12 @@ def take_in(batch: dict[str, Any]) -> list[dict[str, Any]]:
             *(printable(r.relative), r.outcome, r.submission_id, r.unit_name),
             *(r.errors, r.warnings, r.reason or r.stored_at or ""),
         )
+        if r.outcome == "rejected":
+            log.warning("拒收 rejected %s: %s", printable(r.relative), r.reason)
+    briefs = [r.brief() for r in results]
+    # Rendered again after the task: the grid then shows the batch's units and what became of
+    # its files, a rejection included (the task succeeds: a rejection is an outcome).
+    context["batch_label"] = outcome_label(batch["label"], briefs)  # type: ignore[typeddict-unknown-key]
     failed = [r for r in results if r.outcome == "failed"]
     if failed:
         from airflow.sdk.exceptions import AirflowException
@@ -166,7 +172,43 @@ def take_in(batch: dict[str, Any]) -> list[dict[str, Any]]:
             f"{len(failed)} of {len(results)} file(s) failed and stay in the inbox: "
             + "; ".join(f"{printable(r.relative)}: {r.reason}" for r in failed)
         )
-    return [r.brief() for r in results]
+    return briefs
+
+
+def outcome_label(label: str, briefs: list[dict[str, Any]]) -> str:
+    """'2/8 · 钟村街道、沙头街道 等 25 个 · 载入 24，拒收 1（bad.pdf）' — the batch's label once its files are
+    taken in: the units' names where the reports gave them (else the file names it had) and the
+    counts (at most 250 characters, the map index column's size)."""
+    from selfeval import intake
+    from selfeval.names import printable
+
+    head = label.split(" · ", 1)[0]
+    units = list(dict.fromkeys(b["unit_name"] for b in briefs if b["unit_name"]))
+    unnamed = [printable(b["relative"]) for b in briefs if not b["unit_name"]]
+    counts = intake.tally(briefs)
+    said = [
+        f"{word} {counts[key]}"
+        for key, word in (
+            ("loaded", "载入"),
+            ("with_errors", "有错误"),
+            ("rejected", "拒收"),
+            ("duplicate", "重复"),
+            ("deferred", "推迟"),
+            ("failed", "失败"),
+        )
+        if counts[key]
+    ]
+    rejected = [printable(b["relative"]) for b in briefs if b["outcome"] == "rejected"]
+    tail = "，".join(
+        w + (f"（{'、'.join(rejected)}）" if w.startswith("拒收") else "") for w in said
+    )
+    names = units + unnamed
+    for kept in range(len(names), -1, -1):
+        more = f" 等 {len(names)} 个" if kept < len(names) else ""
+        text = f"{head} · {'、'.join(names[:kept])}{more} · {tail}"
+        if len(text) <= 250:
+            return text
+    return f"{head} · {tail}"[:250]
 
 
 @task(trigger_rule="all_done")
@@ -188,21 +230,30 @@ def summarise(taken: list[list[dict[str, Any]]]) -> dict[str, int]:
     return counts
 
 
-@task(trigger_rule="one_failed")
-def watcher() -> None:
-    """Fail the run when any batch failed: the mapped tasks alone would leave it green."""
+@task(trigger_rule="all_done")
+def watcher(scanned: list[dict[str, Any]] | None, taken: list[list[dict[str, Any]]]) -> str:
+    """Fail the run when the scan or any batch failed (the mapped tasks alone would leave it
+    green); succeed, saying so, in a healthy run — it runs in every run, never skipped."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    raise AirflowFailException("at least one inbox file failed; see the failed take_in task(s)")
+    if scanned is None:
+        raise AirflowFailException("the scan failed: no file was taken in; see the scan task")
+    done = sum(1 for batch in taken[:] if batch)
+    if done < len(scanned):
+        raise AirflowFailException(
+            f"{len(scanned) - done} of {len(scanned)} batch(es) failed; their files stay in the "
+            "inbox for the next run: see the failed take_in task(s)"
+        )
+    return f"all {len(scanned)} batch(es) done"
 
 
 def intake_files(after: Any) -> XComArg:
     """scan → take_in (one task per batch of files) → summarise, after `after`, with the watcher
     that fails the run when a batch failed. Returns the summary task."""
-    scanned = scan()
+    scanned: Any = scan()
     after >> scanned
     taken: Any = take_in.expand(batch=scanned)
-    taken >> watcher()
+    watcher(scanned, taken)
     return summarise(taken)
 
 
@@ -241,12 +292,84 @@ def deliver() -> dict[str, Any]:
     }
 
 
-@task(trigger_rule="all_done")
-def remind() -> dict[str, Any]:
-    """Compare the year's submissions with the registry; remind missing and erring units."""
-    from selfeval.alerts import queue_reminders
+@task
+def draft() -> dict[str, Any]:
+    """Publish the year's draft to drafts/<year>/ and list the reminders the run would queue,
+    queuing, sending and publishing nothing: what the person who approves reads (`approve`)."""
+    from selfeval import approval
+    from selfeval.alerts import plan_reminders
+    from selfeval.dates import deadline_passed, submission_deadline
+    from selfeval.errors import NothingToPublish
+    from selfeval.publish import publish_district_summary
+    from selfeval.warehouse.registry import held_for_review
 
     year = fiscal_year()
+    with _opened() as (share, engine):
+        try:
+            drafted = publish_district_summary(engine, share.root, year, draft=True)
+        except NothingToPublish as exc:
+            log.warning("FY%s: no draft: %s", year, exc)
+            drafted = None
+        made = approval.Draft(
+            fiscal_year=year,
+            draft_folder=None if drafted is None else str(drafted.folder),
+            publish_folder=str(share.root / settings.PUBLISHED_DIR / str(year)),
+            submissions=0 if drafted is None else drafted.submissions,
+            units_missing=0 if drafted is None else drafted.units_missing,
+            held=held_for_review(engine, year),
+            reminders=plan_reminders(engine, year),
+            deadline=submission_deadline(year),
+            reminders_due=deadline_passed(year, datetime.now(UTC)),
+        )
+    log.info("FY%s: draft in %s", year, made.draft_folder)
+    for r in made.reminders:
+        log.info("would remind %s (%s): %s", r.unit_name, r.kind, r.why)
+    if not made.reminders_due:
+        log.info("FY%s: the deadline %s is not over: no reminder will be sent", year, made.deadline)
+    return {
+        "fiscal_year": year,
+        "folder": made.draft_folder,
+        "held": list(made.held),
+        "reminders": [r.to_dict() for r in made.reminders],
+        "reminders_due": made.reminders_due,
+        "subject": approval.subject(made),
+        "body": approval.body(made),
+    }
+
+
+def approve() -> Any:
+    """The approval a person gives in the Airflow UI (Browse → Required Actions, or the run's
+    `approve` task) after reading the draft: Approve lets `publish`, `remind` and `deliver` run;
+    Reject (or no answer within settings.APPROVAL_WAIT_DAYS) skips all of them."""
+    from airflow.providers.standard.operators.hitl import ApprovalOperator
+
+    return ApprovalOperator(
+        task_id="approve",
+        subject="{{ ti.xcom_pull(task_ids='draft')['subject'] }}",
+        body="{{ ti.xcom_pull(task_ids='draft')['body'] }}",
+        # Every task downstream is skipped on Reject, whatever its trigger rule.
+        ignore_downstream_trigger_rules=True,
+        defaults="Reject",
+        response_timeout=timedelta(days=settings.APPROVAL_WAIT_DAYS),
+        # The wait is the response timeout's; an execution_timeout would cut it short.
+        execution_timeout=None,
+    )
+
+
+@task
+def remind() -> dict[str, Any]:
+    """After approval and only once the year's deadline is over: compare the year's submissions
+    with the registry; remind missing and erring units (before the deadline: none, and says so)."""
+    from selfeval.alerts import queue_reminders
+    from selfeval.dates import deadline_passed, submission_deadline
+
+    year = fiscal_year()
+    if not deadline_passed(year, datetime.now(UTC)):
+        log.info(
+            "FY%s: 截止日期 %s 未过，不催报 / the deadline is not over: no reminder queued",
+            *(year, submission_deadline(year)),
+        )
+        return {"missing_units": [], "open_error_units": [], "queued": 0, "before_deadline": True}
     with _opened() as (share, engine):
         result = queue_reminders(engine, share, year)
     log.info(
@@ -260,15 +383,24 @@ def remind() -> dict[str, Any]:
         "missing_units": list(result.missing_units),
         "open_error_units": list(result.open_error_units),
         "queued": len(result.new_alert_ids),
+        "before_deadline": False,
     }
 
 
-@task(trigger_rule="all_done", outlets=[CONSOLIDATED])
+@task(outlets=[CONSOLIDATED])
 def publish() -> dict[str, Any]:
-    """Publish the year's district summary to published/<year>/ and update the Asset."""
+    """After approval: publish the year's district summary to published/<year>/ and update the
+    Asset."""
+    from selfeval.errors import NothingToPublish
     from selfeval.publish import publish_district_summary
 
     with _opened() as (share, engine):
-        result = publish_district_summary(engine, share.root, fiscal_year())
+        try:
+            result = publish_district_summary(engine, share.root, fiscal_year())
+        except NothingToPublish as exc:
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            # The draft said so before the approval; skipped: no Asset event for nothing.
+            raise AirflowSkipException(f"无可发布的内容 / nothing to publish: {exc}") from exc
     log.info("published FY%s to %s", result.fiscal_year, result.folder)
     return {"fiscal_year": result.fiscal_year, "folder": str(result.folder)}

@@ -198,3 +198,62 @@ def test_no_warehouse_yet_is_said_and_nothing_is_created(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines()[-1] == f"missing {share / 'warehouse.db'}"
     assert sorted(p.name for p in share.iterdir()) == []
+
+
+# Where the browser test leaves its screenshots (git-ignored): look at them.
+ARTIFACTS = Path(os.environ.get("SELFEVAL_TEST_ARTIFACTS", REPO / "var" / "test-artifacts"))
+
+
+@pytest.mark.browser
+def test_a_person_logs_in_and_reads_the_matrix_in_chromium(server: str, tmp_path: Path) -> None:
+    """Through Airflow's own login page, as the data team does: then the consolidation view,
+    framed in the Airflow UI and on its own, with registered, unregistered (待核实), rejected
+    and missing units."""
+    from chromium import NO_BROWSER, chromium, find_browser
+
+    browser = find_browser()
+    if browser is None:
+        pytest.skip(NO_BROWSER)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with chromium(browser, tmp_path / "chromium") as page:
+        page.navigate(f"{server}/selfeval/")
+        assert "401" in page.evaluate("document.body.innerText") or page.evaluate(
+            "document.body.innerText"
+        ).startswith("{")  # not logged in: the view refuses
+        page.navigate(f"{server}/auth/login?next={quote(server + '/selfeval/', safe='')}")
+        _wait(page, "document.querySelectorAll('input').length >= 2", "the login form")
+        page.screenshot(ARTIFACTS / "consolidation-0-login.png")
+        # Typed as a person types (the form is a React app: it reads key input, not values).
+        for index, text in ((0, USER), (1, PASSWORD)):
+            page.evaluate(f"document.querySelectorAll('input')[{index}].focus()")
+            page.call("Input.insertText", {"text": text})
+        _wait(page, "!document.querySelector('button[type=submit]').disabled", "Sign in enabled")
+        page.evaluate("document.querySelector('button[type=submit]').click()")
+        _wait(page, "!location.pathname.startsWith('/auth/login')", "the login to go through")
+        page.navigate(f"{server}/selfeval/")
+        _wait(page, "!!document.querySelector('tbody')", "the matrix")
+        html = page.evaluate("document.documentElement.outerHTML")
+        assert matrix_from_html(html) == MATRIX
+        assert "未在单位名录中，待核实" in page.evaluate("document.body.innerText")
+        shot = page.screenshot(ARTIFACTS / "consolidation-1-matrix.png")
+        assert shot.stat().st_size > 20_000
+        # Inside the Airflow UI: the navigation entry frames the same page.
+        page.navigate(f"{server}/plugin/selfeval")
+        _wait(
+            page,
+            "[...document.querySelectorAll('iframe')].some(f => f.contentDocument &&"
+            " f.contentDocument.querySelector('tbody'))",
+            "the framed view",
+        )
+        page.screenshot(ARTIFACTS / "consolidation-2-in-airflow.png")
+
+
+def _wait(page: Any, condition: str, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(
+        f"(() => {{ try {{ return {condition}; }} catch (e) {{ return false; }} }})()"
+    ):
+        if time.monotonic() > deadline:
+            text = page.evaluate("document.body && document.body.innerText")
+            raise AssertionError(f"no {what} within {seconds}s; the page says: {text!r:.1000}")
+        time.sleep(0.5)

@@ -38,8 +38,16 @@ def test_dag_follows_the_team_rules(dagbag: Any, dag_id: str) -> None:
     assert "Safe to re-run" in dag.doc_md and "Inputs" in dag.doc_md and "Outputs" in dag.doc_md
     for t in dag.tasks:
         assert (t.owner, t.retries) == (settings.DAG_OWNER, settings.DAG_RETRIES), t.task_id
-        # No task may hold the run (and, max_active_runs=1, the next one) for ever.
-        assert t.execution_timeout == timedelta(seconds=settings.TASK_TIMEOUT_SECONDS), t.task_id
+        # No task may hold the run (and, max_active_runs=1, the next one) for ever: the approval
+        # waits for a person up to its response timeout (then it is a Reject), the others run
+        # under the execution timeout.
+        if t.task_id == "approve":
+            assert t.execution_timeout is None
+            assert t.response_timeout == timedelta(days=settings.APPROVAL_WAIT_DAYS)
+        else:
+            assert t.execution_timeout == timedelta(seconds=settings.TASK_TIMEOUT_SECONDS), (
+                t.task_id
+            )
 
 
 def test_intake_shape(dagbag: Any) -> None:
@@ -53,7 +61,7 @@ def test_intake_shape(dagbag: Any) -> None:
         "take_in": "all_success",
         "summarise": "all_done",  # every file's outcome, whatever the batches did
         "deliver": "all_done",
-        "watcher": "one_failed",
+        "watcher": "all_done",  # runs in every run: fails it when a batch failed, else succeeds
     }
     assert {t.task_id: t.upstream_task_ids for t in dag.tasks} == {
         "prepare": set(),
@@ -61,8 +69,9 @@ def test_intake_shape(dagbag: Any) -> None:
         "take_in": {"scan"},
         "summarise": {"take_in"},
         "deliver": {"summarise"},
-        "watcher": {"take_in"},
+        "watcher": {"scan", "take_in"},
     }
+    assert dag.is_paused_upon_creation is None  # the intake may start when the team unpauses
 
 
 @pytest.mark.parametrize("dag_id", [p.stem for p in DAG_FILES])
@@ -94,9 +103,30 @@ def test_annual_shape_param_and_asset(dagbag: Any) -> None:
     assert spec.resolve(2024) == 2024
     publish = dag.get_task("publish")
     assert [a.name for a in publish.outlets] == [settings.CONSOLIDATED_ASSET_NAME]
-    assert dag.get_task("publish").upstream_task_ids == {"deliver"}
-    assert dag.get_task("deliver").upstream_task_ids == {"remind"}
-    assert dag.get_task("remind").upstream_task_ids == {"summarise"}
+    # Created paused: nothing runs until the team unpauses it (and then nothing goes out
+    # before a person approves the draft).
+    assert dag.is_paused_upon_creation is True
+    after_intake = {"prepare", "scan", "take_in", "summarise", "watcher", "draft"}
+    assert {t.task_id: (t.upstream_task_ids, str(t.trigger_rule.value)) for t in dag.tasks} == {
+        "prepare": (set(), "all_success"),
+        "scan": ({"prepare"}, "all_success"),
+        "take_in": ({"scan"}, "all_success"),
+        "summarise": ({"take_in"}, "all_done"),
+        "watcher": ({"scan", "take_in"}, "all_done"),
+        "draft": ({"summarise"}, "all_success"),
+        "approve": ({"draft"}, "all_success"),
+        # nothing after the approval runs unless it succeeded with Approve
+        "publish": ({"approve"}, "all_success"),
+        "remind": ({"approve"}, "all_success"),
+        "deliver": ({"remind"}, "all_success"),
+    }
+    assert after_intake < set(dag.task_ids)
+    from airflow.providers.standard.operators.hitl import ApprovalOperator
+
+    approve = dag.get_task("approve")
+    assert isinstance(approve, ApprovalOperator)
+    assert approve.ignore_downstream_trigger_rules is True  # Reject skips deliver too
+    assert (approve.options, approve.defaults) == (["Approve", "Reject"], ["Reject"])
 
 
 @pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.name)
@@ -127,7 +157,8 @@ print(json.dumps({{
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     ours = [m for m in seen["added"] if m.split(".")[0] in ("selfeval", "selfeval_airflow")]
     assert sorted(ours) == [
-        "selfeval", "selfeval.settings", "selfeval_airflow", "selfeval_airflow.tasks",
+        "selfeval", "selfeval.settings", "selfeval_airflow", "selfeval_airflow.schedules",
+        "selfeval_airflow.tasks",
     ]  # fmt: skip
     # Airflow itself loads SQLAlchemy when airflow.sdk is imported (and a few of its extensions
     # when an Asset is defined); pandas, GX and openpyxl must not be loaded at all.
@@ -156,3 +187,24 @@ def test_a_batch_label_names_its_files_within_the_map_index_column() -> None:
         _batch_label(1, 1, [{"relative": "\u202etxt.exe.txt"}])
         == "1/1 · 1 file: \\u202etxt.exe.txt"
     )
+
+
+def test_schedules_come_from_the_dag_processors_environment() -> None:
+    """The team changes a schedule without Python: an environment variable of the DAG
+    processor; a wrong one stops the DAG file with a message naming it (ADR 0016)."""
+    from selfeval_airflow.schedules import ScheduleError, annual_schedule, intake_schedule
+
+    assert (intake_schedule({}), annual_schedule({})) == (
+        settings.INTAKE_SCHEDULE,
+        settings.ANNUAL_SCHEDULE,
+    )
+    assert annual_schedule({"SELFEVAL_ANNUAL_SCHEDULE": " 0 8 20 4 * "}) == "0 8 20 4 *"
+    assert intake_schedule({"SELFEVAL_INTAKE_SCHEDULE": "*/10 * * * *"}) == "*/10 * * * *"
+    with pytest.raises(ScheduleError) as wrong:
+        annual_schedule({"SELFEVAL_ANNUAL_SCHEDULE": "每年4月15日"})
+    assert str(wrong.value) == (
+        "SELFEVAL_ANNUAL_SCHEDULE='每年4月15日': 不是有效的 cron 表达式（五段：分 时 日 月 星期）/ "
+        "not a cron expression (five fields: minute hour day-of-month month day-of-week)"
+    )
+    with pytest.raises(ScheduleError, match="SELFEVAL_INTAKE_SCHEDULE='0 8 32 4 \\*'"):
+        intake_schedule({"SELFEVAL_INTAKE_SCHEDULE": "0 8 32 4 *"})

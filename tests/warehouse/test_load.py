@@ -229,7 +229,7 @@ def test_unknown_unit_is_loaded_and_flagged(
         warehouse_engine,
         "SELECT units_expected, units_submitted, open_warning_findings FROM v_district_year_summary",
     )
-    assert summary == [(1, 1, 1)]
+    assert summary == [(1, 1, 0)]  # held for review: in no count (migration 0007)
 
 
 def _next_year(record: Record, opening: str, sha: str) -> Record:

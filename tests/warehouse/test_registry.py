@@ -114,3 +114,97 @@ def test_reloading_the_registry_updates_and_deactivates(
         ("甲",),
         ("B街",),
     ]
+
+
+def test_a_registry_reload_rematches_held_reports_in_one_transaction(
+    warehouse_engine: Any, tmp_path: Path, seed_001: Path
+) -> None:
+    """A report naming a unit the registry lacks is held (no total, count or rank); when the
+    registry lists its name as an alias it joins its unit: the held report arrived first, so it
+    becomes version 1 (superseded) and the one loaded meanwhile version 2 (current)."""
+    from datetime import datetime
+
+    from selfeval.extract import extract_file
+    from selfeval.warehouse import load_submission
+
+    registry = "name,aliases,district\n白鹤洞街道,白鹤洞街,荔湾区\n"
+    load_units(warehouse_engine, _csv(tmp_path, registry))
+    text = seed_001.read_text(encoding="utf-8")
+    (tmp_path / "held.txt").write_text(
+        text.replace("白鹤洞街道办事处", "鹤洞社区服务中心"), "utf-8"
+    )
+    renamed = extract_file(tmp_path / "held.txt")
+    held = load_submission(
+        warehouse_engine,
+        renamed,
+        [],
+        received_at=datetime.fromisoformat("2025-03-01T09:00:00+08:00"),
+        file_name="held.txt",
+    )
+    matched = load_submission(
+        warehouse_engine,
+        extract_file(seed_001),
+        [],
+        received_at=datetime.fromisoformat("2025-03-02T09:00:00+08:00"),
+        file_name=seed_001.name,
+    )
+    assert held.unit_id is None and matched.unit_id is not None
+    query = """SELECT s.submission_id, u.name, s.version, s.status, s.superseded_by,
+                      (SELECT COUNT(*) FROM finding f
+                        WHERE f.submission_id = s.submission_id AND f.check_id = 'unit.unknown')
+               FROM submission s LEFT JOIN unit u ON u.unit_id = s.unit_id
+               ORDER BY s.submission_id"""
+    assert rows(warehouse_engine, query) == [
+        (held.submission_id, None, 1, "accepted", None, 1),
+        (matched.submission_id, "白鹤洞街道", 1, "accepted", None, 0),
+    ]
+    totals = (
+        "SELECT fiscal_year, units_submitted, open_warning_findings FROM v_district_year_summary"
+    )
+    ranks = "SELECT unit_name, score_rank FROM v_unit_scorecard ORDER BY unit_name"
+    assert rows(warehouse_engine, totals) == [(2024, 1, 0)]
+    assert rows(warehouse_engine, ranks) == [("白鹤洞街道", 1), ("鹤洞社区服务中心", None)]
+
+    # The same registry again changes nothing; one with the alias re-matches.
+    load_units(warehouse_engine, _csv(tmp_path, registry))
+    assert rows(warehouse_engine, query)[0][1] is None
+    load_units(
+        warehouse_engine,
+        _csv(tmp_path, "name,aliases,district\n白鹤洞街道,白鹤洞街；鹤洞社区服务中心,荔湾区\n"),
+    )
+    assert rows(warehouse_engine, query) == [
+        (held.submission_id, "白鹤洞街道", 1, "superseded", matched.submission_id, 0),
+        (matched.submission_id, "白鹤洞街道", 2, "accepted", None, 0),
+    ]
+    assert rows(warehouse_engine, totals) == [(2024, 1, 0)]
+    assert rows(warehouse_engine, ranks) == [("白鹤洞街道", 1)]
+
+
+def test_a_failed_rematch_leaves_the_registry_and_the_held_reports_as_they_were(
+    warehouse_engine: Any, tmp_path: Path, seed_001: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Registry and re-match are one transaction: a failure in the re-match undoes both."""
+    from datetime import datetime
+
+    from selfeval.extract import extract_file
+    from selfeval.warehouse import load_submission, registry
+
+    load_units(warehouse_engine, _csv(tmp_path, "name\n钟村街道\n"))
+    load_submission(
+        warehouse_engine,
+        extract_file(seed_001),
+        [],
+        received_at=datetime.fromisoformat("2025-03-01T09:00:00+08:00"),
+        file_name="001.txt",
+    )
+
+    def broken(conn: Any) -> tuple[int, ...]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(registry, "rematch_held", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load_units(
+            warehouse_engine, _csv(tmp_path, "name,district\n钟村街道,\n白鹤洞街道,荔湾区\n")
+        )
+    assert rows(warehouse_engine, "SELECT name FROM unit ORDER BY name") == [("钟村街道",)]
+    assert rows(warehouse_engine, "SELECT unit_id FROM submission") == [(None,)]

@@ -8,10 +8,12 @@ from __future__ import annotations
 from selfeval.alerts.feedback import unit_folder, write_feedback
 from selfeval.alerts.outbox import (
     Delivery,
+    PlannedReminder,
     Queued,
     Reminders,
     build_message,
     deliver_pending,
+    plan_reminders,
     queue_feedback,
     queue_feedback_in,
     queue_reminders,
@@ -29,6 +31,7 @@ from selfeval.alerts.senders import Send, file_sender, smtp_sender
 
 __all__ = [
     "Delivery",
+    "PlannedReminder",
     "Queued",
     "Reminders",
     "Rendered",
@@ -38,6 +41,7 @@ __all__ = [
     "deliver_pending",
     "feedback_for_submission",
     "file_sender",
+    "plan_reminders",
     "queue_feedback",
     "queue_feedback_in",
     "queue_reminders",

@@ -1,7 +1,8 @@
 """Who alerts come from, where replies go and whom reminders name: read when a message is made.
 
-The district team sets these in the environment of the Airflow workers or of the command line
-(names in `selfeval.settings`); nothing here is read when a DAG file is parsed.
+The district team sets these in its settings file ([mail] in selfeval.toml, `selfeval.teamconfig`)
+or, overriding it, in the environment of the Airflow workers or of the command line (names in
+`selfeval.settings`); nothing here is read when a DAG file is parsed.
 """
 
 from __future__ import annotations
@@ -27,14 +28,17 @@ class MailConfig:
 
 def mail_config(env: Mapping[str, str] | None = None) -> MailConfig:
     """The configuration in `env` (the process environment by default), defaults filled in."""
+    from selfeval.teamconfig import team_config
+
     env = os.environ if env is None else env
-    sender = env.get(settings.ALERT_SENDER_ENV, "").strip() or settings.ALERT_SENDER
-    reply_to = env.get(settings.ALERT_REPLY_TO_ENV, "").strip() or None
+    team = team_config(env)
+    sender = env.get(settings.ALERT_SENDER_ENV, "").strip() or team.sender or settings.ALERT_SENDER
+    reply_to = env.get(settings.ALERT_REPLY_TO_ENV, "").strip() or team.reply_to or None
     for name, value in (
         (settings.ALERT_SENDER_ENV, sender),
         (settings.ALERT_REPLY_TO_ENV, reply_to),
     ):
         if value is not None and "@" not in parseaddr(value)[1]:
             raise MailConfigError(f"{name}={value!r} is not an e-mail address")
-    contact = env.get(settings.CONTACT_ENV, "").strip() or settings.DEFAULT_CONTACT
+    contact = env.get(settings.CONTACT_ENV, "").strip() or team.contact or settings.DEFAULT_CONTACT
     return MailConfig(sender=sender, reply_to=reply_to, contact=contact)

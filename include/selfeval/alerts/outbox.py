@@ -547,6 +547,79 @@ def open_error_submissions(conn: Connection, fiscal_year: int) -> list[int]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedReminder:
+    """One reminder the annual run would queue, before anyone approved it: whom and why."""
+
+    kind: str  # reminder_missing | reminder_open_errors
+    unit_name: str
+    recipients: tuple[str, ...]
+    why: str  # in Chinese, for the person who approves
+    queued_before: bool  # an earlier run queued it already: it will not be queued again
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "unit_name": self.unit_name,
+            "recipients": list(self.recipients),
+            "why": self.why,
+            "queued_before": self.queued_before,
+        }
+
+
+def plan_reminders(engine: Engine, fiscal_year: int) -> tuple[PlannedReminder, ...]:
+    """The reminders `queue_reminders` would queue for the year, in its order, queuing and
+    writing nothing: what the annual run shows for approval."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import alert_outbox
+
+    planned: list[PlannedReminder] = []
+    with engine.connect() as conn:
+        queued = {
+            (kind, unit_id)
+            for kind, unit_id in conn.execute(
+                select(alert_outbox.c.kind, alert_outbox.c.unit_id).where(
+                    alert_outbox.c.fiscal_year == fiscal_year,
+                    alert_outbox.c.kind.in_(("reminder_missing", "reminder_open_errors")),
+                )
+            )
+        }
+        for unit_id, name, emails in missing_units(conn, fiscal_year):
+            unreadable = rejected_file(conn, unit_id, fiscal_year)
+            why = (
+                "未提交"
+                if unreadable is None
+                else f"提交的文件“{unreadable[0]}”被拒收（{unreadable[1]}）"
+            )
+            planned.append(
+                PlannedReminder(
+                    "reminder_missing",
+                    name,
+                    split_emails(emails),
+                    why,
+                    ("reminder_missing", unit_id) in queued,
+                )
+            )
+        for submission_id in open_error_submissions(conn, fiscal_year):
+            summary, matched = submission_summary(conn, submission_id)
+            if matched is None:
+                continue
+            errors = sum(
+                1 for f in submission_findings(conn, submission_id) if f.severity == "error"
+            )
+            planned.append(
+                PlannedReminder(
+                    "reminder_open_errors",
+                    summary.unit_name or "",
+                    unit_recipients(conn, matched),
+                    f"当前报告（{summary.file_name}）仍有 {errors} 项错误",
+                    ("reminder_open_errors", matched) in queued,
+                )
+            )
+    return tuple(planned)
+
+
 def queue_reminders(
     engine: Engine, share: Share, fiscal_year: int, *, now: datetime | None = None
 ) -> Reminders:

@@ -17,6 +17,7 @@ from selfeval import settings
 from selfeval.alerts.config import mail_config
 from selfeval.dates import human_date, human_time, local, submission_deadline
 from selfeval.findings import Finding
+from selfeval.teamconfig import team_config
 
 _UNKNOWN_UNIT_ZH = "（未识别的单位）"
 _UNKNOWN_UNIT_EN = "(unit not recognised)"
@@ -210,6 +211,9 @@ def _where_to_send(
         en.insert(0, f"Reports for {fiscal_year} are due by {deadline.isoformat()}.")
     zh.append(f"如有疑问，请联系：{contact}。")
     en.append(f"Questions: {contact}.")
+    note = team_config().reminder_note  # the team's own words, in Chinese: [reminders] note
+    if note:
+        zh.append(note)
     return tuple(zh), tuple(en)
 
 

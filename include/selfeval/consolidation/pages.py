@@ -143,7 +143,7 @@ def matrix_page(matrix: Matrix, runs: Sequence[Run] = (), *, recent_runs: int = 
     body = [
         f"<h1>{TITLE}</h1>\n",
         '<p class="note">每个单位每个年度的提交情况，数据来自数据仓库，本页只读。</p>\n',
-        '<p class="note">“未在单位名录中”：报告所写的单位在单位名录中找不到，请核实后在名录中补充该单位或别名。</p>\n',
+        '<p class="note">“未在单位名录中”：报告所写的单位在单位名录中找不到，报告暂存待核实，不计入区汇总、排名和统计；在名录中补充该单位或别名后自动计入。</p>\n',
     ]
     if not matrix.rows:
         body.append("<p>数据仓库中还没有单位或报告。</p>\n")

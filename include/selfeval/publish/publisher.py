@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from selfeval import settings
-from selfeval.errors import PublishError
+from selfeval.errors import NothingToPublish, PublishError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -45,9 +45,11 @@ def file_names(year: int) -> dict[str, str]:
 
 
 def publish_district_summary(
-    engine: Engine, share: Path, year: int, *, now: datetime | None = None
+    engine: Engine, share: Path, year: int, *, now: datetime | None = None, draft: bool = False
 ) -> PublishResult:
-    """Publish fiscal year `year` from the warehouse views into <share>/published/<year>/.
+    """Publish fiscal year `year` from the warehouse views into <share>/published/<year>/, or
+    with `draft` into <share>/drafts/<year>/ (the same files, for a person to look at before
+    approving the real publication; the published folder is not touched).
 
     Safe to re-run: the year's folder is rebuilt beside the old one and swapped in by rename, so
     a reader sees either the previous complete set of files or the new one.
@@ -68,14 +70,14 @@ def publish_district_summary(
     share = Path(share)
     if not share.is_dir():
         raise PublishError(f"{share}: the shared folder does not exist or is not a folder")
-    published = share / settings.PUBLISHED_DIR
+    published = share / (settings.DRAFTS_DIR if draft else settings.PUBLISHED_DIR)
     target = published / str(year)
     if target.exists() and not target.is_dir():
         raise PublishError(f"{target}: exists and is not a folder")
 
     data = read_district(engine, year)
     if data.summary is None and not data.scorecard and not data.missing:
-        raise PublishError(
+        raise NothingToPublish(
             f"the warehouse has no registered unit and no submission for fiscal year {year}"
         )
     sheets = build_sheets(data, now=now)

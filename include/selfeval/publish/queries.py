@@ -200,12 +200,15 @@ def _key(*values: Value) -> tuple[tuple[int, int, Decimal, str], ...]:
 
 
 def read_view(engine: Engine, view: str, year: int) -> list[dict[str, Value]]:
-    """All rows of one view for `year`, as dicts keyed by the contract's column names."""
+    """All rows of one view for `year`, as dicts keyed by the contract's column names. A report
+    held for review (its unit not in the registry: `unit_id` NULL) is never published; the
+    district views leave it out of their totals themselves (migration 0007)."""
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
     columns = VIEW_COLUMNS[view]
-    sql = text(f"SELECT {', '.join(columns)} FROM {view} WHERE fiscal_year = :year")
+    held_out = " AND unit_id IS NOT NULL" if "unit_id" in columns else ""
+    sql = text(f"SELECT {', '.join(columns)} FROM {view} WHERE fiscal_year = :year{held_out}")
     try:
         with engine.connect() as conn:
             result = conn.execute(sql, {"year": year}).all()

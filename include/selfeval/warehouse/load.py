@@ -24,11 +24,12 @@ from selfeval.dates import local, submission_deadline
 from selfeval.errors import RejectedReport, WarehouseError
 from selfeval.findings import Finding
 from selfeval.record import Money, Record, record_from_dict
+from selfeval.warehouse.registry import UNIT_UNKNOWN
+from selfeval.warehouse.versions import order_versions, utc, versions_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-UNIT_UNKNOWN = "unit.unknown"
 CROSS_YEAR = "carryover.cross_year"
 REJECTED = "report.rejected"
 
@@ -57,10 +58,6 @@ def on_time(fiscal_year: int | None, received_at: datetime) -> bool | None:
     if fiscal_year is None:
         return None
     return local(received_at).date() <= submission_deadline(fiscal_year)
-
-
-def _utc(moment: datetime) -> datetime:
-    return local(moment).astimezone(UTC)  # a naive time is a local time of the district
 
 
 def load_submission(
@@ -169,7 +166,7 @@ def _load(
             if name
             else submission.c.reported_unit_name.is_(None)
         )
-    earlier = _versions(conn, same)
+    earlier = versions_of(conn, same)
     new_version = max((r.version or 0 for r in earlier), default=0) + 1
     current = tuple(r.submission_id for r in earlier if r.status == "accepted")
     total = record.total_score.score if record.total_score else None
@@ -186,7 +183,7 @@ def _load(
             fiscal_year=year,
             version=new_version,
             status="accepted",
-            received_at=_utc(received_at),
+            received_at=utc(received_at),
             loaded_at=datetime.now(UTC),
             on_time=on_time(year, received_at),
             total_score=total,
@@ -201,7 +198,7 @@ def _load(
             .where(submission.c.submission_id.in_(current))
             .values(status="superseded", superseded_by=submission_id)
         )
-    new_version, current = _order_versions(conn, same, submission_id, new_version, current)
+    new_version, current = order_versions(conn, same, submission_id, new_version, current)
     _insert_facts(conn, submission_id, record)
     added: list[Finding] = []
     if unit_id is None:
@@ -230,67 +227,6 @@ def _lock_key(name: str | None, year: int | None) -> int:
     """A signed 64-bit advisory lock key for the versions of one reported name and year."""
     digest = hashlib.sha256(f"selfeval.versions\0{name}\0{year}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
-
-
-def _versions(conn: Connection, same: list[Any]) -> Sequence[Any]:
-    """The accepted and superseded submissions of one unit (or unmatched name) and year."""
-    from sqlalchemy import select
-
-    from selfeval.warehouse.schema import submission
-
-    return conn.execute(
-        select(
-            submission.c.submission_id,
-            submission.c.version,
-            submission.c.status,
-            submission.c.received_at,
-            submission.c.file_name,
-        ).where(*same)
-    ).all()
-
-
-def _order_versions(
-    conn: Connection,
-    same: list[Any],
-    submission_id: int,
-    version: int,
-    superseded: tuple[int, ...],
-) -> tuple[int, tuple[int, ...]]:
-    """Number the versions of one unit and year by arrival, not by the order loads finish.
-
-    Files are ordered by received_at (when each reached the inbox), then file name, then id;
-    the last is current. Nothing changes when the new file is also the latest to arrive (the
-    usual case). Returns the new submission's version and the submissions it superseded.
-    """
-    from sqlalchemy import update
-
-    from selfeval.warehouse.schema import submission
-
-    rows = _versions(conn, same)
-    ordered = sorted(rows, key=lambda r: (_utc(r.received_at), r.file_name, r.submission_id))
-    latest = ordered[-1].submission_id
-    wanted = {r.submission_id: i + 1 for i, r in enumerate(ordered)}
-    if latest == submission_id and all(wanted[r.submission_id] == r.version for r in rows):
-        return version, superseded
-    # Two passes: the unique (unit, year, version) key must hold after every statement.
-    for r in rows:
-        conn.execute(
-            update(submission)
-            .where(submission.c.submission_id == r.submission_id)
-            .values(version=-wanted[r.submission_id])
-        )
-    for r in rows:
-        is_latest = r.submission_id == latest
-        conn.execute(
-            update(submission)
-            .where(submission.c.submission_id == r.submission_id)
-            .values(
-                version=wanted[r.submission_id],
-                status="accepted" if is_latest else "superseded",
-                superseded_by=None if is_latest else latest,
-            )
-        )
-    return wanted[submission_id], superseded if latest == submission_id else ()
 
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -377,7 +313,7 @@ def _insert_rejection(
                 reported_district=district,
                 fiscal_year=year,
                 status="rejected",
-                received_at=_utc(received_at),
+                received_at=utc(received_at),
                 loaded_at=datetime.now(UTC),
                 rejection_reason=reason,
             )
@@ -631,10 +567,14 @@ def _unknown_unit(record: Record) -> Finding:
         observed=name,
         expected=None,
         tolerance=None,
-        message_zh=f"报告中的单位名称{stated}不在单位名录中，请核对单位全称或联系区财政部门补充名录。",
+        message_zh=(
+            f"报告中的单位名称{stated}不在单位名录中，报告已暂存待核实，暂不计入区汇总、排名和统计；"
+            "请核对单位全称或联系区财政部门补充名录，补充后自动计入。"
+        ),
         message_en=(
-            f"The report's unit name {name!r} matches no unit in the registry (units.csv): "
-            "add the unit or an alias."
+            f"The report's unit name {name!r} matches no unit in the registry (units.csv): it is "
+            "held for review and counts in no district total, ranking or count until the unit "
+            "or an alias is added, then it is matched again."
         ),
         evidence=None,
     )

@@ -41,6 +41,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CITY = re.compile(r"^(?:广东省)?[^\s市]{1,6}市")
 _GOVERNMENT_PREFIX = re.compile(r"^[^\s区县]{1,6}[区县]人民政府")
 _SUFFIXES = ("办事处", "人民政府", "街道", "街", "镇", "乡")
+# The finding on a report whose unit name matches no registry unit: held for review.
+UNIT_UNKNOWN = "unit.unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,9 @@ def load_units(engine: Engine, csv_path: Path) -> int:
 
     Units are matched by name: existing ones are updated, new ones inserted, and units no longer
     listed are kept (submissions refer to them) but marked inactive. Only what changed is
-    written (every intake run loads the registry again, usually unchanged).
+    written (every intake run loads the registry again, usually unchanged). When names changed,
+    the reports held for review (their unit was not in the registry) are matched again in the
+    same transaction (`rematch_held`): a report counts from the load that lists its unit.
     """
     from sqlalchemy import delete, insert, select, update
 
@@ -226,7 +230,61 @@ def load_units(engine: Engine, csv_path: Path) -> int:
             conn.execute(update(unit).where(unit.c.unit_id.in_(gone)).values(active=False))
         if changed:  # not for deactivations: an inactive unit still matches the reports it sent
             _rebuild_name_keys(conn)
+            rematch_held(conn)
     return len(units)
+
+
+def rematch_held(conn: Connection) -> tuple[int, ...]:
+    """Match again every submission held for review (no unit, a unit name stated) against the
+    registry as it now is; returns the ids that found their unit.
+
+    A re-matched report loses its `unit.unknown` finding and joins its unit's versions for the
+    year, numbered again by arrival (the latest is current, the others superseded), as if it had
+    matched when it was loaded. Cross-year findings are not recomputed for it. A rejected file
+    only gets its unit (its unit's page then lists it).
+    """
+    from sqlalchemy import delete, select, update
+
+    from selfeval.warehouse.schema import finding, submission
+    from selfeval.warehouse.versions import renumber_versions
+
+    held = conn.execute(
+        select(
+            submission.c.submission_id,
+            submission.c.reported_unit_name,
+            submission.c.reported_district,
+            submission.c.fiscal_year,
+            submission.c.status,
+        )
+        .where(submission.c.unit_id.is_(None), submission.c.reported_unit_name.is_not(None))
+        .order_by(submission.c.submission_id)
+    ).all()
+    matched: list[int] = []
+    groups: set[tuple[int, int | None]] = set()
+    for row in held:
+        unit_id = match_unit(conn, row.reported_unit_name, row.reported_district)
+        if unit_id is None:
+            continue
+        versioned = row.status in ("accepted", "superseded")
+        # A negative version keeps the (unit, year, version) key unique until the renumbering.
+        values: dict[str, Any] = {"unit_id": unit_id}
+        if versioned:
+            values["version"] = -row.submission_id
+            groups.add((unit_id, row.fiscal_year))
+        conn.execute(
+            update(submission)
+            .where(submission.c.submission_id == row.submission_id)
+            .values(**values)
+        )
+        conn.execute(
+            delete(finding).where(
+                finding.c.submission_id == row.submission_id, finding.c.check_id == UNIT_UNKNOWN
+            )
+        )
+        matched.append(row.submission_id)
+    for unit_id, year in sorted(groups, key=lambda g: (g[0], g[1] or 0)):
+        renumber_versions(conn, unit_id, year)
+    return tuple(matched)
 
 
 def _rebuild_name_keys(conn: Connection) -> None:
@@ -327,3 +385,21 @@ def unit_of_file(conn: Connection, relative: str) -> int | None:
         if name and len(name) >= 2 and name in text
     }
     return next(iter(contained)) if len(contained) == 1 else None
+
+
+def held_for_review(engine: Engine, fiscal_year: int) -> tuple[str, ...]:
+    """The unit names current reports of the year give that the registry lacks (held for review,
+    in no total until units.csv lists the unit or an alias), sorted."""
+    from sqlalchemy import select
+
+    from selfeval.warehouse.schema import submission
+
+    with engine.connect() as conn:
+        names = conn.execute(
+            select(submission.c.reported_unit_name).where(
+                submission.c.unit_id.is_(None),
+                submission.c.status == "accepted",
+                submission.c.fiscal_year == fiscal_year,
+            )
+        ).scalars()
+        return tuple(sorted({n or "（未识别到单位名称）" for n in names}))

@@ -88,8 +88,9 @@ WHERE s.status = 'accepted'
 """
 
 
-def _district_year_summary(execution_rate: str, joins: str = "") -> str:
-    # One row per fiscal year; revisions differ in how the execution rate adds up units.
+def _district_year_summary(execution_rate: str, joins: str = "", where: str = "") -> str:
+    # One row per fiscal year; revisions differ in how the execution rate adds up units and in
+    # which submissions count (`where`: from 0007, those of registry units only).
     return f"""
 CREATE VIEW v_district_year_summary AS
 SELECT s.fiscal_year,
@@ -115,7 +116,7 @@ SELECT s.fiscal_year,
        CAST(SUM({_open_count("warning")}) AS INTEGER) AS open_warning_findings
 FROM submission s
 LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
-{joins}WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL
+{joins}WHERE s.status = 'accepted' AND s.fiscal_year IS NOT NULL{where}
 GROUP BY s.fiscal_year
 """
 
@@ -127,8 +128,19 @@ V_DISTRICT_YEAR_SUMMARY = _district_year_summary(
 )
 
 
-def _unit_scorecard(execution_rate: str, columns: str = "", joins: str = "") -> str:
-    # One row per current submission; revisions differ in the execution rate and add columns.
+def _unit_scorecard(
+    execution_rate: str, columns: str = "", joins: str = "", *, rank_held: bool = True
+) -> str:
+    # One row per current submission; revisions differ in the execution rate and add columns,
+    # and from 0007 a report held for review (no registry unit) gets no rank (`rank_held`).
+    unranked = (
+        "s.total_score IS NULL" if rank_held else "s.total_score IS NULL OR s.unit_id IS NULL"
+    )
+    ranked_among = (
+        "s.fiscal_year"
+        if rank_held
+        else ("s.fiscal_year, CASE WHEN s.unit_id IS NULL THEN 1 ELSE 0 END")
+    )
     return f"""
 CREATE VIEW v_unit_scorecard AS
 SELECT s.fiscal_year,
@@ -138,8 +150,8 @@ SELECT s.fiscal_year,
        s.submission_id,
        s.version,
        s.total_score,
-       CASE WHEN s.total_score IS NULL THEN NULL
-            ELSE RANK() OVER (PARTITION BY s.fiscal_year
+       CASE WHEN {unranked} THEN NULL
+            ELSE RANK() OVER (PARTITION BY {ranked_among}
                               ORDER BY CASE WHEN s.total_score IS NULL THEN 1 ELSE 0 END,
                                        s.total_score DESC)
        END AS score_rank,
@@ -352,10 +364,13 @@ V_DISTRICT_YEAR_SUMMARY_0006 = _district_year_summary(
     _STATED_BOTH_RATE, f"LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}\n"
 )
 
+
 # One row per fiscal year and 所属区: every district of an active registry unit, in every year
 # anyone submitted, and any district a current submission states. Figures as in
 # v_district_year_summary, over the district's current submissions.
-V_DISTRICT_SUBTOTALS = f"""
+def _district_subtotals(registered: str = "") -> str:
+    # `registered`: from 0007, only submissions of registry units count (c.unit_id IS NOT NULL).
+    return f"""
 CREATE VIEW v_district_subtotals AS
 SELECT a.fiscal_year,
        a.district,
@@ -374,14 +389,14 @@ SELECT a.fiscal_year,
 FROM (
     SELECT y.fiscal_year, u.district
     FROM (SELECT DISTINCT fiscal_year FROM submission
-           WHERE status = 'accepted' AND fiscal_year IS NOT NULL) y
+           WHERE status = 'accepted' AND fiscal_year IS NOT NULL{registered.replace("c.", "")}) y
     CROSS JOIN unit u
     WHERE u.active AND u.district IS NOT NULL
     UNION
     SELECT c.fiscal_year, COALESCE(cu.district, c.reported_district)
     FROM submission c
     LEFT JOIN unit cu ON cu.unit_id = c.unit_id
-    WHERE c.status = 'accepted' AND c.fiscal_year IS NOT NULL
+    WHERE c.status = 'accepted' AND c.fiscal_year IS NOT NULL{registered}
       AND COALESCE(cu.district, c.reported_district) IS NOT NULL
 ) a
 LEFT JOIN (
@@ -389,12 +404,15 @@ LEFT JOIN (
            COALESCE(cu.district, c.reported_district) AS district
     FROM submission c
     LEFT JOIN unit cu ON cu.unit_id = c.unit_id
-    WHERE c.status = 'accepted'
+    WHERE c.status = 'accepted'{registered}
 ) s ON s.fiscal_year = a.fiscal_year AND s.district = a.district
 LEFT JOIN ({_FINANCE}) fin ON fin.submission_id = s.submission_id
 LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}
 GROUP BY a.fiscal_year, a.district
 """
+
+
+V_DISTRICT_SUBTOTALS = _district_subtotals()
 
 VIEWS_0001: dict[str, str] = {
     "v_latest_submission": V_LATEST_SUBMISSION,
@@ -419,7 +437,32 @@ VIEWS_0006: dict[str, str] = {
     "v_district_subtotals": V_DISTRICT_SUBTOTALS,
 }
 
-VIEWS = VIEWS_0006
+# From 0007 a report whose unit is not in the registry is held for review: it stays in the
+# per-submission views (the consolidation view shows it, 待核实) but counts in no total, subtotal,
+# count or rank until the registry lists its unit or an alias (then it is re-matched).
+_REGISTERED = " AND s.unit_id IS NOT NULL"
+
+VIEWS_0007: dict[str, str] = {
+    **VIEWS_0006,
+    "v_district_year_summary": _district_year_summary(
+        _STATED_BOTH_RATE,
+        f"LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}\n",
+        _REGISTERED,
+    ),
+    "v_unit_scorecard": _unit_scorecard(
+        f"COALESCE(sr.rate_pct, {_COMPUTED_RATE})",
+        f""",
+       CASE WHEN sr.rate_pct IS NOT NULL THEN 'stated'
+            WHEN {_COMPUTED_RATE} IS NOT NULL THEN 'computed'
+       END AS execution_rate_basis,
+       sr.evidence_line AS execution_rate_line""",
+        f"LEFT JOIN execution sr ON sr.execution_id = {_STATED_RATE_ID}\n",
+        rank_held=False,
+    ),
+    "v_district_subtotals": _district_subtotals(" AND c.unit_id IS NOT NULL"),
+}
+
+VIEWS = VIEWS_0007
 
 # What each view and column means: rendered into docs/warehouse.md; a test checks the columns
 # listed here are exactly the columns the database reports for each view.
@@ -441,7 +484,8 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         ),
     ),
     "v_district_year_summary": (
-        "One row per fiscal year over all current submissions and the active registry.",
+        "One row per fiscal year over the current submissions of registry units (a report held "
+        "for review, its unit not in the registry, counts in nothing here) and the active registry.",
         (
             ("fiscal_year", "fiscal year"),
             ("units_expected", "active units in the registry"),
@@ -473,7 +517,11 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("submission_id", "the current submission"),
             ("version", "its version"),
             ("total_score", "overall score"),
-            ("score_rank", "rank by total score within the year (1 = best, ties share)"),
+            (
+                "score_rank",
+                "rank by total score within the year among registry units (1 = best, ties "
+                "share); NULL for a report held for review (unit not in the registry)",
+            ),
             ("duty_score", "履职效能 score from the score table"),
             ("management_score", "管理效能 score from the score table"),
             ("budget_wan", "`支出` budget, 万元"),
@@ -563,7 +611,8 @@ VIEW_DOCS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "v_district_subtotals": (
         "One row per fiscal year and 所属区 (district): every district of an active registry "
-        "unit, in each year anyone submitted, over its current submissions.",
+        "unit, in each year a registry unit submitted, over the current submissions of registry "
+        "units (held reports count in nothing here).",
         (
             ("fiscal_year", "fiscal year"),
             ("district", "district (所属区)"),
