@@ -350,15 +350,22 @@ _STATED_BOTH_RATE = """ROUND(
            / NULLIF(SUM(CASE WHEN se.executed_wan IS NOT NULL THEN se.budget_wan END), 0),
            2)"""
 
-V_UNIT_SCORECARD_0006 = _unit_scorecard(
-    f"COALESCE(sr.rate_pct, {_COMPUTED_RATE})",
-    f""",
+
+def _scorecard_with_stated_rate(*, rank_held: bool) -> str:
+    """v_unit_scorecard from 0006: the rate as the report states it, else computed, and which."""
+    return _unit_scorecard(
+        f"COALESCE(sr.rate_pct, {_COMPUTED_RATE})",
+        f""",
        CASE WHEN sr.rate_pct IS NOT NULL THEN 'stated'
             WHEN {_COMPUTED_RATE} IS NOT NULL THEN 'computed'
        END AS execution_rate_basis,
        sr.evidence_line AS execution_rate_line""",
-    f"LEFT JOIN execution sr ON sr.execution_id = {_STATED_RATE_ID}\n",
-)
+        f"LEFT JOIN execution sr ON sr.execution_id = {_STATED_RATE_ID}\n",
+        rank_held=rank_held,
+    )
+
+
+V_UNIT_SCORECARD_0006 = _scorecard_with_stated_rate(rank_held=True)
 
 V_DISTRICT_YEAR_SUMMARY_0006 = _district_year_summary(
     _STATED_BOTH_RATE, f"LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}\n"
@@ -449,16 +456,7 @@ VIEWS_0007: dict[str, str] = {
         f"LEFT JOIN execution se ON se.execution_id = {_SPEND_EXECUTION_ID}\n",
         _REGISTERED,
     ),
-    "v_unit_scorecard": _unit_scorecard(
-        f"COALESCE(sr.rate_pct, {_COMPUTED_RATE})",
-        f""",
-       CASE WHEN sr.rate_pct IS NOT NULL THEN 'stated'
-            WHEN {_COMPUTED_RATE} IS NOT NULL THEN 'computed'
-       END AS execution_rate_basis,
-       sr.evidence_line AS execution_rate_line""",
-        f"LEFT JOIN execution sr ON sr.execution_id = {_STATED_RATE_ID}\n",
-        rank_held=False,
-    ),
+    "v_unit_scorecard": _scorecard_with_stated_rate(rank_held=False),
     "v_district_subtotals": _district_subtotals(" AND c.unit_id IS NOT NULL"),
 }
 
