@@ -20,9 +20,9 @@ from selfeval.extract import extract_file
 pytestmark = pytest.mark.unit
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-# The level reached (score.py: figures read 2042/2198, 92.9 %). Raise it as the reader improves;
+# The level reached (score.py: figures read 2048/2198, 93.2 %). Raise it as the reader improves;
 # never lower it to make a change pass.
-FLOOR_PCT = 92.5
+FLOOR_PCT = 93.0
 
 
 def _scorer() -> ModuleType:

@@ -973,3 +973,13 @@ def test_a_funds_rows_values_after_its_header_on_the_same_line() -> None:
         )
         for e in r.executions
     ] == [(D("48.5"), D("50.2"), D("50.2"), D("100"))]
+
+
+def test_a_labels_bracketed_note_and_numbers_apart_by_spaces_stay_apart() -> None:
+    r = extract_text(
+        "一级指标二级指标三级指标指标值完成值权重得分\n"
+        "效益指标经济效益指标年末结余率(结余数/预算数)≤5% 0% 22.5 22.5\n"
+    )
+    assert [(i.name, i.target_value, i.actual_value, i.weight, i.score) for i in r.indicators] == [
+        ("年末结余率(结余数/预算数)", D("5"), D("0"), D("22.5"), D("22.5")),
+    ]

@@ -105,14 +105,24 @@ def segment(text: str) -> list[str]:
         for c in list(cuts):
             if m.start() < c < m.end():
                 cuts.discard(c)  # (20分) is a maximum printed with its label, one piece
+    for m in _LABEL_BRACKETS.finditer(folded):
+        for c in list(cuts):
+            if m.start() < c < m.end():
+                cuts.discard(c)  # 年末结余率(结余数/预算数): a label's own note, not a column
     ordered = sorted(cuts)
-    cells = [text[a:b].strip(" :：,，") for a, b in itertools.pairwise(ordered)]
     merged: list[str] = []
-    for cell in cells:
+    spaced = True  # whether whitespace stood before the piece (the line's start counts)
+    for a, b in itertools.pairwise(ordered):
+        piece = text[a:b]
+        cell = piece.strip(" :：,，")
+        glued = not spaced and not piece[:1].isspace()
+        spaced = piece[-1:].isspace()
         if not cell:
+            spaced = spaced or bool(piece)
             continue
         if (
             merged
+            and glued
             and _DIGIT_RUN.match(cell)
             and _DIGIT_RUN.match(merged[-1])
             and not merged[-1].endswith("%")
@@ -190,5 +200,6 @@ _TRAILING_VALUES = re.compile(
 _NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])(?!\s*[年月日号])\s*[:：]?")
 _VALUES_ONLY = re.compile(r"^[≥≤<>=]?\d+(?:\.\d+)?%(?:[≥≤<>=]?\d+(?:\.\d+)?%?)+$")
 _MAX_IN_BRACKETS = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]")
+_LABEL_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][\u4e00-\u9fff/／×÷]{2,16}[)）]")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
 _QUANTITY_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?[{_CJK}]{{1,2}}$")
