@@ -983,3 +983,23 @@ def test_a_labels_bracketed_note_and_numbers_apart_by_spaces_stay_apart() -> Non
     assert [(i.name, i.target_value, i.actual_value, i.weight, i.score) for i in r.indicators] == [
         ("年末结余率(结余数/预算数)", D("5"), D("0"), D("22.5"), D("22.5")),
     ]
+
+
+def test_parts_printed_above_a_funds_block_break_down_its_executed_amount() -> None:
+    r = extract_text(
+        "基本支出总额 | 800.5万 | 项目支出总额 | 200万 |\n"
+        "预算执行情况(万元) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 |\n"
+        "部门整体支出总额 | 1000 | 1000.5 | 100.1% | 20 |\n"
+    )
+    assert _compositions(r) == [
+        (
+            "部门整体支出总额(执行数)",
+            D("1000.5"),
+            (("基本支出总额", D("800.5"), None), ("项目支出总额", D("200"), None)),
+        ),
+    ]
+
+
+def test_a_month_between_target_and_actual_is_not_the_actual() -> None:
+    r = extract_text("在校学生人数:年度目标≥2600人,6月末在校学生2648人;\n")
+    assert _indicators(r) == [("在校学生人数", D("2600"), D("2648"), None, None, "higher")]

@@ -26,7 +26,13 @@ from selfeval.extract.grids import html_rows
 from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
-from selfeval.extract.quantities import Measure, agrees_as_printed, read_measure, to_money
+from selfeval.extract.quantities import (
+    Measure,
+    agrees_as_printed,
+    find_quantities,
+    read_measure,
+    to_money,
+)
 from selfeval.extract.segment import is_glued, segment
 from selfeval.extract.statements import dimension_of
 from selfeval.record import (
@@ -1351,6 +1357,47 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
     for composition in read_labelled_runs(pairs, money_unit):
         if not any(_same_breakdown(composition, c) for c in out.compositions):
             out.compositions.append(composition)
+    for composition in _funds_broken_down_elsewhere(cells, out.executions, lex):
+        if not any(_same_breakdown(composition, c) for c in out.compositions):
+            out.compositions.append(composition)
+    return out
+
+
+def _funds_broken_down_elsewhere(
+    cells: Sequence[Cell], rows: Sequence[Execution], lex: Lexicon
+) -> list[Composition]:
+    """`基本支出总额 | 1126.5万 | 项目支出总额 | 438.7万` printed above the funds block whose
+    `部门整体支出总额 | 1528.4 | 1565.2 | …`: amounts named by a part's category (基本支出,
+    项目支出 …) that add up exactly to a funds row's budget or executed amount break it down."""
+    named: list[tuple[Cell, Money]] = []
+    for k in range(len(cells) - 1):
+        if lex.category_of(cells[k].text) is None or _value(cells[k].text) is not None:
+            continue
+        found = find_quantities(cells[k + 1].text)
+        money = found[0].money if len(found) == 1 and found[0].raw == cells[k + 1].text else None
+        if money is not None:
+            named.append((cells[k], money))
+    if len(named) < 2:
+        return []
+    out: list[Composition] = []
+    for row in rows:
+        for column, word in (("budget", "预算数"), ("executed", "执行数")):
+            whole: Money | None = getattr(row, column)
+            if whole is None:
+                continue
+            for start in range(len(named) - 1):
+                run = named[start:]
+                if sum(m.wan for _, m in run) != whole.wan:
+                    continue
+                out.append(
+                    Composition(
+                        label=f"{row.label}({word})",
+                        total=whole,
+                        parts=tuple(Part(c.text, lex.category_of(c.text), m, None) for c, m in run),
+                        evidence=_evidence(run[0][0]),
+                    )
+                )
+                break
     return out
 
 

@@ -967,7 +967,13 @@ def find_indicators(paragraphs: Sequence[Paragraph]) -> list[Indicator]:
             name = re.sub(r"^.*[。]", "", name)
             if len(name) < 2:
                 continue
-            actual = qs[k + 1] if k + 1 < len(qs) else None
+            later = [
+                x
+                for x in qs[k + 1 : k + 3]
+                # 6月末在校学生2648人: a month or a day names when, not what was achieved
+                if not (x.q.unit in ("月", "日") and item.q.unit not in ("月", "日"))
+            ]
+            actual = later[0] if later else None
             if actual is not None and (
                 actual.sentence != item.sentence
                 or any(ch in actual.context for ch in "；;")
