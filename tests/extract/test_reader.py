@@ -1003,3 +1003,15 @@ def test_parts_printed_above_a_funds_block_break_down_its_executed_amount() -> N
 def test_a_month_between_target_and_actual_is_not_the_actual() -> None:
     r = extract_text("在校学生人数:年度目标≥2600人,6月末在校学生2648人;\n")
     assert _indicators(r) == [("在校学生人数", D("2600"), D("2648"), None, None, "higher")]
+
+
+def test_a_names_bracketed_note_after_a_space_stays_with_the_name() -> None:
+    r = extract_text(
+        "一级指标 二级指标 三级指标 分值 得分\n"
+        "项目决策 科学决策 必要性 (政策依据) 5 5\n"
+        "可行性 (政策完善) 5 4\n"
+    )
+    assert [(i.name, i.weight, i.score) for i in r.indicators] == [
+        ("必要性(政策依据)", D("5"), D("5")),
+        ("可行性(政策完善)", D("5"), D("4")),
+    ]

@@ -246,6 +246,7 @@ def _rows(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, list[str]]]:
 
 
 _GLUED_RUN = re.compile(r"\d[\d.]*%[\d.]*|\d[\d.]*\.[\d.]*\.[\d.]*")
+_BRACKETED_NOTE = re.compile(r"^[(（][\u4e00-\u9fff]{2,12}[)）]$")
 _OPERATOR_CHARS = "≥≤<>=≧≦﹦＝═"  # an operator as printed, before normalisation
 _GLUED_TARGET = re.compile(
     rf"^(?P<label>.*[\u4e00-\u9fff)）])\s*"
@@ -288,6 +289,9 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
     for no, row in _rows(lines):
         parts: list[str] = []
         for part in _join_split_measures(row):
+            if parts and _BRACKETED_NOTE.match(part.strip()) and _CJK.search(parts[-1][-1:]):
+                parts[-1] += part.strip()  # 可行性 (政策完善): a name's note after a space
+                continue
             # a row's name starts its line or follows the last row's values
             starts_row = not parts or _value(normalize_line(parts[-1])) is not None
             parts.extend(_unglue(part) if starts_row else [part])
