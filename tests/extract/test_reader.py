@@ -1015,3 +1015,14 @@ def test_a_names_bracketed_note_after_a_space_stays_with_the_name() -> None:
         ("必要性(政策依据)", D("5"), D("5")),
         ("可行性(政策完善)", D("5"), D("4")),
     ]
+
+
+def test_a_funds_block_without_its_scores_takes_the_stated_budget_execution_score() -> None:
+    r = extract_text(
+        "项目资金(万元)\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "年度资金总额\t100\t120\t118.8\t\t99%\t\n"
+        "全年预算执行得分9.9分(满分10分)。\n"
+    )
+    assert _executions(r) == [
+        ("年度资金总额", D("100"), D("120"), D("118.8"), D("99"), D("10"), D("9.9"))
+    ]

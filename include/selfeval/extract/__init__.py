@@ -16,7 +16,7 @@ from dataclasses import replace
 from selfeval.document import Document, Paragraph
 from selfeval.extract import relations
 from selfeval.extract.as_submitted import with_printed_names, with_submitted_words
-from selfeval.extract.forms import read_forms
+from selfeval.extract.forms import FUNDS_DIMENSION, read_forms
 from selfeval.extract.layout import build_layout, without_chunk_numbers
 from selfeval.extract.narrative import find_narrative_indicators
 from selfeval.extract.normalize import normalize_line
@@ -165,9 +165,29 @@ def extract_text(
             "no figures recognised: this does not read like a 部门整体支出绩效自评 report "
             "(no scores, amounts, indicators or carry-overs found)"
         )
+    record = _funds_block_scored(record, len(executions))
     record = with_submitted_words(record, raw_lines, places)
     record = replace(record, indicators=with_printed_names(record.indicators, raw_lines))
     return replace(record, warnings=tuple(forms.warnings + warnings))
+
+
+def _funds_block_scored(record: Record, first_form_row: int) -> Record:
+    """`全年预算执行得分9.68分(满分10分)` beside a funds block whose 分值 and 得分 cells are blank:
+    the block is the form's 预算执行 item, so its first row takes that 分值 and 得分 — only where
+    exactly one 预算执行 score is stated and the row's own cells say nothing."""
+    stated = [
+        s
+        for s in record.section_scores
+        if s.dimension == FUNDS_DIMENSION and s.max is not None and s.score is not None
+    ]
+    if len(stated) != 1 or first_form_row >= len(record.executions):
+        return record
+    row = record.executions[first_form_row]
+    if row.max is not None or row.score is not None:
+        return record
+    rows = list(record.executions)
+    rows[first_form_row] = replace(row, max=stated[0].max, score=stated[0].score)
+    return replace(record, executions=tuple(rows))
 
 
 def _merge_sections(first: list[SectionScore], second: list[SectionScore]) -> list[SectionScore]:

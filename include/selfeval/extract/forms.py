@@ -47,7 +47,7 @@ from selfeval.record import (
     TotalScore,
 )
 
-_FUNDS_DIMENSION = "预算执行"
+FUNDS_DIMENSION = "预算执行"
 _FUNDS_ROW = "年度资金总额"
 FUNDS_ROLES = ("initial_budget", "budget", "executed", "max", "rate", "score")
 VALUE_ROLES = ("target", "actual", "completion", "max", "score", "note")
@@ -698,10 +698,10 @@ def _read_funds(
                 dimension_done = True
                 out.scores.append(
                     Score(
-                        _FUNDS_DIMENSION,
-                        _FUNDS_DIMENSION,
+                        FUNDS_DIMENSION,
+                        FUNDS_DIMENSION,
                         "subtotal",
-                        _FUNDS_DIMENSION,
+                        FUNDS_DIMENSION,
                         num.get("max"),
                         num.get("score"),
                         _evidence(cell),
