@@ -1026,3 +1026,13 @@ def test_a_funds_block_without_its_scores_takes_the_stated_budget_execution_scor
     assert _executions(r) == [
         ("年度资金总额", D("100"), D("120"), D("118.8"), D("99"), D("10"), D("9.9"))
     ]
+
+
+def test_a_row_run_together_with_dates_and_a_note_sentence_after_its_values() -> None:
+    r = extract_text(
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施\n"
+        "时效指标培训完成时间11月底前12月中旬2016受演出任务影响,跟团学习延后\n"
+    )
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.indicators] == [
+        ("培训完成时间", "11月底前", "12月中旬", D("20"), D("16")),
+    ]

@@ -65,6 +65,7 @@ _MEASURE_START = re.compile(
 )
 _HEADING = re.compile(r"^(?:#+|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _PROSE = re.compile(r"[，。；！？]")
+_CLAUSE_END = re.compile(r"[，,。；;]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -152,6 +153,17 @@ def split_row(raw: str) -> list[str]:
         header = sum(1 for p in pieces if _role(lex, normalize_line(p)) is not None) >= 3
         if header and len(pieces) > len(tokens) and not _PROSE.search(_head_of(pieces)):
             candidates.append(pieces)
+    if not candidates and _CLAUSE_END.search(printed):
+        # a row run together with its note's sentence after the values (…12月中旬2016受演出
+        # 任务影响，跟团学习延后): the row up to the sentence, the sentence its last cell
+        cut = _CLAUSE_END.search(printed)
+        head = printed[: cut.start()] if cut else ""
+        folded = normalize_line(head)
+        if is_glued(head) and any(folded.startswith(w) for w in lex.level1 | lex.level2):
+            cells = segment(head)
+            if len(cells) >= 4:
+                cells[-1] += printed[len(head) :]
+                return cells
     if not candidates:
         tail = re.split(r"[。；;]", line)[-1]
         if tail.strip() and tail != line and not _PROSE.search(tail):

@@ -88,6 +88,11 @@ def segment(text: str) -> list[str]:
         if found is None:
             break
         start, end = found.start(), found.end()
+        if folded[end - 1 : end] in ("月", "日"):
+            # 11月底前, 12月中旬: a date is one value with the words that place it in the month
+            end += next(
+                (len(w) for w in lexicon().words("date_suffixes") if folded.startswith(w, end)), 0
+            )
         inside_word = start > 0 and re.match(r"[A-Za-z]", folded[start - 1]) is not None
         if not inside_word and found.group(0).strip():
             cuts.update((start, end))
