@@ -1036,3 +1036,16 @@ def test_a_row_run_together_with_dates_and_a_note_sentence_after_its_values() ->
     assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.indicators] == [
         ("培训完成时间", "11月底前", "12月中旬", D("20"), D("16")),
     ]
+
+
+def test_a_total_including_a_part_takes_the_rest_where_the_report_states_it() -> None:
+    r = extract_text(
+        "本年收入1500.00万元。\n全年财政资金收入1550.50万元(含上年结转50.50万元)，支出1400.00万元。\n"
+    )
+    assert _compositions(r) == [
+        (
+            "财政资金收入(含上年结转)",
+            D("1550.50"),
+            (("收入", D("1500.00"), None), ("上年结转", D("50.50"), None)),  # label less 本年
+        ),
+    ]

@@ -166,7 +166,47 @@ def find_compositions(paragraphs: Sequence[Paragraph]) -> list[Composition]:
             i = max(end, i + 1)
     out += _totals_after_parts(paragraphs, out)
     out += _all_of_one_kind(paragraphs, out)
+    out += _including(paragraphs, out)
     return out + _shares_of_named_totals(paragraphs, out)
+
+
+_INCLUDING = re.compile(r"[(（]\s*(?:含|包含|包括)([\u4e00-\u9fff]{2,10})\s*$")
+
+
+def _including(paragraphs: Sequence[Paragraph], found: Sequence[Composition]) -> list[Composition]:
+    """`部门财政资金收入1714.26万元(含上年结转38.40万元)`: a total and the part it includes; the
+    rest of it is a part too where the report states that amount elsewhere (total − part, exact:
+    本年收入1675.86万元), named by its label there. Nothing is taken without that amount."""
+    amounts = [q for para in paragraphs for q in _quantities(para) if q.q.money is not None]
+    totals = {c.total.wan for c in found if c.total is not None}
+    out: list[Composition] = []
+    for para in paragraphs:
+        qs = _quantities(para)
+        for k in range(len(qs) - 1):
+            whole, part = qs[k].q.money, qs[k + 1].q.money
+            m = _INCLUDING.search(qs[k + 1].context)
+            if whole is None or part is None or m is None or whole.wan in totals:
+                continue
+            rest = whole.wan - part.wan
+            other = next(
+                (q for q in amounts if q.q.money is not None and q.q.money.wan == rest and q.label),
+                None,
+            )
+            if other is None or other.q.money is None:
+                continue
+            name = m.group(1)
+            out.append(
+                Composition(
+                    label=f"{qs[k].label}(含{name})",
+                    total=whole,
+                    parts=(
+                        Part(other.label, lexicon().category_of(other.label), other.q.money, None),
+                        Part(name, lexicon().category_of(name), part, None),
+                    ),
+                    evidence=_evidence(para, qs[k].q.start, qs[k + 1].q.end),
+                )
+            )
+    return out
 
 
 _ALL_OF = re.compile(
