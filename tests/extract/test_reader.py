@@ -1049,3 +1049,14 @@ def test_a_total_including_a_part_takes_the_rest_where_the_report_states_it() ->
             (("收入", D("1500.00"), None), ("上年结转", D("50.50"), None)),  # label less 本年
         ),
     ]
+
+
+def test_an_amount_not_named_a_budget_is_one_where_a_two_decimal_rate_agrees() -> None:
+    r = extract_text(
+        "按每生每年800元的标准安排，共计174.40万元。\n该项目实际支出168.73万元，预算执行率96.75%。\n"
+    )
+    assert [
+        (e.budget and e.budget.wan, e.executed and e.executed.wan, e.rate_pct) for e in r.executions
+    ] == [
+        (D("174.40"), D("168.73"), D("96.75")),
+    ]

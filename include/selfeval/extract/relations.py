@@ -587,6 +587,16 @@ def _budget_before(found: Execution, previous: Sequence[_Q]) -> Execution:
             continue
         if agrees_as_printed(found.rate_pct, found.executed.wan / money.wan * 100):
             return replace(found, budget=money, label=_execution_label([item]))
+    # 按每生每年800元的标准安排，共计174.40万元 … 实际支出168.73万元，预算执行率96.75%: an amount
+    # not named a budget, taken only where a rate printed to two decimals agrees with it
+    exponent = found.rate_pct.as_tuple().exponent
+    if isinstance(exponent, int) and exponent <= -2:
+        for item in reversed(previous):
+            money = item.q.money
+            if money is None or not money.wan or _is_change(item):
+                continue
+            if agrees_as_printed(found.rate_pct, found.executed.wan / money.wan * 100):
+                return replace(found, budget=money)
     return found
 
 
