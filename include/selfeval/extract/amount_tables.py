@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from selfeval.extract.figures import clip
-from selfeval.extract.quantities import to_money
+from selfeval.extract.quantities import adding_up, to_money
 from selfeval.record import Composition, Evidence, Part
 
 _AMOUNT = re.compile(r"^-?\d{1,15}(?:\.\d{1,6})?$")
@@ -115,10 +115,9 @@ def read_labelled_runs(cells: Sequence[tuple[int, str]], unit: str) -> list[Comp
             if name is None:
                 break  # an amount without its name starts the run at the latest
             k -= 1
-        for start in range(len(entries) - 1):
+        start = adding_up([Decimal(a[1]) for _, a, _ in entries], total)
+        if start is not None:
             run = entries[start:]
-            if sum(Decimal(a[1]) for _, a, _ in run) != total:
-                continue
             out.append(
                 Composition(
                     label=cells[t][1],
@@ -141,7 +140,6 @@ def read_labelled_runs(cells: Sequence[tuple[int, str]], unit: str) -> list[Comp
                     ),
                 )
             )
-            break
     return out
 
 

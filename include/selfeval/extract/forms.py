@@ -28,6 +28,7 @@ from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
 from selfeval.extract.quantities import (
     Measure,
+    adding_up,
     agrees_as_printed,
     find_quantities,
     read_measure,
@@ -1401,10 +1402,9 @@ def _funds_broken_down_elsewhere(
             whole: Money | None = getattr(row, column)
             if whole is None:
                 continue
-            for start in range(len(named) - 1):
+            start = adding_up([m.wan for _, m in named], whole.wan)
+            if start is not None:
                 run = named[start:]
-                if sum(m.wan for _, m in run) != whole.wan:
-                    continue
                 out.append(
                     Composition(
                         label=f"{row.label}({word})",
@@ -1413,7 +1413,6 @@ def _funds_broken_down_elsewhere(
                         evidence=_evidence(run[0][0]),
                     )
                 )
-                break
     return out
 
 

@@ -10,6 +10,7 @@ decimal digits are not figures a report prints and are skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -50,6 +51,15 @@ class Quantity:
         if self.kind != "money" or self.unit is None:
             return None
         return to_money(self.value, self.unit, self.raw)
+
+
+def adding_up(amounts: Sequence[Decimal], total: Decimal) -> int | None:
+    """Where the longest run of two or more amounts at the end of `amounts` that adds up
+    exactly to `total` starts (parts listed before their 合计), or None."""
+    for start in range(len(amounts) - 1):
+        if sum(amounts[start:], Decimal(0)) == total:
+            return start
+    return None
 
 
 def to_money(value: Decimal, unit: str, raw: str) -> Money:

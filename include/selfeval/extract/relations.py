@@ -23,7 +23,7 @@ from functools import lru_cache
 from selfeval.extract.figures import clip
 from selfeval.extract.layout import Paragraph
 from selfeval.extract.lexicon import lexicon
-from selfeval.extract.quantities import Quantity, agrees_as_printed, find_quantities
+from selfeval.extract.quantities import Quantity, adding_up, agrees_as_printed, find_quantities
 from selfeval.record import (
     Change,
     Composition,
@@ -286,10 +286,9 @@ def _totals_after_parts(
                 and not re.search(r"[(（][^)）]*$", q.context)  # not inside (其中…)
                 and not _is_change(q)
             ]
-            for start in range(len(before) - 1):
+            start = adding_up([m.wan for _, m in before], money.wan)
+            if start is not None:
                 run = before[start:]
-                if sum(m.wan for _, m in run) != money.wan:
-                    continue
                 out.append(
                     Composition(
                         label=item.label,
@@ -302,7 +301,6 @@ def _totals_after_parts(
                     )
                 )
                 out += _parallel_breakdown(found, [m for _, m in run], money, para, item)
-                break
     return out
 
 
