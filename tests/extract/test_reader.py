@@ -728,12 +728,28 @@ def test_a_sharing_sites_page_chunk_numbers_are_not_part_of_the_rows() -> None:
 def test_numbered_lines_that_do_not_open_with_the_title_are_kept() -> None:
     lines = ["部门整体支出绩效自评报告", "1、部门概况", "2、收支情况"]
     assert without_chunk_numbers(lines) == lines
-    chunked = ["1、某局2023年度部门整体支出绩效自评报告", "正文", "2、续表", "3、末页"]
+    chunked = ["1、某局2023年度部门整体支出绩效自评报告", "正文。", "2、续表", "3、末页"]
     assert without_chunk_numbers(chunked) == [
         "某局2023年度部门整体支出绩效自评报告",
-        "正文",
+        "正文。",
         "续表",
         "末页",
+    ]
+
+
+def test_a_page_chunk_that_breaks_a_word_joins_its_line_to_the_one_before() -> None:
+    # the site cut 社会效益指标 after 社会效益; the row goes on after the chunk's number
+    lines = [
+        "1、某校2021年度项目支出绩效自评表",
+        "项目效益(35分)社会效益",
+        "2、指标改善学校办学条件15改善办学条件明显改善14",
+        "3、满意度指标(10分)师生满意度10≥90%95%10",
+    ]
+    assert without_chunk_numbers(lines) == [
+        "某校2021年度项目支出绩效自评表",
+        "项目效益(35分)社会效益指标改善学校办学条件15改善办学条件明显改善14",
+        "",
+        "满意度指标(10分)师生满意度10≥90%95%10",
     ]
 
 
@@ -1060,3 +1076,24 @@ def test_an_amount_not_named_a_budget_is_one_where_a_two_decimal_rate_agrees() -
     ] == [
         (D("174.40"), D("168.73"), D("96.75")),
     ]
+
+
+def test_a_number_after_a_target_in_words_is_the_score_where_a_score_column_follows() -> None:
+    # the placeholder 一 run into the criteria, then 得分; the 项 of 项目 is no unit of the 4
+    r = extract_text(
+        "一级指标二级指标三级指标考核分值指标值(A)全年实际值(B)得分\n"
+        "项目决策(10分)项目目标完整性4一目标明确、内容细化4项目立项相关性2一符合发展规划2\n"
+        "项目管理(25分)财务管理财务管理制度有效性7一制度健全、核算规范7\n"
+        "项目产出(30分)时效指标(5分)资金支付完成时间52021年12月2022年1月4\n"
+    )
+    assert [
+        (i.level1, i.level2, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)
+    ] == [
+        ("项目决策", None, "项目目标完整性", None, None, D("4"), D("4"), "text"),
+        ("项目决策", "项目立项", "相关性", None, None, D("2"), D("2"), "text"),
+        ("项目管理", "财务管理", "财务管理制度有效性", None, None, D("7"), D("7"), "text"),
+        # 分值 5 run into a date: the date is the target, not a quantity of 52021 年
+        ("项目产出", "时效指标", "资金支付完成时间", None, None, D("5"), D("4"), "text"),
+    ]
+    assert [s.group for s in r.scores] == ["项目决策", "项目管理", "项目产出"]
+    assert [s.max for s in r.scores] == [D("10"), D("25"), D("30")]

@@ -31,6 +31,7 @@ from selfeval.extract.quantities import (
     adding_up,
     agrees_as_printed,
     find_quantities,
+    is_date,
     read_measure,
     to_money,
 )
@@ -1013,6 +1014,7 @@ def _name_nameless_groups(indicators: Sequence[Indicator], lex: Lexicon) -> dict
     return out
 
 
+_DATE_AFTER_WEIGHT = re.compile(r"^([1-9]\d?)((?:19|20)\d{2}年(?:1[0-2]|0?[1-9])月.*)$")
 _LEADING_DIGITS = re.compile(r"^(\d+(?:\.\d+)?)(.*)$")
 
 
@@ -1030,6 +1032,15 @@ def _weight_glued_to_target(
         return vals, roles
     t_at, a_at = roles.index("target"), roles.index("actual")
     target, actual = vals[t_at], read_measure(vals[a_at].text)
+    dated = _DATE_AFTER_WEIGHT.match(target.text)
+    if dated is not None and is_date(vals[a_at].text):
+        # 52021年12月 before 2022年1月: 分值 5, then a date as the target
+        weight, date = dated.groups()
+        score = _num(vals[roles.index("score")].text) if "score" in roles else None
+        if 0 < int(weight) <= 100 and (score is None or score <= int(weight)):
+            cells = list(vals)
+            cells[t_at : t_at + 1] = [replace(target, text=weight), replace(target, text=date)]
+            return cells, (*roles[:t_at], "max", *roles[t_at:])
     m = _LEADING_DIGITS.match(target.text)
     if m is None or actual.value is None or not actual.value or actual.op is not None:
         return vals, roles
@@ -1160,12 +1171,34 @@ def _best_row(
                     continue  # the "note" is the next row's name: a number follows it
                 skipped = (chosen[-1] + 1 - count) if chosen else 0
                 total = prefix + sum(f for f in fits if f is not None) + 0.2 * count
-                total -= 0.6 * skipped
+                total -= 0.6 * skipped + _unlike_its_target(roles, vals, value_roles)
                 if not stream and ends_row:
                     total += 1.5
                 if best is None or total > best[2]:
                     best = (name_at, roles, total)
     return best
+
+
+def _unlike_its_target(
+    roles: Sequence[str], vals: Sequence[Cell], value_roles: Sequence[str]
+) -> float:
+    """`制度健全、执行严格 | 7` where a 得分 column follows the actual's: a bare number after a
+    target in words is the row's 得分, not its actual (which would be words too, or a rate)."""
+    if "score" in roles or "score" not in value_roles or "actual" not in roles:
+        return 0.0
+    at = roles.index("actual")
+    if at == 0 or roles[at - 1] != "target":
+        return 0.0
+    target, actual = vals[at - 1].text, vals[at].text
+    bare = _value(actual)
+    if (
+        _cell_kind(target) == "text"
+        and bare is not None
+        and bare.number is not None
+        and not bare.pct
+    ):
+        return 1.0
+    return 0.0
 
 
 def _indicator(

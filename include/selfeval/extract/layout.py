@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
 
+from selfeval.extract.lexicon import lexicon
 from selfeval.extract.normalize import normalize_line
 
 LineKind = Literal["blank", "page", "rule", "heading", "table", "text"]
@@ -119,7 +120,21 @@ def without_chunk_numbers(lines: list[str]) -> list[str]:
         if m is not None and m.group(1) == str(expected):
             out[n] = lines[n][m.end() :]
             expected += 1
+            if _word_across(out[n - 1].rstrip(), out[n]):
+                # the chunk broke a line inside a word (社会效益 | 3、指标…): the line goes on
+                out[n - 1], out[n] = out[n - 1].rstrip() + out[n], ""
     return out
+
+
+def _word_across(before: str, after: str) -> bool:
+    """Whether a table word of the lexicon runs from the end of `before` into `after`."""
+    tail, head = normalize_line(before)[-10:], normalize_line(after)[:10]
+    joined = tail + head
+    return bool(head) and any(
+        joined.startswith(word, start)
+        for word in lexicon().vocabulary
+        for start in range(max(0, len(tail) - len(word) + 1), len(tail))
+    )
 
 
 def is_page_marker(text: str) -> bool:

@@ -130,12 +130,19 @@ class Measure:
 _MEASURE_NUM = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,10})?)(?!\d)")
 
 
+_DATE = re.compile(r"^(?:19|20)\d{2}年(?:1[0-2]|0?[1-9])月")  # 2021年12月: a date, not a quantity
+
+
+def is_date(text: str) -> bool:
+    return _DATE.match(text.replace(" ", "")) is not None
+
+
 @lru_cache(maxsize=8192)
 def read_measure(cell: str) -> Measure:
     """Read an indicator value; text without a number keeps value None."""
     text = cell.replace(" ", "")
     m = _MEASURE_NUM.search(text)
-    if m is None:
+    if m is None or is_date(text):
         return Measure(None, None, None)
     before, after = text[: m.start()], text[m.end() :]
     op: str | None = None

@@ -28,7 +28,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     words = "|".join(
         re.escape(w) for w in lex.vocabulary if len(w) >= 3 or (len(w) == 2 and w in short)
     )
-    units = "|".join(re.escape(u) for u in lex.measure_units)
+    # 4项目立项…: a unit that opens a word (项 of 项目) is not the value's unit
+    opening = lex.words("words_opening_with_a_unit")
+    units = "|".join(
+        re.escape(u)
+        + "".join(f"(?!{re.escape(w[len(u) :])})" for w in opening if w.startswith(u) and w != u)
+        for u in lex.measure_units
+    )
     ops = "|".join(re.escape(w) for w, _ in lex.operators)
     vocab = re.compile(rf"(?:{words})(?:\s*[(（][^()（）]{{0,12}}[)）])*")
     value = re.compile(rf"(?:{ops})?\s*\d+(?:\.\d+)?\s*(?:{units})?(?:\s*(?:以上|以内|以下))?")
@@ -67,8 +73,16 @@ def segment(text: str) -> list[str]:
     vocab, value = _patterns()
     cuts: set[int] = {0, len(text)}
     levels = lexicon().level1 | lexicon().level2
+    last: re.Match[str] | None = None
     for m in vocab.finditer(folded):
         word = re.sub(r"[(（].*$", "", m.group(0)).strip()
+        repeated = last is not None and last.end() == m.start() and last.group(0) == m.group(0)
+        last = m
+        if repeated and word in levels:
+            cuts.add(
+                m.start()
+            )  # 财务管理财务管理制度有效性: the label, then a name opening with it
+            continue
         after_words = (
             m.start() > 0
             and m.start() not in cuts
@@ -88,6 +102,9 @@ def segment(text: str) -> list[str]:
         if found is None:
             break
         start, end = found.start(), found.end()
+        month = _MONTH.match(folded, end) if folded[end - 1 : end] == "年" else None
+        if month is not None:
+            end = month.end()  # 2021年12月: a year and its month are one date
         if folded[end - 1 : end] in ("月", "日"):
             # 11月底前, 12月中旬: a date is one value with the words that place it in the month
             end += next(
@@ -206,5 +223,6 @@ _NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])(?!\s*[年�
 _VALUES_ONLY = re.compile(r"^[≥≤<>=]?\d+(?:\.\d+)?%(?:[≥≤<>=]?\d+(?:\.\d+)?%?)+$")
 _MAX_IN_BRACKETS = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]")
 _LABEL_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][\u4e00-\u9fff/／×÷]{2,16}[)）]")
+_MONTH = re.compile(r"(?:1[0-2]|0?[1-9])月(?:\d{1,2}日)?")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
 _QUANTITY_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?[{_CJK}]{{1,2}}$")
