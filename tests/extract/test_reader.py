@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from selfeval.extract import extract_text
-from selfeval.extract.layout import without_chunk_numbers
+from selfeval.extract.layout import is_page_marker, without_chunk_numbers
 from selfeval.extract.normalize import normalize_line
 from selfeval.record import Money, Record
 
@@ -1097,3 +1097,45 @@ def test_a_number_after_a_target_in_words_is_the_score_where_a_score_column_foll
     ]
     assert [s.group for s in r.scores] == ["项目决策", "项目管理", "项目产出"]
     assert [s.max for s in r.scores] == [D("10"), D("25"), D("30")]
+
+
+def test_a_rows_scores_wrapped_to_their_own_line_are_two_values_not_a_page_number() -> None:
+    # `5 4` alone on a line: the row's 分值 and 得分, neither a page's number nor 54
+    r = extract_text(
+        "评分表 一级指标 二级指标 三级指标 分值 得分\n"
+        "项目决策(10 分)科学决策必要性\n"
+        "5 5 合理性\n"
+        "5 4\n"
+        "— 2 —\n"
+    )
+    assert _indicators(r) == [
+        ("科学决策必要性", None, None, D("5"), D("5"), None),
+        ("合理性", None, None, D("5"), D("4"), None),
+    ]
+    assert is_page_marker("— 2 —") and is_page_marker("16")
+    assert not is_page_marker("5 4")
+
+
+def test_a_header_printed_on_the_line_of_the_first_row_does_not_take_its_level_as_a_name() -> None:
+    # the header's last cells (指标性质 | 指标值 | 度量单位) and then the first row, on one line
+    r = extract_text(
+        "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 "
+        "| 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 受助学生人数 "
+        "| ≧ | 1146 | 人 | 1146 | 10 | 10 |\n"
+        "| 质量指标 | 营养膳食供应覆盖率 | ≧ | 100 | % | 100% | 10 | 10 |\n"
+    )
+    assert [
+        (i.level1, i.level2, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)
+    ] == [
+        ("产出指标", "数量指标", "受助学生人数", D("1146"), D("1146"), D("10"), D("10"), "higher"),
+        (
+            "产出指标",
+            "质量指标",
+            "营养膳食供应覆盖率",
+            D("100"),
+            D("100"),
+            D("10"),
+            D("10"),
+            "higher",
+        ),
+    ]

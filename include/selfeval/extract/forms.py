@@ -133,6 +133,8 @@ def split_row(raw: str) -> list[str]:
     if len(wide) >= 3:
         return [c.strip() for c in wide]
     tokens = _with_units(_SPACE_SPLIT.split(line))
+    if len(tokens) >= 2 and all(_NUMBER.match(t) for t in tokens):
+        return tokens  # `5 4`: a row's 分值 and 得分 wrapped to a line of their own
     lex = lexicon()
     candidates: list[list[str]] = []
     if len(tokens) >= 3 and not _PROSE.search(line) and not _HEADING.match(line):
@@ -1176,6 +1178,8 @@ def _best_row(
                     total += 1.5
                 if best is None or total > best[2]:
                     best = (name_at, roles, total)
+    if best is not None and best[2] < 0:
+        return None  # words before the name that are no labels: the row starts further on
     return best
 
 

@@ -22,6 +22,7 @@ _PAGE_MARKER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|-?\s*\d{1,3}\s*-?|<!--\s*page.*-->|\f)$",
     re.IGNORECASE,
 )
+_NUMBERS_APART = re.compile(r"\d\s+\d")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•·]\s+)")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -138,7 +139,10 @@ def _word_across(before: str, after: str) -> bool:
 
 
 def is_page_marker(text: str) -> bool:
-    """`— 3 —`, `第3页 共6页`, `3/20`: a page's number, not a figure or a cell."""
+    """`— 3 —`, `第3页 共6页`, `3/20`: a page's number, not a figure or a cell. Two numbers
+    apart by a space (`5 4`, a row's 分值 and 得分 wrapped to their own line) are no page."""
+    if _NUMBERS_APART.search(text):
+        return False
     bare = text.strip().replace("*", "").replace(" ", "")
     return bool(bare) and _PAGE_MARKER.match(bare) is not None
 
@@ -147,8 +151,7 @@ def classify(no: int, raw: str) -> Line:
     stripped = raw.strip()
     if not stripped:
         return Line(no, raw, "", "blank")
-    bare = stripped.replace("*", "").replace(" ", "")
-    if _PAGE_MARKER.match(bare):
+    if is_page_marker(stripped):
         return Line(no, raw, "", "page")
     if "\t" in stripped or stripped.count("|") >= 2:
         if _PIPE_SEPARATOR.match(stripped):
