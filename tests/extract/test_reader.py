@@ -1139,3 +1139,27 @@ def test_a_header_printed_on_the_line_of_the_first_row_does_not_take_its_level_a
             "higher",
         ),
     ]
+
+
+def test_score_rows_interleaved_with_their_criteria_are_read_by_their_shape() -> None:
+    # a PDF's columns came out line by line: each row's name, 分值 and 自评分 among the
+    # criteria's sentences, a group's label (项目管理 11 分) after its first row
+    r = extract_text(
+        "某县2022年度道路养护项目自评表\n"
+        "项目权重 评价内容 分值 自评分 项目决策 3 分 立项依据 3 3\n"
+        "复核分 评价标准及依据 有立项批复的得 3 分,缺失不得分。 建立财务制度得 1 分;\n"
+        "财务制度 4 4 建立专项管理办法得 1 分;能提供落实材料得 2 分。 人员配置 项目管理 11 分 3 2\n"
+        "有日常巡查台账得 2 分; 运行监管 4 3 按季报送\n"
+        "— 1 —\n"
+    )
+    assert [(i.level1, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)] == [
+        ("项目决策", "立项依据", None, None, D("3"), D("3"), None),
+        # 项目管理's 11 = 4 + 3 + 4: 财务制度 is its row, though printed before its label
+        ("项目管理", "财务制度", None, None, D("4"), D("4"), None),
+        ("项目管理", "人员配置", None, None, D("3"), D("2"), None),
+        ("项目管理", "运行监管", None, None, D("4"), D("3"), None),
+    ]
+    assert [(s.group, s.kind, s.max, s.score) for s in r.scores] == [
+        ("项目决策", "subtotal", D("3"), None),
+        ("项目管理", "subtotal", D("11"), None),
+    ]

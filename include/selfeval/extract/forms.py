@@ -23,6 +23,7 @@ from selfeval.extract.amount_tables import read_amount_tables, read_labelled_run
 from selfeval.extract.criteria import read_criteria_rows
 from selfeval.extract.figures import clip
 from selfeval.extract.grids import html_rows
+from selfeval.extract.interleaved import read_interleaved_rows
 from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
@@ -1356,11 +1357,16 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
     lines = list(lines)
     # run-together criteria rows first: the cell reader would cut their sentences into cells
     criteria = read_criteria_rows(lines, set())
-    cells = cells_of([(no, text) for no, text in lines if no not in criteria.lines])
+    # score rows among their criteria's sentences (PDF columns interleaved), likewise
+    interleaved = read_interleaved_rows(lines, set(criteria.lines))
+    first = criteria.lines | interleaved.lines
+    cells = cells_of([(no, text) for no, text in lines if no not in first])
     out = FormFigures()
     out.indicators.extend(criteria.indicators)
     out.scores.extend(criteria.scores)
-    out.table_lines.update(criteria.lines)
+    out.indicators.extend(interleaved.indicators)
+    out.scores.extend(interleaved.scores)
+    out.table_lines.update(first)
     i = 0
     money_unit = unit
     while i < len(cells):
