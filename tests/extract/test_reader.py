@@ -1163,3 +1163,30 @@ def test_score_rows_interleaved_with_their_criteria_are_read_by_their_shape() ->
         ("项目决策", "subtotal", D("3"), None),
         ("项目管理", "subtotal", D("11"), None),
     ]
+
+
+def test_a_weight_run_into_a_target_whose_greater_equal_ocr_read_as_2() -> None:
+    # 8295% before 98% and 得分 8: 分值 8 and ≥95% (a ≥ read as 2), not 分值 82 and 95%;
+    # 82022年11月30日前 is 分值 8 and a date, and 12月15日 is one date
+    r = extract_text(
+        "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施\n"
+        "产出指标(24分)质量指标指标1冻精质量合格率8295%98%8\n"
+        "时效指标指标1资金支付完成时间82022年11月30日前12月15日6部分结算材料报送滞后\n"
+        "满意度指标(20分)服务对象满意度养殖户满意度20290%92%20\n"
+    )
+    assert [
+        (i.target, i.actual, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)
+    ] == [
+        ("295%", "98%", "指标1冻精质量合格率", D("95"), D("98"), D("8"), D("8"), "higher"),
+        (
+            "2022年11月30日前",
+            "12月15日",
+            "指标1资金支付完成时间",
+            None,
+            None,
+            D("8"),
+            D("6"),
+            "text",
+        ),
+        ("290%", "92%", "养殖户满意度", D("90"), D("92"), D("20"), D("20"), "higher"),
+    ]

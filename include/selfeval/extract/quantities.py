@@ -130,7 +130,10 @@ class Measure:
 _MEASURE_NUM = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,10})?)(?!\d)")
 
 
-_DATE = re.compile(r"^(?:19|20)\d{2}年(?:1[0-2]|0?[1-9])月")  # 2021年12月: a date, not a quantity
+# 2021年12月, 12月15日: a date, not a quantity
+_DATE = re.compile(
+    r"^(?:(?:19|20)\d{2}年(?:1[0-2]|0?[1-9])月|(?:1[0-2]|0?[1-9])月(?:3[01]|[12]\d|0?[1-9])日)"
+)
 
 
 def is_date(text: str) -> bool:

@@ -105,6 +105,8 @@ def segment(text: str) -> list[str]:
         month = _MONTH.match(folded, end) if folded[end - 1 : end] == "年" else None
         if month is not None:
             end = month.end()  # 2021年12月: a year and its month are one date
+        elif folded[end - 1 : end] == "月" and (day := _DAY.match(folded, end)) is not None:
+            end = day.end()  # 12月15日: a month and its day
         if folded[end - 1 : end] in ("月", "日"):
             # 11月底前, 12月中旬: a date is one value with the words that place it in the month
             end += next(
@@ -224,5 +226,6 @@ _VALUES_ONLY = re.compile(r"^[≥≤<>=]?\d+(?:\.\d+)?%(?:[≥≤<>=]?\d+(?:\.\d
 _MAX_IN_BRACKETS = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]")
 _LABEL_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][\u4e00-\u9fff/／×÷]{2,16}[)）]")
 _MONTH = re.compile(r"(?:1[0-2]|0?[1-9])月(?:\d{1,2}日)?")
+_DAY = re.compile(r"(?:3[01]|[12]\d|0?[1-9])日")
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
 _QUANTITY_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?[{_CJK}]{{1,2}}$")
