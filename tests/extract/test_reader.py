@@ -1190,3 +1190,26 @@ def test_a_weight_run_into_a_target_whose_greater_equal_ocr_read_as_2() -> None:
         ),
         ("290%", "92%", "养殖户满意度", D("90"), D("92"), D("20"), D("20"), "higher"),
     ]
+
+
+def test_a_numbered_name_ending_its_line_takes_the_first_of_two_value_groups_after_the_next() -> (
+    None
+):
+    # a sheet printed column by column: 指标15 ends its line (its last word apart), and the
+    # next name is followed by two value groups, the first of them 指标15's (例 as in 例数)
+    r = extract_text(
+        "指标13:家庭医生签约服务人数 23560人 21870人 2 1.8\n"
+        "指标14:传染病及突发公共卫生事件报告 例数\n"
+        "指标15:卫生监督协管巡查次数 11例 11例 2 2 48次 48次 2 2\n"
+        "指标16:孕产妇产后访视人数 206人 191人 2 1.8 指标17:高血压患者规范管理人数\n"
+        "指标18:肺结核患者规范管理例数 9例 9例 2 2\n"
+    )
+    assert _indicators(r) == [
+        ("指标13:家庭医生签约服务人数", D("23560"), D("21870"), D("2"), D("1.8"), None),
+        ("指标14:传染病及突发公共卫生事件报告例数", D("11"), D("11"), D("2"), D("2"), None),
+        ("指标15:卫生监督协管巡查次数", D("48"), D("48"), D("2"), D("2"), None),
+        ("指标16:孕产妇产后访视人数", D("206"), D("191"), D("2"), D("1.8"), None),
+        # 指标17 ended its line after values that were 指标16's: one group follows 指标18,
+        # so 指标17 takes nothing rather than 指标18's values
+        ("指标18:肺结核患者规范管理例数", D("9"), D("9"), D("2"), D("2"), None),
+    ]

@@ -1499,7 +1499,9 @@ def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
     # column by column puts two names before their values (指标13:… 指标14:… 23560人 21870人 2
     # 1.8 / 5420人 4102人 2 1.5), and each value group goes to the earliest name waiting
     waiting: list[Cell] = []
+    pending: Cell | None = None  # a name that ended the row before, without values
     for row in rows:
+        was_pending, pending = pending, None
         k = 0
         while k < len(row):
             cell = row[k]
@@ -1510,6 +1512,24 @@ def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
                 waiting.append(cell)  # a name straight before another on its line: values later
                 k += 1
                 continue
+            rest = row[k + 1 :]
+            last_word = not rest or (
+                len(rest) == 1 and _cell_kind(rest[0].text) == "text" and len(rest[0].text) <= 4
+            )
+            if taken is None and numbered and last_word:
+                # a name ending its line, maybe with its last word apart (…报告 | 例数): it may
+                # be waiting for values, or its values came before it
+                pending = replace(cell, text=cell.text + "".join(c.text for c in rest))
+                k = len(row)
+                continue
+            if taken is not None and numbered and not waiting and was_pending is not None:
+                end = taken[1]
+                second = (
+                    _headerless_at([cell, *row[end : end + 4]], 0) if end + 3 <= len(row) else None
+                )
+                if second is not None:
+                    # this name has two value groups after it: the first is the name's before
+                    waiting.append(was_pending)
             if taken is None and waiting and k + 3 <= len(row):
                 taken = _headerless_at([waiting[0], *row[k : k + 4]], 0)
                 if taken is not None:
