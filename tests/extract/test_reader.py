@@ -1213,3 +1213,29 @@ def test_a_numbered_name_ending_its_line_takes_the_first_of_two_value_groups_aft
         # so 指标17 takes nothing rather than 指标18's values
         ("指标18:肺结核患者规范管理例数", D("9"), D("9"), D("2"), D("2"), None),
     ]
+
+
+def test_a_sheet_printed_column_by_column_pairs_names_targets_and_values_by_number() -> None:
+    # names (指标3 printed last), then the targets, then each actual with 分值 and 得分, header
+    # words among them; 指标5 is an ordinary row again
+    r = extract_text(
+        "指标1:新建村级卫生室数量 12个 指标2:培训乡村医生人次 不少于300人次\n"
+        "不少于20次 8所 二级指标 三级指标 指标4:帮扶学校数量 分值 得分 13个 3 3 320人次 2 2\n"
+        "22次 2 1.5 8所 2 2 指标3:巡回医疗次数\n"
+        "指标5:群众满意度 90% 93% 2 2\n"
+    )
+    assert _indicators(r) == [
+        ("指标1:新建村级卫生室数量", D("12"), D("13"), D("3"), D("3"), None),
+        ("指标2:培训乡村医生人次", D("300"), D("320"), D("2"), D("2"), "higher"),
+        ("指标3:巡回医疗次数", D("20"), D("22"), D("2"), D("1.5"), "higher"),
+        ("指标4:帮扶学校数量", D("8"), D("8"), D("2"), D("2"), None),
+        ("指标5:群众满意度", D("90"), D("93"), D("2"), D("2"), None),
+    ]
+
+
+def test_columns_whose_units_disagree_are_not_paired() -> None:
+    # the same shape, but 指标2's target is in 种 and the second value group in 次: no block
+    r = extract_text(
+        "指标1:新建村级卫生室数量 12个 指标2:发放宣传资料种类 不少于12种\n13个 3 3 14次 1 1\n"
+    )
+    assert _indicators(r) == []

@@ -101,7 +101,7 @@ class FormFigures:
 
 
 def _looks_valueish(token: str) -> bool:
-    return bool(_VALUEISH.search(token)) or token in _BLANK
+    return bool(_VALUEISH.search(token)) or token in _BLANK or bool(_MEASURE_START.match(token))
 
 
 def _head_of(pieces: list[str]) -> str:
@@ -1366,6 +1366,12 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
     first = criteria.lines | interleaved.lines
     cells = cells_of([(no, text) for no, text in lines if no not in first])
     out = FormFigures()
+    # a sheet printed column by column: its blocks first, the rest of the stream without them
+    used: set[int] = set()
+    for indicators, positions in _column_blocks(cells):
+        out.indicators.extend(indicators)
+        used |= positions
+    cells = [c for n, c in enumerate(cells) if n not in used]
     out.indicators.extend(criteria.indicators)
     out.scores.extend(criteria.scores)
     out.indicators.extend(interleaved.indicators)
@@ -1553,7 +1559,95 @@ def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
             k = end
 
 
-_NUMBERED_NAME = re.compile(r"^指标\s*\d{1,2}\s*[:：][\u4e00-\u9fff]")
+def _column_blocks(cells: Sequence[Cell]) -> list[tuple[list[Indicator], set[int]]]:
+    """A sheet printed column by column: numbered names (指标1: … 指标4:, in any order), then
+    their targets, then their actuals each with 分值 and 得分, the columns' cells interleaved
+    with header words. Where the three columns have the same length, the names sorted by their
+    numbers pair with the targets and the value groups in reading order — only if every pair
+    agrees in its unit (41200人 | 40680人 3 3, 不少于12种 | 14种 1 1) and the actual carries no
+    operator. Returns each block's indicators and the positions of the cells it used."""
+    lex = lexicon()
+    found: list[tuple[list[Indicator], set[int]]] = []
+    k = 0
+    while k < len(cells):
+        if not _is_numbered_name(cells[k]):
+            k += 1
+            continue
+        names: list[tuple[int, Cell]] = []
+        targets: list[Cell] = []
+        groups: list[tuple[Cell, Cell, Cell]] = []
+        taken: set[int] = set()
+        j = k
+        while j < len(cells) and j < k + _BLOCK_CELLS:
+            cell = cells[j]
+            if _is_numbered_name(cell):
+                if targets and len(names) == len(targets) == len(groups):
+                    break  # the block is complete: the next name starts its own row
+                names.append((_number_of(cell), cell))
+            elif _role(lex, cell.text) is not None or lex.is_level(cell.text):
+                j += 1  # header words printed among the columns: left for the header's reader
+                continue
+            elif _cell_kind(cell.text) == "measure":
+                if _starts_group(cells, j):
+                    groups.append((cell, cells[j + 1], cells[j + 2]))
+                    taken.update((j + 1, j + 2))
+                    j += 2
+                elif j + 1 < len(cells) and _starts_group(cells, j + 1):
+                    break  # a target and its actual's group side by side: rows, not columns
+                else:
+                    targets.append(cell)
+            else:
+                break
+            taken.add(j)
+            j += 1
+        n = len(names)
+        numbers = {num for num, _ in names}
+        block = n >= 2 and len(numbers) == n and len(targets) == n and len(groups) == n
+        pairs = list(zip(sorted(names, key=lambda x: x[0]), targets, groups, strict=False))
+        if block and all(_same_unit(t, g[0]) for _, t, g in pairs):
+            found.append(
+                (
+                    [
+                        _indicator(
+                            name,
+                            [t, *g],
+                            ["target", "actual", "max", "score"],
+                            None,
+                            None,
+                            [],
+                            name.line,
+                        )
+                        for (_, name), t, g in pairs
+                    ],
+                    taken,
+                )
+            )
+            k = j
+        else:
+            k += 1
+    return found
+
+
+def _number_of(name: Cell) -> int:
+    m = _NUMBERED_NAME.match(name.text)
+    return int(m.group(1)) if m else 0
+
+
+def _starts_group(cells: Sequence[Cell], j: int) -> bool:
+    """A measure, then 分值 and 得分 (`40680人 3 3`): an actual's value group."""
+    if j + 2 >= len(cells) or _cell_kind(cells[j].text) != "measure":
+        return False
+    w, sc = _num(cells[j + 1].text), _num(cells[j + 2].text)
+    return w is not None and sc is not None and 0 < w <= 100 and sc <= w
+
+
+def _same_unit(target: Cell, actual: Cell) -> bool:
+    t, a = read_measure(target.text), read_measure(actual.text)
+    return t.unit is not None and t.unit == a.unit and a.op is None and a.value is not None
+
+
+_BLOCK_CELLS = 40
+_NUMBERED_NAME = re.compile(r"^指标\s*(\d{1,2})\s*[:：][\u4e00-\u9fff]")
 
 
 def _is_numbered_name(cell: Cell) -> bool:
