@@ -1239,3 +1239,21 @@ def test_columns_whose_units_disagree_are_not_paired() -> None:
         "指标1:新建村级卫生室数量 12个 指标2:发放宣传资料种类 不少于12种\n13个 3 3 14次 1 1\n"
     )
     assert _indicators(r) == []
+
+
+def test_the_one_initial_budget_stated_apart_is_the_main_executions() -> None:
+    r = extract_text(
+        "一、预算编制情况\n"
+        "年初预算2310.50万元，年中追加较多，预算编制完整性扣1分。\n"
+        "二、预算执行情况\n"
+        "全年预算数2756.38万元，全年支出2719.64万元，预算执行率98.67%。\n"
+    )
+    assert _executions(r) == [
+        ("支出", D("2310.50"), D("2756.38"), D("2719.64"), D("98.67"), None, None),
+    ]
+    # two initial budgets: which one the year's budget came from is not known
+    two = extract_text(
+        "年初预算收入1200.00万元，年初预算支出1250.00万元。\n"
+        "全年预算数2756.38万元，全年支出2719.64万元，预算执行率98.67%。\n"
+    )
+    assert [x.initial_budget for x in two.executions if x.executed is not None] == [None]

@@ -570,7 +570,32 @@ def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
             elif found is not None:
                 out.append(_budget_before(found, earlier))
             earlier.extend(items)
-    return out
+    return _initial_stated_apart(out, earlier)
+
+
+_INITIAL = re.compile(r"年初.{0,8}预算")
+
+
+def _initial_stated_apart(found: list[Execution], items: Sequence[_Q]) -> list[Execution]:
+    """`年初预算2310.50万元，年中追加较多` in one place, the year's budget, spending and rate in
+    another: the one initial budget the report states is its main execution's (the first row
+    with a budget and an executed amount), where that row has none and its budget differs — the
+    year's budget is what the initial one became. Two initial amounts, or none: nothing."""
+    amounts = {
+        item.q.money.wan: item.q.money
+        for item in items
+        if item.q.money is not None and _INITIAL.search(item.label) and not _is_change(item)
+    }
+    if len(amounts) != 1:
+        return found
+    (initial,) = amounts.values()
+    for n, row in enumerate(found):
+        if row.budget is None or row.executed is None:
+            continue
+        if row.initial_budget is None and row.budget.wan != initial.wan:
+            found[n] = replace(row, initial_budget=initial)
+        break
+    return found
 
 
 def _budget_before(found: Execution, previous: Sequence[_Q]) -> Execution:
