@@ -1257,3 +1257,43 @@ def test_the_one_initial_budget_stated_apart_is_the_main_executions() -> None:
         "全年预算数2756.38万元，全年支出2719.64万元，预算执行率98.67%。\n"
     )
     assert [x.initial_budget for x in two.executions if x.executed is not None] == [None]
+
+
+def test_a_forms_instruction_states_no_figures() -> None:
+    r = extract_text(
+        "全年预算数100.00万元，全年支出96.00万元，预算执行率96.00%。\n"
+        "注：1.预算执行率=预算执行数/调整后预算数，预算执行率未达到90%的需说明原因（100字以内）；"
+        "2.年中发生预算调整的，应单独说明理由。\n"
+    )
+    assert _executions(r) == [
+        ("支出", None, D("100.00"), D("96.00"), D("96.00"), None, None),
+    ]
+
+
+def test_one_number_under_both_a_weight_and_a_score_column_is_the_weight_total_unless_scores_add_up() -> (
+    None
+):
+    header = "一级指标\t二级指标\t三级指标\t指标值\t完成值\t分值\t得分\n"
+    blank = extract_text(
+        header
+        + "产出指标\t数量指标\t缴费覆盖率\t=100%\t\t60\t\n"
+        + "效益指标\t社会效益指标\t足额保障率\t=100%\t\t40\t\n"
+        + "合计\t\t\t\t\t100\t\n"
+    )
+    assert blank.total_score is None
+    assert [(s.kind, s.max, s.score) for s in blank.scores if s.kind == "total"] == [
+        ("total", D("100"), None)
+    ]
+    scored = extract_text(
+        header
+        + "产出指标\t数量指标\t缴费覆盖率\t=100%\t100%\t60\t58\n"
+        + "效益指标\t社会效益指标\t足额保障率\t=100%\t100%\t40\t40\n"
+        + "合计\t\t\t\t\t\t98\n"
+    )
+    assert scored.total_score is not None and (
+        scored.total_score.score,
+        scored.total_score.max,
+    ) == (
+        D("98"),
+        None,
+    )

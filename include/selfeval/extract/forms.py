@@ -899,7 +899,10 @@ def _read_indicators(
             break  # running text or a heading after the table
         total_word = next((w for w in lex.total_rows if folded.startswith(w)), None)
         if total_word is not None and len(folded) <= len(total_word) + 12:
-            j = _read_total(cells, j, value_roles, out, lex, level1, group)
+            # the rows' 得分 and the funds block's, which the form's total includes
+            items = [x.score for x in out.indicators[first_indicator:]]
+            items += [x.score for x in out.executions if x.score is not None][:1]
+            j = _read_total(cells, j, value_roles, out, lex, level1, group, items)
             break
         if any(folded.startswith(w) for w in lex.subtotal_rows):
             nums, k = _numbers_after(cells, j)
@@ -1340,12 +1343,19 @@ def _read_total(
     lex: Lexicon,
     level1: str | None,
     group: dict[str, Decimal | None],
+    item_scores: Sequence[Decimal | None] = (),
 ) -> int:
     nums, k = _numbers_after(cells, j)
     wanted = sum(1 for r in value_roles if r in ("max", "score"))
     if wanted and len(nums) > wanted:
         nums = nums[-wanted:]  # 合计 | 100 | | 100 | 97: a group's 分值 column comes first
     mx, sc = _max_score(nums, value_roles)
+    if mx is None and sc is not None and "max" in value_roles:
+        # 合计 | 100 with the 得分 column blank: one number under both a 分值 and a 得分 column is
+        # the 得分 only where the 得分 read add up to it; otherwise it is the 分值's total
+        scored = [x for x in item_scores if x is not None]
+        if not scored or sum(scored) != sc:
+            mx, sc = sc, None
     ev = _evidence(cells[j])
     if mx is not None or sc is not None:
         name = re.sub(r"[\d.\s]+$", "", cells[j].text)[:20] or cells[j].text[:20]

@@ -82,9 +82,20 @@ def _quantities_of(text: str) -> tuple[_Q, ...]:
     for q in find_quantities(text):
         context = text[prev_end : q.start]
         sentence += sum(context.count(ch) for ch in _SENTENCE_END)
-        out.append(_Q(q, context, _label(context), sentence))
+        if not _in_instruction(text, q.start):
+            out.append(_Q(q, context, _label(context), sentence))
         prev_end = q.end
     return tuple(out)
+
+
+def _in_instruction(text: str, at: int) -> bool:
+    """`预算执行率未达到90%的需说明原因(100字以内)`: a form's instruction to the one filling it
+    in, whose numbers are thresholds, not the unit's figures. Judged on the clause-run between
+    semicolons or full stops around the quantity."""
+    start = max(text.rfind(ch, 0, at) for ch in "。；;!?！？") + 1
+    ends = [e for e in (text.find(ch, at) for ch in "。；;!?！？") if e >= 0]
+    sentence = text[start : min(ends) if ends else len(text)]
+    return any(cue in sentence for cue in lexicon().words("instruction_cues"))
 
 
 def _has(text: str, concept: str) -> str | None:
