@@ -1297,3 +1297,15 @@ def test_one_number_under_both_a_weight_and_a_score_column_is_the_weight_total_u
         D("98"),
         None,
     )
+
+
+def test_zipped_pairs_share_their_unit_their_sign_and_their_names_tail() -> None:
+    # 4125.49 takes the 万元 of the amount it is listed with; 各减少 and 各下降 sign both members
+    r = extract_text(
+        "2022年度收、支总计各是4125.49,4143.91万元。与2021年相比，收、支总计各减少1267.86,"
+        "2570.97万元，各下降23.51%、38.28%。\n"
+    )
+    assert _changes(r) == [
+        ("收总计", D("4125.49"), D("-1267.86"), D("-23.51")),
+        ("支总计", D("4143.91"), D("-2570.97"), D("-38.28")),
+    ]

@@ -115,6 +115,21 @@ def find_quantities(text: str) -> list[Quantity]:
         else:
             kind = "number"
         found.append(Quantity(m.start(), m.end(), value, kind, unit or None, m.group(0)))
+    return _units_shared(text, found)
+
+
+_LIST_SEPARATOR = re.compile(r"^\s*[、,，和及]\s*$")
+
+
+def _units_shared(text: str, found: list[Quantity]) -> list[Quantity]:
+    """`各是4125.49,4143.91万元`, `分别为12、15%`: numbers listed before the last one's unit
+    share it (only a bare number followed by a separator and the unit-bearing one)."""
+    for k in range(len(found) - 2, -1, -1):
+        q, nxt = found[k], found[k + 1]
+        if q.kind != "number" or nxt.kind not in ("money", "pct"):
+            continue
+        if _LIST_SEPARATOR.match(text[q.end : nxt.start]):
+            found[k] = Quantity(q.start, q.end, q.value, nxt.kind, nxt.unit, q.raw)
     return found
 
 

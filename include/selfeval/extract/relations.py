@@ -784,7 +784,7 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
             item = qs[k]
             if item.q.kind == "money" and not _is_change(item):
                 group = _zipped(qs, k)
-                subjects.append(group)
+                subjects.append(_zipped_labels(group))
                 k += len(group)
                 continue
             if not _is_change(item) or item.q.kind not in ("money", "pct"):
@@ -817,22 +817,52 @@ def find_changes(paragraphs: Sequence[Paragraph]) -> list[Change]:
                     continue
                 first = amt or rt
                 assert first is not None
-                negative = _has(first.context, "decrease") is not None and (
-                    _has(first.context, "increase") is None
-                    or first.context.rfind(_has(first.context, "decrease") or "")
-                    > first.context.rfind(_has(first.context, "increase") or "")
-                )
+                # a zipped list's sign word stands before its first member (各减少A、B万元)
+                negative = _negative((amounts or rates)[0].context)
+                rate_sign = _negative(rates[0].context) if rates and _signed(rates[0]) else None
+                rate_negative = negative if rate_sign is None else rate_sign
                 out.append(
                     Change(
                         label=(cur.label if cur else (named or first.label)) or "",
                         current=cur.q.money if cur else None,
                         prior=None,
                         change=_signed_money(amt, negative) if amt else None,
-                        growth_pct=(-rt.q.value if negative else rt.q.value) if rt else None,
+                        growth_pct=(-rt.q.value if rate_negative else rt.q.value) if rt else None,
                         evidence=_evidence(para, (cur or first).q.start, (rt or first).q.end),
                     )
                 )
     return [_current_stated_elsewhere(c, paragraphs) for c in out]
+
+
+_ZIPPED_NAMES = re.compile(
+    r"([\u4e00-\u9fff]{1,6}(?:、[\u4e00-\u9fff]{1,8})+)(?:各|分别|均)(?:是|为|达)?\s*$"
+)
+
+
+def _zipped_labels(group: list[_Q]) -> list[_Q]:
+    """`收、支总计各是A、B万元`: the names listed before 各 / 分别, sharing the last one's tail
+    (收总计, 支总计), label the amounts in order; kept as read where the counts differ."""
+    m = _ZIPPED_NAMES.search(group[0].context) if len(group) > 1 else None
+    if m is None:
+        return group
+    heads = m.group(1).split("、")
+    if len(heads) != len(group):
+        return group
+    width = len(heads[0])
+    tail = heads[-1][width:] if len(heads[-1]) > width else ""
+    names = [*heads[:-1], heads[-1][:width] if tail else heads[-1]]
+    return [replace(q, label=name + tail) for q, name in zip(group, names, strict=True)]
+
+
+def _negative(context: str) -> bool:
+    """The last change word before a quantity says 减少 / 下降 (not 增加 after it)."""
+    down = _has(context, "decrease")
+    up = _has(context, "increase")
+    return down is not None and (up is None or context.rfind(down) > context.rfind(up))
+
+
+def _signed(item: _Q) -> bool:
+    return _has(item.context, "decrease") is not None or _has(item.context, "increase") is not None
 
 
 def _current_stated_elsewhere(change: Change, paragraphs: Sequence[Paragraph]) -> Change:
@@ -887,7 +917,9 @@ def _zipped(qs: Sequence[_Q], k: int) -> list[_Q]:
     group = [qs[k]]
     j = k + 1
     while (
-        j < len(qs) and qs[j].q.kind == qs[k].q.kind and qs[j].context.strip() in ("、", "和", "及")
+        j < len(qs)
+        and qs[j].q.kind == qs[k].q.kind
+        and qs[j].context.strip() in ("、", "和", "及", ",", "，")
     ):
         group.append(qs[j])
         j += 1
