@@ -1309,3 +1309,16 @@ def test_zipped_pairs_share_their_unit_their_sign_and_their_names_tail() -> None
         ("收总计", D("4125.49"), D("-1267.86"), D("-23.51")),
         ("支总计", D("4143.91"), D("-2570.97"), D("-38.28")),
     ]
+
+
+def test_a_pdfs_decimal_digit_groups_join_but_two_numbers_stay_two() -> None:
+    # 1046.372 6 is 1046.3726 (万元 to the 元, printed in threes); 89.974 10 is an amount, then 分值
+    header = "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+    grouped = extract_text(header + "年度资金总额 1046.372 6 1046.372 6 1046.372 6 10 100% 10\n")
+    assert _executions(grouped) == [
+        ("年度资金总额", D("1046.3726"), D("1046.3726"), D("1046.3726"), D("100"), D("10"), D("10"))
+    ]
+    two = extract_text(header + "年度资金总额 90 89.974 89.974 10 100% 10\n")
+    assert _executions(two) == [
+        ("年度资金总额", D("90"), D("89.974"), D("89.974"), D("100"), D("10"), D("10"))
+    ]

@@ -44,7 +44,7 @@ _SPACE_TIGHT_BEFORE = re.compile(rf" +(?=[{_TIGHT}])")
 _SPACE_IN_DECIMAL = re.compile(r"(?<=\d)\. +(?=\d)|(?<=\d) +\.(?=\d)")
 _SPACE_BEFORE_PCT = re.compile(r"(?<=\d) +(?=%)")
 # PDF exports that space decimal digits in threes: "1046.372 6" is 1046.3726
-_SPACE_DECIMAL_GROUP = re.compile(r"(?<![\d.])(\d+\.\d{3}) (\d{1,3})(?![\d.%])")
+_SPACE_DECIMAL_GROUP = re.compile(r"(?<![\d.])(\d+\.\d{3}) (\d)(?![\d.%])")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
 _WIDE_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:，\d{3})+")
 _WIDE_THOUSANDS_TAIL = re.compile(r"\.\d|\s*[万亿]?元")
