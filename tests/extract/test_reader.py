@@ -1322,3 +1322,22 @@ def test_a_pdfs_decimal_digit_groups_join_but_two_numbers_stay_two() -> None:
     assert _executions(two) == [
         ("年度资金总额", D("90"), D("89.974"), D("89.974"), D("100"), D("10"), D("10"))
     ]
+
+
+def test_a_pipe_table_printed_one_cell_per_line_keeps_blank_cells_and_split_targets() -> None:
+    cells = [
+        "预算执行情况(10分)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重",
+        "得分", "原因", "总额", "238.93", "251.89", "251.89", "100.00%", "10", "",
+        "绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位",
+        "实际完成值", "权重", "得分", "产出指标", "数量指标", "缴费覆盖率", "=", "100", "%", "",
+        "60", "", "效益指标", "社会效益指标", "足额保障率", "≥", "98", "%", "99%", "30", "30",
+    ]  # fmt: skip
+    r = extract_text("".join(f"{c} |\n" if c else "|\n" for c in cells))
+    assert _executions(r) == [
+        ("总额", D("238.93"), D("251.89"), D("251.89"), D("100.00"), D("10"), None),
+    ]
+    # the blank actual and 得分 stay blank: 60 is the 分值, not the actual
+    assert _indicators(r) == [
+        ("缴费覆盖率", D("100"), None, D("60"), None, "equal"),
+        ("足额保障率", D("98"), D("99"), D("30"), D("30"), "higher"),
+    ]

@@ -303,7 +303,7 @@ def _unglue(part: str) -> list[str]:
 def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
     """The stream of non-empty cells of every line, in reading order."""
     out: list[Cell] = []
-    for no, row in _rows(lines):
+    for no, row in _one_cell_per_line(list(_rows(lines))):
         parts: list[str] = []
         for part in _join_split_measures(row):
             if parts and _BRACKETED_NOTE.match(part.strip()) and _CJK.search(parts[-1][-1:]):
@@ -324,6 +324,37 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
 
 
 _OPERATOR_CELL = re.compile(rf"^[{_OPERATOR_CHARS}]$")
+
+
+def _one_cell_per_line(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """A pipe table printed one cell per line (`足额保障率 |` / `= |` / `100 |` / `% |` / `|`):
+    an empty cell's line (`|` alone) between cells is a blank cell, which keeps the next values
+    in their columns; an operator, its number and its unit on lines of their own are one cell."""
+
+    def single(cells: list[str]) -> bool:
+        return len(cells) == 2 and cells[1].strip() == ""
+
+    out: list[tuple[int, list[str]]] = []
+    k = 0
+    while k < len(rows):
+        no, cells = rows[k]
+        before = out[-1][1] if out else []
+        after = rows[k + 1][1] if k + 1 < len(rows) else []
+        if cells == ["", ""] and single(before) and single(after) and before[0]:
+            out.append((no, ["—", ""]))  # a blank cell between two cells of the run
+            k += 1
+            continue
+        texts = [c[0].strip() for _, c in rows[k : k + 3] if single(c)]
+        if single(cells) and _OPERATOR_CELL.match(normalize_line(cells[0])) and len(texts) >= 2:
+            joined = _join_split_measures(texts)
+            if len(joined[0]) > len(texts[0]):
+                taken = len(texts) - len(joined) + 1
+                out.append((no, [joined[0], ""]))
+                k += taken
+                continue
+        out.append((no, cells))
+        k += 1
+    return out
 
 
 def _join_split_measures(parts: list[str]) -> list[str]:
@@ -545,7 +576,7 @@ def _header_at(cells: Sequence[Cell], i: int, lex: Lexicon) -> tuple[_Header, in
         return (_titled(indicators, cells, i, lex) if measured else indicators), j
     if kinds & {"executed", "rate", "budget"} and len(kinds & set(FUNDS_ROLES)) >= 3:
         funds = [r for r in roles if r in FUNDS_ROLES]
-        header = _Header(funds, "funds")
+        header = _Header(funds, "funds", stream)
         return (header if "max" in funds else _titled(header, cells, i, lex)), j
     return None
 
@@ -672,7 +703,8 @@ def _read_funds(
             if lex.is_level(cell.text) or _header_at(cells, j, lex) is not None:
                 break
             nxt = _value(cells[j + 1].text) if j + 1 < len(cells) else None
-            same_row = j + 1 < len(cells) and not cells[j + 1].row_start
+            # one cell per line: a row's values follow its label on the lines below
+            same_row = j + 1 < len(cells) and (header.stream or not cells[j + 1].row_start)
             if nxt is None or nxt.number is None or not same_row or _HEADING.match(cell.text):
                 j += 1
                 continue
@@ -1229,8 +1261,9 @@ def _indicator(
     if weight is None and weight_in_name:
         weight = Decimal(weight_in_name.group(1))
         name = (name[: weight_in_name.start()] + name[weight_in_name.end() :]).strip()
-    target = _stray(got.get("target"), name_cell.line, warnings)
-    actual = _stray(got.get("actual"), name_cell.line, warnings)
+    # a blank cell (—, /, or an empty cell kept in its column) states nothing
+    target = _stray(_unless_blank(got.get("target")), name_cell.line, warnings)
+    actual = _stray(_unless_blank(got.get("actual")), name_cell.line, warnings)
     tm = read_measure(target) if target else None
     am = read_measure(actual) if actual else None
     tm = _ocr_operator(target, tm, am)
@@ -1266,6 +1299,10 @@ def _indicator(
         unit=(tm.unit if tm and tm.unit else (am.unit if am else None)),
         direction=direction,
     )
+
+
+def _unless_blank(cell: str | None) -> str | None:
+    return None if cell is None or cell.strip() in _BLANK else cell
 
 
 def _ocr_operator(target: str | None, tm: Measure | None, am: Measure | None) -> Measure | None:
