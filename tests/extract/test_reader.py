@@ -1341,3 +1341,18 @@ def test_a_pipe_table_printed_one_cell_per_line_keeps_blank_cells_and_split_targ
         ("缴费覆盖率", D("100"), None, D("60"), None, "equal"),
         ("足额保障率", D("98"), D("99"), D("30"), D("30"), "higher"),
     ]
+
+
+def test_a_rows_name_after_the_last_rows_values_is_no_note_when_its_own_values_follow() -> None:
+    # a whole form on one line: 经费支出合规性 opens the next row (its targets in words, then
+    # 分值 and 得分), it is not the 偏差原因 note of the row before
+    r = extract_text(
+        "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 "
+        "产出指标(50分) 质量指标 委托业务报告合格率 ≥100% 100% 8 8 经费支出合规性 严格执行相关制度规定 "
+        "达成预期指标 8 7 时效指标 提交报告及时性 按期完成 达成预期指标 8 8\n"
+    )
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.indicators] == [
+        ("委托业务报告合格率", "≥100%", "100%", D("8"), D("8")),
+        ("经费支出合规性", "严格执行相关制度规定", "达成预期指标", D("8"), D("7")),
+        ("提交报告及时性", "按期完成", "达成预期指标", D("8"), D("8")),
+    ]

@@ -1208,9 +1208,17 @@ def _best_row(
                     roles
                     and roles[-1] == "note"
                     and after < len(cells)
-                    and _cell_kind(cells[after].text) != "text"
+                    and (
+                        _cell_kind(cells[after].text) != "text"
+                        or any(
+                            _value(c.text) is not None and not c.row_start
+                            for c in cells[after : after + 3]
+                        )
+                    )
                 ):
-                    continue  # the "note" is the next row's name: a number follows it
+                    # the "note" is the next row's name: a number follows it, maybe after the
+                    # row's targets in words (经费支出合规性 | 严格执行… | 达成预期指标 | 8 | 8)
+                    continue
                 skipped = (chosen[-1] + 1 - count) if chosen else 0
                 total = prefix + sum(f for f in fits if f is not None) + 0.2 * count
                 total -= 0.6 * skipped + _unlike_its_target(roles, vals, value_roles)
