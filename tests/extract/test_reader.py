@@ -1356,3 +1356,23 @@ def test_a_rows_name_after_the_last_rows_values_is_no_note_when_its_own_values_f
         ("经费支出合规性", "严格执行相关制度规定", "达成预期指标", D("8"), D("7")),
         ("提交报告及时性", "按期完成", "达成预期指标", D("8"), D("8")),
     ]
+
+
+def test_a_score_wrapped_to_the_start_of_the_next_rows_line_is_the_rows_above() -> None:
+    # PDF text: each row's 得分 starts the next line, before the next row's label and 分值
+    r = extract_text(
+        "2023年部门整体支出绩效评价得分表 一级指标 二级指标 三级指标 得分 "
+        "部门决策(25 分) 目标任务(15 分) 相关性(5 分)\n"
+        "5 明确性(5 分)\n"
+        "4.5 合理性(5 分)\n"
+        "5 预算编制(10 分) 测算依据(5 分)\n"
+        "2 目标管理(5 分)\n"
+        "4\n"
+    )
+    assert [(i.level2, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)] == [
+        ("目标任务", "相关性", None, None, D("5"), D("5"), None),
+        ("目标任务", "明确性", None, None, D("5"), D("4.5"), None),
+        ("目标任务", "合理性", None, None, D("5"), D("5"), None),
+        ("预算编制", "测算依据", None, None, D("5"), D("2"), None),
+        ("预算编制", "目标管理", None, None, D("5"), D("4"), None),
+    ]

@@ -125,6 +125,11 @@ def _with_units(tokens: list[str]) -> list[str]:
 def split_row(raw: str) -> list[str]:
     """Cells of one flattened line, before normalisation."""
     line = join_decimal_groups(raw.strip())
+    wrapped = _WRAPPED_SCORE.match(line)
+    if wrapped is not None and "\t" not in line and "|" not in line:
+        # `5 明确性(5 分)`: the row above's 得分 wrapped to the start of this line, then the
+        # next row's label with its 分值
+        return [wrapped.group(1), *split_row(line[wrapped.end() :])]
     if "\t" in line:
         return [c.strip() for c in line.split("\t")]
     if "|" in line:
@@ -324,6 +329,9 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
 
 
 _OPERATOR_CELL = re.compile(rf"^[{_OPERATOR_CHARS}]$")
+_WRAPPED_SCORE = re.compile(
+    r"^(\d{1,3}(?:\.\d{1,2})?)\s+(?=[\u4e00-\u9fff][^()（）]{0,16}[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）])"
+)
 
 
 def _one_cell_per_line(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
