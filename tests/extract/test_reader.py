@@ -1376,3 +1376,21 @@ def test_a_score_wrapped_to_the_start_of_the_next_rows_line_is_the_rows_above() 
         ("预算编制", "测算依据", None, None, D("5"), D("2"), None),
         ("预算编制", "目标管理", None, None, D("5"), D("4"), None),
     ]
+
+
+def test_a_score_table_with_a_serial_column_two_criteria_columns_and_wrapped_scores() -> None:
+    # 序号 opens each row; 指标解释 and 指标说明及评分标准 are notes; a criterion's (3分) is no
+    # row; a row's 得分 may wrap to a line of its own
+    r = extract_text(
+        "序号 | 一级指标 | 二级指标 | 三级指标 | 指标分值 | 指标解释 | 指标说明及评分标准 | 自评得分 |\n"
+        "1 | 规划(12分) |\n"
+        "基础信息(3分) | 基础信息完整性 | 3 | 信息资料是否真实、完整。 | 1、信息真实(1分);2、信息完整(2分)。 |\n"
+        "2 |\n"
+        "2 | 工作计划(9分) | 工作计划完整性 | 5 | 年度工作计划是否完整可行。 | 计划是否完整可行(5分) | 5 | |\n"
+        "3 | 工作计划明确性 | 4 | 年度工作计划是否明确。 | 计划是否明确可操作(4分) | 3 | |\n"
+    )
+    assert [(i.name, i.weight, i.score) for i in r.indicators if i.name != "规划"] == [
+        ("基础信息完整性", D("3"), D("2")),
+        ("工作计划完整性", D("5"), D("5")),
+        ("工作计划明确性", D("4"), D("3")),
+    ]

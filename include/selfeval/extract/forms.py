@@ -329,6 +329,8 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
 
 
 _OPERATOR_CELL = re.compile(rf"^[{_OPERATOR_CHARS}]$")
+_CRITERION = re.compile(r"是否|[得扣的，,；;。]")  # a criterion's words, not a label's
+_SERIAL = re.compile(r"\d{1,3}")
 _WRAPPED_SCORE = re.compile(
     r"^(\d{1,3}(?:\.\d{1,2})?)\s+(?=[\u4e00-\u9fff][^()（）]{0,16}[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）])"
 )
@@ -500,6 +502,7 @@ class _Header:
     kind: str  # "funds" or "indicators"
     stream: bool = False  # printed one cell per line: line ends say nothing about rows
     block_max: Decimal | None = None  # 预算执行情况(万元)(20分): the block's 分值 in its title
+    serial: bool = False  # a 序号 column before the labels: rows open with their number
     title: Cell | None = None  # the cell that printed it
 
 
@@ -908,7 +911,12 @@ def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None
     if role == "completion":
         return 2.0 if v is not None and v.pct else (0.5 if kind == "text" else None)
     if role == "note":
-        return 0.2 if kind == "text" and not lex.is_level(cell.text) else None
+        if kind != "text" or lex.is_level(cell.text):
+            return None
+        bare = _strip_parens(cell.text)
+        if _GROUP_MAX.search(cell.text) and len(bare) <= 8 and not _CRITERION.search(bare):
+            return None  # 基础信息(3分): a group's label with its 分值, not a note
+        return 0.2
     return None
 
 
@@ -967,7 +975,7 @@ def _read_indicators(
             continue
         if j > i and _header_at(cells, j, lex) is not None:
             break
-        best = _best_row(cells, j, value_roles, lex, header.stream)
+        best = _best_row(cells, j, value_roles, lex, header.stream, header.serial)
         if best is None:
             if lex.is_level(cell.text) or _GROUP_MAX.search(cell.text):
                 level1, level2 = _take_level(cell.text, level1, level2, lex, group)
@@ -1147,7 +1155,12 @@ def _take_level(
 
 
 def _best_row(
-    cells: Sequence[Cell], j: int, value_roles: Sequence[str], lex: Lexicon, stream: bool
+    cells: Sequence[Cell],
+    j: int,
+    value_roles: Sequence[str],
+    lex: Lexicon,
+    stream: bool,
+    serial: bool = False,
 ) -> tuple[int, tuple[str, ...], float] | None:
     """(index of the name cell, the roles of the value cells after it, fit) for the row at `j`.
 
@@ -1166,6 +1179,8 @@ def _best_row(
         for k in range(j, name_at):
             if lex.is_level(cells[k].text) or _GROUP_MAX.search(cells[k].text):
                 prefix += 1.0
+            elif serial and k == j and _SERIAL.fullmatch(cells[k].text):
+                pass  # the row's number under a 序号 column
             else:
                 prefix -= 2.5
         if lex.is_level(name.text):
@@ -1453,6 +1468,8 @@ def read_forms(lines: Iterable[tuple[int, str]], unit: str = "万元") -> FormFi
             i += 1
             continue
         header, after = found
+        if i > 0 and _role(lex, cells[i - 1].text) == "serial":
+            header = replace(header, serial=True)
         before = _sizes(out)
         start = i
         if header.kind == "funds":
