@@ -1394,3 +1394,18 @@ def test_a_score_table_with_a_serial_column_two_criteria_columns_and_wrapped_sco
         ("工作计划完整性", D("5"), D("5")),
         ("工作计划明确性", D("4"), D("3")),
     ]
+
+
+def test_a_total_and_its_parts_apart_by_how_they_changed() -> None:
+    # the total, a sentence on its change, then 其中 with each part's change after it
+    r = extract_text(
+        "1、收入：792.22万元。同比上年度增加189.25万元，增加31.39%。其中：财政拨款收入700.22万元，"
+        "同比上年度增加209.28万元，增加35.9%；其他收入92.00万元。\n"
+    )
+    assert [
+        (c.label, _w(c.total), [(p.name, _w(p.amount)) for p in c.parts]) for c in r.compositions
+    ] == [("决算收入", D("792.22"), [("财政拨款收入", D("700.22")), ("其他收入", D("92.00"))])]
+    assert _changes(r) == [
+        ("收入", D("792.22"), D("189.25"), D("31.39")),
+        ("财政拨款收入", D("700.22"), D("209.28"), D("35.9")),
+    ]

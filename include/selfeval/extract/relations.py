@@ -477,7 +477,11 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
         cand = qs[k]
         if cand.q.kind != "money" or _is_change(cand):
             continue
-        if i - k > 4 or cand.sentence < item.sentence - 1:
+        # the total stands in this sentence or the one before, or before a sentence that only
+        # says how it changed (收入:792.22万元。同比上年度增加…。其中:财政拨款收入…)
+        between = qs[k + 1 : i]
+        only_changes = bool(between) and all(_is_change(x) or x.q.kind == "pct" for x in between)
+        if i - k > 4 or (cand.sentence < item.sentence - 1 and not only_changes):
             break
         return k, i
     return None
@@ -493,10 +497,12 @@ def _completed(qs: Sequence[_Q], head: int, parts: list[Part], end: int) -> tupl
         return parts, end
     running = sum((p.amount.wan for p in parts if p.amount is not None), Decimal(0))
     more: list[Part] = []
-    for k in range(end, min(end + 3, len(qs))):
+    for k in range(end, min(end + 6, len(qs))):
         item = qs[k]
         money = item.q.money
-        if running >= total.wan or money is None or _is_change(item) or not item.label:
+        if _is_change(item) or (item.q.kind == "pct" and _is_change(item)):
+            continue  # …，同比上年度增加209.28万元，增加35.9%；其他收入…: a part's change
+        if running >= total.wan or money is None or not item.label or len(more) == 3:
             break
         running += money.wan
         name = re.sub(r"^.*(?:包括|由)", "", item.label)
