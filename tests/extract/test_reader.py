@@ -1409,3 +1409,26 @@ def test_a_total_and_its_parts_apart_by_how_they_changed() -> None:
         ("收入", D("792.22"), D("189.25"), D("31.39")),
         ("财政拨款收入", D("700.22"), D("209.28"), D("35.9")),
     ]
+
+
+def test_the_unit_is_the_name_before_the_year_in_the_title() -> None:
+    def unit(title: str) -> tuple[str | None, str | None, str | None]:
+        u = extract_text(
+            title + "\n一、基本情况\n本单位隶属于县委，设办公室、综合科、信息中心3个科室。\n"
+        ).unit
+        return (u.name, u.district, u.city)
+
+    assert unit("红河州数据发展中心2024年度项目支出绩效单位自评报告") == (
+        "红河州数据发展中心",
+        None,
+        None,
+    )
+    assert unit("南县政协2024年部门整体支出绩效评价报告") == ("南县政协", None, None)
+    # a title that names city, district and unit is split as elsewhere
+    assert unit("广州市番禺区钟村街道办事处2023年度部门整体支出绩效自评报告") == (
+        "钟村街道办事处",
+        "番禺区",
+        "广州市",
+    )
+    # no unit before the year, and none the body names with its district: none
+    assert unit("2024年部门整体支出绩效自评报告") == (None, None, None)

@@ -68,9 +68,24 @@ _UNIT_PATTERNS = (
 
 
 _YEAR_PREFIX = re.compile(r"20\d{2}\s*年度?")
+_TITLE_UNIT = re.compile(
+    rf"^(?P<unit>[{_CJK}（）()]{{2,24}}?)\s*20\d{{2}}\s*年度?[{_CJK}（）()]{{0,20}}(?:绩效|自评)"
+)
 
 
 def find_unit(paragraphs: list[Paragraph]) -> Unit:
+    # the title names the unit before the year: 红河州数据发展中心2024年度…绩效自评报告
+    for para in paragraphs[:3]:
+        m = _TITLE_UNIT.match(para.text.strip())
+        if m is None:
+            continue
+        name = m.group("unit")
+        for pattern in _UNIT_PATTERNS:
+            found = pattern.fullmatch(name)
+            if found:
+                groups = found.groupdict()
+                return Unit(groups.get("name"), groups.get("district"), groups.get("city"))
+        return Unit(name=name)
     # "2024年度广州市…" — a year in front of the city is not part of its name.
     head = _YEAR_PREFIX.sub(" ", " ".join(p.text for p in paragraphs[:8]))
     whole = _YEAR_PREFIX.sub(" ", " ".join(p.text for p in paragraphs))
