@@ -33,9 +33,12 @@ _MAX_CONTINUATION = 2
 
 
 @dataclass(frozen=True, slots=True)
-class CriteriaRows:
+class RowsRead:
+    """What a reader of whole lines took before the cell reader (criteria tables run together,
+    score rows interleaved with their criteria): the rows, their groups, and the lines used."""
+
     indicators: tuple[Indicator, ...]
-    scores: tuple[Score, ...]  # the levels' maxima, as subtotals
+    scores: tuple[Score, ...]  # the groups' maxima, as subtotals (their 得分 not printed)
     lines: frozenset[int]  # lines read as this table's rows
 
 
@@ -65,7 +68,7 @@ def _row_start(text: str) -> list[tuple[str, Decimal]] | None:
     return pairs
 
 
-def read_criteria_rows(lines: Sequence[tuple[int, str]], taken: set[int]) -> CriteriaRows:
+def read_criteria_rows(lines: Sequence[tuple[int, str]], taken: set[int]) -> RowsRead:
     """Every run-together criteria table in `lines` (line number, raw text) not in `taken`."""
     indicators: list[Indicator] = []
     scores: list[Score] = []
@@ -136,7 +139,7 @@ def read_criteria_rows(lines: Sequence[tuple[int, str]], taken: set[int]) -> Cri
             )
             read.update(n for n, _ in row)
             read.add(header)
-    return CriteriaRows(tuple(indicators), tuple(scores), frozenset(read))
+    return RowsRead(tuple(indicators), tuple(scores), frozenset(read))
 
 
 _DIRECTION: dict[str, Direction] = {

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
+from selfeval.extract.criteria import RowsRead
 from selfeval.extract.figures import clip
 from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import fold_label, lexicon
@@ -39,13 +40,6 @@ _GRID = re.compile(r"[\t|]")  # a row of cells apart: a grid, which the form rea
 _LABEL_END = re.compile(r"[得扣为加达按至于的]$")
 _MEASURED = ("target", "actual", "budget", "executed")
 _MAX_QUIET_LINES = 3
-
-
-@dataclass(frozen=True, slots=True)
-class InterleavedRows:
-    indicators: tuple[Indicator, ...]
-    scores: tuple[Score, ...]  # each group's 分值, as a subtotal (its 得分 is not printed)
-    lines: frozenset[int]  # lines read as this table's rows
 
 
 def _roles(tokens: Sequence[str]) -> list[str]:
@@ -76,7 +70,7 @@ def _group_of(label: str) -> str | None:
     return folded if folded in lexicon().level1 else None
 
 
-def read_interleaved_rows(lines: Sequence[tuple[int, str]], taken: set[int]) -> InterleavedRows:
+def read_interleaved_rows(lines: Sequence[tuple[int, str]], taken: set[int]) -> RowsRead:
     """Every interleaved score table in `lines` (line number, raw text) not in `taken`."""
     indicators: list[Indicator] = []
     scores: list[Score] = []
@@ -145,7 +139,7 @@ def read_interleaved_rows(lines: Sequence[tuple[int, str]], taken: set[int]) -> 
             indicators.extend(_grouped_by_maxima(found, groups))
             scores.extend(groups)
             read.update(range(region[0], max(region) + 1))
-    return InterleavedRows(tuple(indicators), tuple(scores), frozenset(read))
+    return RowsRead(tuple(indicators), tuple(scores), frozenset(read))
 
 
 def _grouped_by_maxima(rows: list[Indicator], groups: Sequence[Score]) -> list[Indicator]:
