@@ -1270,33 +1270,27 @@ def test_a_forms_instruction_states_no_figures() -> None:
     ]
 
 
-def test_one_number_under_both_a_weight_and_a_score_column_is_the_weight_total_unless_scores_add_up() -> (
-    None
-):
+def test_a_lone_total_is_the_weights_total_where_the_rows_weights_add_up_to_it() -> None:
     header = "一级指标\t二级指标\t三级指标\t指标值\t完成值\t分值\t得分\n"
     blank = extract_text(
         header
-        + "产出指标\t数量指标\t缴费覆盖率\t=100%\t\t60\t\n"
-        + "效益指标\t社会效益指标\t足额保障率\t=100%\t\t40\t\n"
+        + "产出指标\t数量指标\t培训覆盖率\t=100%\t100%\t70\t\n"
+        + "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t30\t\n"
         + "合计\t\t\t\t\t100\t\n"
     )
     assert blank.total_score is None
     assert [(s.kind, s.max, s.score) for s in blank.scores if s.kind == "total"] == [
         ("total", D("100"), None)
     ]
+    # 96 is no sum of the 分值 (70 + 30): it stays the 得分, though the rows' 得分 add to 95.5
     scored = extract_text(
         header
-        + "产出指标\t数量指标\t缴费覆盖率\t=100%\t100%\t60\t58\n"
-        + "效益指标\t社会效益指标\t足额保障率\t=100%\t100%\t40\t40\n"
-        + "合计\t\t\t\t\t\t98\n"
+        + "产出指标\t数量指标\t培训覆盖率\t=100%\t100%\t70\t68\n"
+        + "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t30\t27.5\n"
+        + "合计\t\t\t\t\t\t96\n"
     )
-    assert scored.total_score is not None and (
-        scored.total_score.score,
-        scored.total_score.max,
-    ) == (
-        D("98"),
-        None,
-    )
+    total = scored.total_score
+    assert total is not None and (total.score, total.max) == (D("96"), None)
 
 
 def test_zipped_pairs_share_their_unit_their_sign_and_their_names_tail() -> None:
@@ -1432,3 +1426,47 @@ def test_the_unit_is_the_name_before_the_year_in_the_title() -> None:
     )
     # no unit before the year, and none the body names with its district: none
     assert unit("2024年部门整体支出绩效自评报告") == (None, None, None)
+
+
+def test_review_cases_that_must_not_be_misread() -> None:
+    # a thousands group spaced after its comma is one amount, not a list of two
+    r = extract_text("年度预算数1, 234.56万元，实际支出1, 200万元，预算执行率97.21%。\n")
+    assert _executions(r) == [("支出", None, D("1234.56"), D("1200"), D("97.21"), None, None)]
+    # whole names listed before 分别 share no tail
+    r = extract_text("工资福利支出、商品和服务支出分别为100、200万元，分别增加10、20万元。\n")
+    assert [c.label for c in r.changes] == ["工资福利支出", "商品和服务支出"]
+    # a tab row keeps its blank cells' places: 12 is the actual, 分值 and 得分 are blank
+    r = extract_text("三级指标\t年度指标值\t实际完成值\t分值\t得分\n培训次数\t按计划开展\t12\t\t\n")
+    assert [(i.target, i.actual, i.weight, i.score) for i in r.indicators] == [
+        ("按计划开展", "12", None, None)
+    ]
+    # an initial budget stated as a part (其中…) is no execution's
+    r = extract_text(
+        "全年预算数1500万元，实际支出1400万元，预算执行率93.33%。\n其中：年初预算安排项目支出500万元。\n"
+    )
+    assert [_w(e.initial_budget) for e in r.executions] == [None]
+    # an instruction in brackets removes its own clause's figure only
+    r = extract_text(
+        "收入合计1200万元，其中财政拨款1000万元，其他收入200万元，较上年增加50万元(应单独说明)。\n"
+    )
+    assert [(c.label, [p.name for p in c.parts]) for c in r.compositions] == [
+        ("决算收入", ["财政拨款", "其他收入"])
+    ]
+    # 4项 before 目标完成 keeps its unit (项目标 opens no word)
+    r = extract_text(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n产出指标数量指标完成重点任务数≥4项4项\n"
+    )
+    assert [(i.name, i.target, i.actual) for i in r.indicators] == [
+        ("完成重点任务数", "≥4项", "4项")
+    ]
+
+
+def test_columns_whose_order_the_units_cannot_tell_are_left_out() -> None:
+    # every name counts in 个: which of 指标3 and 指标4 came third is unknown, so the block is
+    # left out rather than guessed
+    r = extract_text(
+        "指标1:新建卫生室 12个 指标2:新建文化站 不少于30个\n"
+        "8个 不少于20个 二级指标 三级指标 指标4:改造校舍 分值 得分 13个 3 3 32个 2 2\n"
+        "8个 2 2 22个 2 1.5 指标3:新建公厕\n"
+    )
+    assert _indicators(r) == []

@@ -27,7 +27,7 @@ _HEADER_WORDS = ("分值", "得分", "指标")
 _PAIR = re.compile(
     r"([“”\"\u4e00-\u9fff]{2,14}?)(\d{1,3}(?:\.\d)?)(?![\d.%分个年月日项次元万]|人(?!员))"
 )
-_LABEL_END = re.compile(r"[得扣为加达按至于的]$")
+LABEL_END = re.compile(r"[得扣为加达按至于的]$")  # a criterion's words before its number
 _SCORE_AT_END = re.compile(r"(?<=[。.；;)）\u4e00-\u9fff])(\d{1,3}(?:\.\d{1,2})?)$")
 _MAX_CONTINUATION = 2
 
@@ -53,7 +53,7 @@ def _row_start(text: str) -> list[tuple[str, Decimal]] | None:
     at = 0
     while len(pairs) < 3:
         m = _PAIR.match(text, at)
-        if m is None or _LABEL_END.search(m.group(1)):
+        if m is None or LABEL_END.search(m.group(1)):
             break
         value = Decimal(m.group(2))
         if not 0 < value <= 100:

@@ -84,6 +84,7 @@ class Cell:
     line: int
     row_start: bool
     row_text: str  # the row (or line) it came from, for evidence
+    gapped: bool = False  # its row had empty cells (tab or pipe columns, blanks left out)
 
 
 @dataclass(slots=True)
@@ -124,7 +125,7 @@ def _with_units(tokens: list[str]) -> list[str]:
 
 def split_row(raw: str) -> list[str]:
     """Cells of one flattened line, before normalisation."""
-    line = join_decimal_groups(raw.strip())
+    line = join_decimal_groups(raw.strip(" \r\n\u3000"))  # a tab row's blank cells are kept
     wrapped = _WRAPPED_SCORE.match(line)
     if wrapped is not None and "\t" not in line and "|" not in line:
         # `5 明确性(5 分)`: the row above's 得分 wrapped to the start of this line, then the
@@ -219,7 +220,7 @@ def _join_pipe_cells(lines: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     carry: tuple[int, str] | None = None
     for k, (no, raw) in enumerate(kept):
-        text = raw.strip()
+        text = raw.strip(" \r\n\u3000")  # tabs kept: a tab row's blank cells count
         if carry is not None:
             no, text = carry[0], carry[1] + text
             carry = None
@@ -318,12 +319,13 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
             starts_row = not parts or _value(normalize_line(parts[-1])) is not None
             parts.extend(_unglue(part) if starts_row else [part])
         row_text = " | ".join(p for p in (normalize_line(x) for x in parts) if p)
+        gapped = len(parts) > 1 and any(not p.strip() for p in parts)
         first = True
         for part in parts:
             text = normalize_line(part)
             if not text or _RULE.match(text):
                 continue  # a markdown rule under a header row is no cell
-            out.append(Cell(text, as_printed(part), no, first, row_text))
+            out.append(Cell(text, as_printed(part), no, first, row_text, gapped))
             first = False
     return out
 
@@ -947,10 +949,12 @@ def _read_indicators(
             break  # running text or a heading after the table
         total_word = next((w for w in lex.total_rows if folded.startswith(w)), None)
         if total_word is not None and len(folded) <= len(total_word) + 12:
-            # the rows' 得分 and the funds block's, which the form's total includes
-            items = [x.score for x in out.indicators[first_indicator:]]
-            items += [x.score for x in out.executions if x.score is not None][:1]
-            j = _read_total(cells, j, value_roles, out, lex, level1, group, items)
+            # the rows' 分值 and 得分, and the funds block's, which the form's total includes
+            rows = out.indicators[first_indicator:]
+            funds = [x for x in out.executions if x.max is not None][:1]
+            weights = [x.weight for x in rows] + [x.max for x in funds]
+            scores = [x.score for x in rows] + [x.score for x in funds]
+            j = _read_total(cells, j, value_roles, out, lex, level1, group, (weights, scores))
             break
         if any(folded.startswith(w) for w in lex.subtotal_rows):
             nums, k = _numbers_after(cells, j)
@@ -1261,6 +1265,8 @@ def _unlike_its_target(
     target in words is the row's 得分, not its actual (which would be words too, or a rate)."""
     if "score" in roles or "score" not in value_roles or "actual" not in roles:
         return 0.0
+    if any(c.gapped for c in vals):
+        return 0.0  # a grid's row: its cells kept their order, the blanks only left out
     at = roles.index("actual")
     if at == 0 or roles[at - 1] != "target":
         return 0.0
@@ -1411,19 +1417,19 @@ def _read_total(
     lex: Lexicon,
     level1: str | None,
     group: dict[str, Decimal | None],
-    item_scores: Sequence[Decimal | None] = (),
+    items: tuple[Sequence[Decimal | None], Sequence[Decimal | None]] = ((), ()),
 ) -> int:
     nums, k = _numbers_after(cells, j)
     wanted = sum(1 for r in value_roles if r in ("max", "score"))
     if wanted and len(nums) > wanted:
         nums = nums[-wanted:]  # 合计 | 100 | | 100 | 97: a group's 分值 column comes first
     mx, sc = _max_score(nums, value_roles)
-    if mx is None and sc is not None and "max" in value_roles:
-        # 合计 | 100 with the 得分 column blank: one number under both a 分值 and a 得分 column is
-        # the 得分 only where the 得分 read add up to it; otherwise it is the 分值's total
-        scored = [x for x in item_scores if x is not None]
-        if not scored or sum(scored) != sc:
-            mx, sc = sc, None
+    weights, scores = ([x for x in column if x is not None] for column in items)
+    # 合计 | 100 with the 得分 column blank: one number under both a 分值 and a 得分 column is
+    # the 分值's total where the rows' 分值 add up to it and their 得分 do not
+    alone = mx is None and sc is not None and "max" in value_roles
+    if alone and weights and sum(weights) == sc and sum(scores) != sc:
+        mx, sc = sc, None
     ev = _evidence(cells[j])
     if mx is not None or sc is not None:
         name = re.sub(r"[\d.\s]+$", "", cells[j].text)[:20] or cells[j].text[:20]
@@ -1585,9 +1591,9 @@ def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
     # column by column puts two names before their values (指标13:… 指标14:… 23560人 21870人 2
     # 1.8 / 5420人 4102人 2 1.5), and each value group goes to the earliest name waiting
     waiting: list[Cell] = []
-    pending: Cell | None = None  # a name that ended the row before, without values
+    ended_line: Cell | None = None  # a numbered name that ended the line before, no values
     for row in rows:
-        was_pending, pending = pending, None
+        ended_before, ended_line = ended_line, None
         k = 0
         while k < len(row):
             cell = row[k]
@@ -1605,17 +1611,17 @@ def _read_headerless_rows(cells: Sequence[Cell], out: FormFigures) -> None:
             if taken is None and numbered and last_word:
                 # a name ending its line, maybe with its last word apart (…报告 | 例数): it may
                 # be waiting for values, or its values came before it
-                pending = replace(cell, text=cell.text + "".join(c.text for c in rest))
+                ended_line = replace(cell, text=cell.text + "".join(c.text for c in rest))
                 k = len(row)
                 continue
-            if taken is not None and numbered and not waiting and was_pending is not None:
+            if taken is not None and numbered and not waiting and ended_before is not None:
                 end = taken[1]
                 second = (
                     _headerless_at([cell, *row[end : end + 4]], 0) if end + 3 <= len(row) else None
                 )
                 if second is not None:
                     # this name has two value groups after it: the first is the name's before
-                    waiting.append(was_pending)
+                    waiting.append(ended_before)
             if taken is None and waiting and k + 3 <= len(row):
                 taken = _headerless_at([waiting[0], *row[k : k + 4]], 0)
                 if taken is not None:
@@ -1683,8 +1689,9 @@ def _column_blocks(cells: Sequence[Cell]) -> list[tuple[list[Indicator], set[int
         n = len(names)
         numbers = {num for num, _ in names}
         block = n >= 2 and len(numbers) == n and len(targets) == n and len(groups) == n
-        pairs = list(zip(sorted(names, key=lambda x: x[0]), targets, groups, strict=False))
-        if block and all(_same_unit(t, g[0]) for _, t, g in pairs):
+        ordered = _column_order(names, targets)
+        pairs = list(zip(ordered, targets, groups, strict=False))
+        if block and ordered and all(_same_unit(t, g[0]) for _, t, g in pairs):
             found.append(
                 (
                     [
@@ -1706,6 +1713,33 @@ def _column_blocks(cells: Sequence[Cell]) -> list[tuple[list[Indicator], set[int
         else:
             k += 1
     return found
+
+
+def _column_order(names: list[tuple[int, Cell]], targets: list[Cell]) -> list[tuple[int, Cell]]:
+    """The names in the order their values were printed: by their numbers, where that is how
+    they were printed or where it agrees better than the printed order with the units their
+    names count in (…人数 with 人, …种类 with 种); nothing where the two orders tie."""
+    by_number = sorted(names, key=lambda x: x[0])
+    if by_number == names:
+        return names
+
+    def agreeing(order: list[tuple[int, Cell]]) -> int:
+        return sum(
+            1
+            for (_, name), target in zip(order, targets, strict=False)
+            if _counts_in(name.text, read_measure(target.text).unit)
+        )
+
+    return by_number if agreeing(by_number) > agreeing(names) else []
+
+
+def _counts_in(name: str, unit: str | None) -> bool:
+    """An indicator's name says what it counts in: 建档人数 in 人, 资料种类 in 种, 接种率 in %."""
+    if not unit:
+        return False
+    if unit in ("%", "‰"):
+        return name.endswith("率")
+    return unit in name[-4:]
 
 
 def _number_of(name: Cell) -> int:

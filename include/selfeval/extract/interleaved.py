@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from selfeval.extract.criteria import RowsRead
+from selfeval.extract.criteria import LABEL_END, RowsRead
 from selfeval.extract.figures import clip
 from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import fold_label, lexicon
@@ -37,7 +37,6 @@ _GROUP = re.compile(
     r"(?P<max>\d{1,3})\s*分(?=\s|$)"
 )
 _GRID = re.compile(r"[\t|]")  # a row of cells apart: a grid, which the form reader reads
-_LABEL_END = re.compile(r"[得扣为加达按至于的]$")
 _MEASURED = ("target", "actual", "budget", "executed")
 _MAX_QUIET_LINES = 3
 
@@ -93,7 +92,7 @@ def read_interleaved_rows(lines: Sequence[tuple[int, str]], taken: set[int]) -> 
             events: list[tuple[int, str, re.Match[str]]] = [
                 (m.start(), "row", m)
                 for m in _ROW.finditer(text, at)
-                if not _LABEL_END.search(m.group("name"))
+                if not LABEL_END.search(m.group("name"))
                 and Decimal(m.group("score")) <= Decimal(m.group("max"))
             ]
             events += [

@@ -45,6 +45,7 @@ _SPACE_IN_DECIMAL = re.compile(r"(?<=\d)\. +(?=\d)|(?<=\d) +\.(?=\d)")
 _SPACE_BEFORE_PCT = re.compile(r"(?<=\d) +(?=%)")
 # PDF exports that space decimal digits in threes: "1046.372 6" is 1046.3726
 _SPACE_DECIMAL_GROUP = re.compile(r"(?<![\d.])(\d+\.\d{3}) (\d)(?![\d.%])")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.])(\d{1,3}), (?=\d{3}(?:\.\d|\s*[万亿]?元))")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
 _WIDE_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:，\d{3})+")
 _WIDE_THOUSANDS_TAIL = re.compile(r"\.\d|\s*[万亿]?元")
@@ -163,6 +164,7 @@ def _tighten(cell: str) -> str:
         cell = _SPACE_BEFORE_PCT.sub("", cell)
         cell = _SPACE_DECIMAL_GROUP.sub(r"\1\2", cell)
     if "," in cell:
+        cell = _SPACED_THOUSANDS.sub(r"\1,", cell)  # 1, 234.56万元: a PDF's space after the comma
         cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)
     if " " in cell:
         cell = _SPACE_TIGHT_AFTER.sub("", cell)

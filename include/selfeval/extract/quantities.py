@@ -128,8 +128,12 @@ def _units_shared(text: str, found: list[Quantity]) -> list[Quantity]:
         q, nxt = found[k], found[k + 1]
         if q.kind != "number" or nxt.kind not in ("money", "pct"):
             continue
-        if _LIST_SEPARATOR.match(text[q.end : nxt.start]):
-            found[k] = Quantity(q.start, q.end, q.value, nxt.kind, nxt.unit, q.raw)
+        between = text[q.end : nxt.start]
+        if not _LIST_SEPARATOR.match(between):
+            continue
+        if re.search(r"[,，]", between) and re.match(r"\d{3}(?!\d)", nxt.raw):
+            continue  # 1, 234.56万元: a thousands group spaced apart, not a second number
+        found[k] = Quantity(q.start, q.end, q.value, nxt.kind, nxt.unit, q.raw)
     return found
 
 

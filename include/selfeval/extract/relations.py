@@ -90,12 +90,11 @@ def _quantities_of(text: str) -> tuple[_Q, ...]:
 
 def _in_instruction(text: str, at: int) -> bool:
     """`预算执行率未达到90%的需说明原因(100字以内)`: a form's instruction to the one filling it
-    in, whose numbers are thresholds, not the unit's figures. Judged on the clause-run between
-    semicolons or full stops around the quantity."""
-    start = max(text.rfind(ch, 0, at) for ch in "。；;!?！？") + 1
-    ends = [e for e in (text.find(ch, at) for ch in "。；;!?！？") if e >= 0]
-    sentence = text[start : min(ends) if ends else len(text)]
-    return any(cue in sentence for cue in lexicon().words("instruction_cues"))
+    in, whose numbers are thresholds, not the unit's figures. Judged on the quantity's clause."""
+    start = max(text.rfind(ch, 0, at) for ch in _CLAUSE) + 1
+    ends = [e for e in (text.find(ch, at) for ch in _CLAUSE) if e >= 0]
+    clause = text[start : min(ends) if ends else len(text)]
+    return any(cue in clause for cue in lexicon().words("instruction_cues"))
 
 
 def _has(text: str, concept: str) -> str | None:
@@ -480,7 +479,7 @@ def _part_start(qs: Sequence[_Q], i: int) -> tuple[int | None, int] | None:
         # the total stands in this sentence or the one before, or before a sentence that only
         # says how it changed (收入:792.22万元。同比上年度增加…。其中:财政拨款收入…)
         between = qs[k + 1 : i]
-        only_changes = bool(between) and all(_is_change(x) or x.q.kind == "pct" for x in between)
+        only_changes = bool(between) and all(_is_change(x) for x in between)
         if i - k > 4 or (cand.sentence < item.sentence - 1 and not only_changes):
             break
         return k, i
@@ -500,7 +499,7 @@ def _completed(qs: Sequence[_Q], head: int, parts: list[Part], end: int) -> tupl
     for k in range(end, min(end + 6, len(qs))):
         item = qs[k]
         money = item.q.money
-        if _is_change(item) or (item.q.kind == "pct" and _is_change(item)):
+        if _is_change(item):
             continue  # …，同比上年度增加209.28万元，增加35.9%；其他收入…: a part's change
         if running >= total.wan or money is None or not item.label or len(more) == 3:
             break
@@ -590,18 +589,19 @@ def find_executions(paragraphs: Sequence[Paragraph]) -> list[Execution]:
     return _initial_stated_apart(out, earlier)
 
 
-_INITIAL = re.compile(r"年初.{0,8}预算")
-
-
 def _initial_stated_apart(found: list[Execution], items: Sequence[_Q]) -> list[Execution]:
     """`年初预算2310.50万元，年中追加较多` in one place, the year's budget, spending and rate in
     another: the one initial budget the report states is its main execution's (the first row
     with a budget and an executed amount), where that row has none and its budget differs — the
     year's budget is what the initial one became. Two initial amounts, or none: nothing."""
+    cues = lexicon().words("part_cues")
     amounts = {
         item.q.money.wan: item.q.money
         for item in items
-        if item.q.money is not None and _INITIAL.search(item.label) and not _is_change(item)
+        if item.q.money is not None
+        and _names(item.label, "initial_budget")
+        and not _is_change(item)
+        and not any(cue in item.context for cue in cues)  # 其中：年初预算安排项目支出…: a part's
     }
     if len(amounts) != 1:
         return found
@@ -854,9 +854,13 @@ def _zipped_labels(group: list[_Q]) -> list[_Q]:
     heads = m.group(1).split("、")
     if len(heads) != len(group):
         return group
-    width = len(heads[0])
-    tail = heads[-1][width:] if len(heads[-1]) > width else ""
-    names = [*heads[:-1], heads[-1][:width] if tail else heads[-1]]
+    # 收、支总计: the last name carries a total's word the others share; 工资福利支出、商品和
+    # 服务支出: whole names, nothing shared
+    tail = next((w for w in lexicon().words("totals") if heads[-1].endswith(w)), "")
+    width = len(heads[-1]) - len(tail)
+    if not tail or any(len(h) != width for h in heads[:-1]):
+        return [replace(q, label=name) for q, name in zip(group, heads, strict=True)]
+    names = [*heads[:-1], heads[-1][:width]]
     return [replace(q, label=name + tail) for q, name in zip(group, names, strict=True)]
 
 
