@@ -741,15 +741,15 @@ def test_a_page_chunk_that_breaks_a_word_joins_its_line_to_the_one_before() -> N
     # the site cut 社会效益指标 after 社会效益; the row goes on after the chunk's number
     lines = [
         "1、某校2021年度项目支出绩效自评表",
-        "项目效益(35分)社会效益",
-        "2、指标改善学校办学条件15改善办学条件明显改善14",
-        "3、满意度指标(10分)师生满意度10≥90%95%10",
+        "项目效益(30分)社会效益",
+        "2、指标提升道路通行能力12通行明显改善改善较好11",
+        "3、满意度指标(10分)群众满意度10≥85%91%10",
     ]
     assert without_chunk_numbers(lines) == [
         "某校2021年度项目支出绩效自评表",
-        "项目效益(35分)社会效益指标改善学校办学条件15改善办学条件明显改善14",
+        "项目效益(30分)社会效益指标提升道路通行能力12通行明显改善改善较好11",
         "",
-        "满意度指标(10分)师生满意度10≥90%95%10",
+        "满意度指标(10分)群众满意度10≥85%91%10",
     ]
 
 
@@ -1082,35 +1082,35 @@ def test_a_number_after_a_target_in_words_is_the_score_where_a_score_column_foll
     # the placeholder 一 run into the criteria, then 得分; the 项 of 项目 is no unit of the 4
     r = extract_text(
         "一级指标二级指标三级指标考核分值指标值(A)全年实际值(B)得分\n"
-        "项目决策(10分)项目目标完整性4一目标明确、内容细化4项目立项相关性2一符合发展规划2\n"
-        "项目管理(25分)财务管理财务管理制度有效性7一制度健全、核算规范7\n"
-        "项目产出(30分)时效指标(5分)资金支付完成时间52021年12月2022年1月4\n"
+        "项目决策(12分)项目目标完整性6一目标清晰、指标可衡量5项目立项必要性3一符合部门职责3\n"
+        "项目管理(20分)财务管理财务管理制度有效性8一账目清楚、手续齐全8\n"
+        "项目产出(40分)时效指标(6分)工程完工时间62022年10月2022年12月5\n"
     )
     assert [
         (i.level1, i.level2, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)
     ] == [
-        ("项目决策", None, "项目目标完整性", None, None, D("4"), D("4"), "text"),
-        ("项目决策", "项目立项", "相关性", None, None, D("2"), D("2"), "text"),
-        ("项目管理", "财务管理", "财务管理制度有效性", None, None, D("7"), D("7"), "text"),
-        # 分值 5 run into a date: the date is the target, not a quantity of 52021 年
-        ("项目产出", "时效指标", "资金支付完成时间", None, None, D("5"), D("4"), "text"),
+        ("项目决策", None, "项目目标完整性", None, None, D("6"), D("5"), "text"),
+        ("项目决策", "项目立项", "必要性", None, None, D("3"), D("3"), "text"),
+        ("项目管理", "财务管理", "财务管理制度有效性", None, None, D("8"), D("8"), "text"),
+        # 分值 6 run into a date: the date is the target, not a quantity of 62022 年
+        ("项目产出", "时效指标", "工程完工时间", None, None, D("6"), D("5"), "text"),
     ]
     assert [s.group for s in r.scores] == ["项目决策", "项目管理", "项目产出"]
-    assert [s.max for s in r.scores] == [D("10"), D("25"), D("30")]
+    assert [s.max for s in r.scores] == [D("12"), D("20"), D("40")]
 
 
 def test_a_rows_scores_wrapped_to_their_own_line_are_two_values_not_a_page_number() -> None:
     # `5 4` alone on a line: the row's 分值 and 得分, neither a page's number nor 54
     r = extract_text(
         "评分表 一级指标 二级指标 三级指标 分值 得分\n"
-        "项目决策(10 分)科学决策必要性\n"
-        "5 5 合理性\n"
-        "5 4\n"
+        "项目决策(12 分)立项程序规范性\n"
+        "6 6 方案可行性\n"
+        "6 3\n"
         "— 2 —\n"
     )
     assert _indicators(r) == [
-        ("科学决策必要性", None, None, D("5"), D("5"), None),
-        ("合理性", None, None, D("5"), D("4"), None),
+        ("立项程序规范性", None, None, D("6"), D("6"), None),
+        ("方案可行性", None, None, D("6"), D("3"), None),
     ]
     assert is_page_marker("— 2 —") and is_page_marker("16")
     assert not is_page_marker("5 4")
@@ -1120,98 +1120,98 @@ def test_a_header_printed_on_the_line_of_the_first_row_does_not_take_its_level_a
     # the header's last cells (指标性质 | 指标值 | 度量单位) and then the first row, on one line
     r = extract_text(
         "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 "
-        "| 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 受助学生人数 "
-        "| ≧ | 1146 | 人 | 1146 | 10 | 10 |\n"
-        "| 质量指标 | 营养膳食供应覆盖率 | ≧ | 100 | % | 100% | 10 | 10 |\n"
+        "| 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 资助困难家庭户数 "
+        "| ≧ | 385 | 户 | 392 | 15 | 15 |\n"
+        "| 质量指标 | 补助发放准确率 | ≧ | 98 | % | 99% | 15 | 14 |\n"
     )
     assert [
         (i.level1, i.level2, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)
     ] == [
-        ("产出指标", "数量指标", "受助学生人数", D("1146"), D("1146"), D("10"), D("10"), "higher"),
         (
             "产出指标",
-            "质量指标",
-            "营养膳食供应覆盖率",
-            D("100"),
-            D("100"),
-            D("10"),
-            D("10"),
+            "数量指标",
+            "资助困难家庭户数",
+            D("385"),
+            D("392"),
+            D("15"),
+            D("15"),
             "higher",
         ),
+        ("产出指标", "质量指标", "补助发放准确率", D("98"), D("99"), D("15"), D("14"), "higher"),
     ]
 
 
 def test_score_rows_interleaved_with_their_criteria_are_read_by_their_shape() -> None:
     # a PDF's columns came out line by line: each row's name, 分值 and 自评分 among the
-    # criteria's sentences, a group's label (项目管理 11 分) after its first row
+    # criteria's sentences, a group's label (项目管理 12 分) after its first row
     r = extract_text(
         "某县2022年度道路养护项目自评表\n"
-        "项目权重 评价内容 分值 自评分 项目决策 3 分 立项依据 3 3\n"
-        "复核分 评价标准及依据 有立项批复的得 3 分,缺失不得分。 建立财务制度得 1 分;\n"
-        "财务制度 4 4 建立专项管理办法得 1 分;能提供落实材料得 2 分。 人员配置 项目管理 11 分 3 2\n"
-        "有日常巡查台账得 2 分; 运行监管 4 3 按季报送\n"
+        "项目权重 评价内容 分值 自评分 项目决策 4 分 方案论证 4 3\n"
+        "复核分 评价标准及依据 有论证报告的得 4 分,缺失不得分。 制定资金办法得 2 分;\n"
+        "资金办法 5 5 办法经审定的得 1 分;有使用台账得 2 分。 档案管理 项目管理 12 分 3 3\n"
+        "按月归档得 1 分; 质量监督 4 2 按期抽检\n"
         "— 1 —\n"
     )
     assert [(i.level1, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)] == [
-        ("项目决策", "立项依据", None, None, D("3"), D("3"), None),
-        # 项目管理's 11 = 4 + 3 + 4: 财务制度 is its row, though printed before its label
-        ("项目管理", "财务制度", None, None, D("4"), D("4"), None),
-        ("项目管理", "人员配置", None, None, D("3"), D("2"), None),
-        ("项目管理", "运行监管", None, None, D("4"), D("3"), None),
+        ("项目决策", "方案论证", None, None, D("4"), D("3"), None),
+        # 项目管理's 12 = 5 + 3 + 4: 资金办法 is its row, though printed before its label
+        ("项目管理", "资金办法", None, None, D("5"), D("5"), None),
+        ("项目管理", "档案管理", None, None, D("3"), D("3"), None),
+        ("项目管理", "质量监督", None, None, D("4"), D("2"), None),
     ]
     assert [(s.group, s.kind, s.max, s.score) for s in r.scores] == [
-        ("项目决策", "subtotal", D("3"), None),
-        ("项目管理", "subtotal", D("11"), None),
+        ("项目决策", "subtotal", D("4"), None),
+        ("项目管理", "subtotal", D("12"), None),
     ]
 
 
 def test_a_weight_run_into_a_target_whose_greater_equal_ocr_read_as_2() -> None:
-    # 8295% before 98% and 得分 8: 分值 8 and ≥95% (a ≥ read as 2), not 分值 82 and 95%;
-    # 82022年11月30日前 is 分值 8 and a date, and 12月15日 is one date
+    # 6290% before 94% and 得分 6: 分值 6 and ≥90% (a ≥ read as 2), not 分值 62 and 90%;
+    # 62023年10月31日前 is 分值 6 and a date, and 11月20日 is one date
     r = extract_text(
         "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及改进措施\n"
-        "产出指标(24分)质量指标指标1冻精质量合格率8295%98%8\n"
-        "时效指标指标1资金支付完成时间82022年11月30日前12月15日6部分结算材料报送滞后\n"
-        "满意度指标(20分)服务对象满意度养殖户满意度20290%92%20\n"
+        "产出指标(24分)质量指标指标1疫苗免疫合格率6290%94%6\n"
+        "时效指标指标1补贴发放完成时间62023年10月31日前11月20日4部分乡镇材料报送滞后\n"
+        "满意度指标(15分)服务对象满意度种植户满意度15285%88%15\n"
     )
     assert [
         (i.target, i.actual, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)
     ] == [
-        ("295%", "98%", "指标1冻精质量合格率", D("95"), D("98"), D("8"), D("8"), "higher"),
+        ("290%", "94%", "指标1疫苗免疫合格率", D("90"), D("94"), D("6"), D("6"), "higher"),
         (
-            "2022年11月30日前",
-            "12月15日",
-            "指标1资金支付完成时间",
+            "2023年10月31日前",
+            "11月20日",
+            "指标1补贴发放完成时间",
             None,
             None,
-            D("8"),
             D("6"),
+            D("4"),
             "text",
         ),
-        ("290%", "92%", "养殖户满意度", D("90"), D("92"), D("20"), D("20"), "higher"),
+        ("285%", "88%", "种植户满意度", D("85"), D("88"), D("15"), D("15"), "higher"),
     ]
 
 
 def test_a_numbered_name_ending_its_line_takes_the_first_of_two_value_groups_after_the_next() -> (
     None
 ):
-    # a sheet printed column by column: 指标15 ends its line (its last word apart), and the
-    # next name is followed by two value groups, the first of them 指标15's (例 as in 例数)
+    # a sheet printed column by column: 指标14 ends its line (its last word apart), and the
+    # next name is followed by two value groups, the first of them 指标14's (片 as in 片数)
     r = extract_text(
-        "指标13:家庭医生签约服务人数 23560人 21870人 2 1.8\n"
-        "指标14:传染病及突发公共卫生事件报告 例数\n"
-        "指标15:卫生监督协管巡查次数 11例 11例 2 2 48次 48次 2 2\n"
-        "指标16:孕产妇产后访视人数 206人 191人 2 1.8 指标17:高血压患者规范管理人数\n"
-        "指标18:肺结核患者规范管理例数 9例 9例 2 2\n"
+        "指标13:农技人员入户指导人数 1800人 1765人 3 2.9\n"
+        "指标14:病虫害统防统治示范 片数\n"
+        "指标15:测土配方施肥技术培训次数 6片 6片 2 2 24次 26次 2 2\n"
+        "指标16:新型职业农民培育人数 150人 152人 3 3 指标17:高标准农田建设亩数\n"
+        "指标18:农产品抽检批次 40批 42批 2 2\n"
     )
     assert _indicators(r) == [
-        ("指标13:家庭医生签约服务人数", D("23560"), D("21870"), D("2"), D("1.8"), None),
-        ("指标14:传染病及突发公共卫生事件报告例数", D("11"), D("11"), D("2"), D("2"), None),
-        ("指标15:卫生监督协管巡查次数", D("48"), D("48"), D("2"), D("2"), None),
-        ("指标16:孕产妇产后访视人数", D("206"), D("191"), D("2"), D("1.8"), None),
+        ("指标13:农技人员入户指导人数", D("1800"), D("1765"), D("3"), D("2.9"), None),
+        ("指标14:病虫害统防统治示范片数", D("6"), D("6"), D("2"), D("2"), None),
+        ("指标15:测土配方施肥技术培训次数", D("24"), D("26"), D("2"), D("2"), None),
+        ("指标16:新型职业农民培育人数", D("150"), D("152"), D("3"), D("3"), None),
         # 指标17 ended its line after values that were 指标16's: one group follows 指标18,
         # so 指标17 takes nothing rather than 指标18's values
-        ("指标18:肺结核患者规范管理例数", D("9"), D("9"), D("2"), D("2"), None),
+        ("指标18:农产品抽检批次", D("40"), D("42"), D("2"), D("2"), None),
     ]
 
 
@@ -1244,17 +1244,17 @@ def test_columns_whose_units_disagree_are_not_paired() -> None:
 def test_the_one_initial_budget_stated_apart_is_the_main_executions() -> None:
     r = extract_text(
         "一、预算编制情况\n"
-        "年初预算2310.50万元，年中追加较多，预算编制完整性扣1分。\n"
+        "年初预算1480.20万元，年中因新增任务追加预算。\n"
         "二、预算执行情况\n"
-        "全年预算数2756.38万元，全年支出2719.64万元，预算执行率98.67%。\n"
+        "全年预算数1712.60万元，全年支出1690.35万元，预算执行率98.70%。\n"
     )
     assert _executions(r) == [
-        ("支出", D("2310.50"), D("2756.38"), D("2719.64"), D("98.67"), None, None),
+        ("支出", D("1480.20"), D("1712.60"), D("1690.35"), D("98.70"), None, None),
     ]
     # two initial budgets: which one the year's budget came from is not known
     two = extract_text(
         "年初预算收入1200.00万元，年初预算支出1250.00万元。\n"
-        "全年预算数2756.38万元，全年支出2719.64万元，预算执行率98.67%。\n"
+        "全年预算数1712.60万元，全年支出1690.35万元，预算执行率98.70%。\n"
     )
     assert [x.initial_budget for x in two.executions if x.executed is not None] == [None]
 
@@ -1262,8 +1262,7 @@ def test_the_one_initial_budget_stated_apart_is_the_main_executions() -> None:
 def test_a_forms_instruction_states_no_figures() -> None:
     r = extract_text(
         "全年预算数100.00万元，全年支出96.00万元，预算执行率96.00%。\n"
-        "注：1.预算执行率=预算执行数/调整后预算数，预算执行率未达到90%的需说明原因（100字以内）；"
-        "2.年中发生预算调整的，应单独说明理由。\n"
+        "填表说明：执行率低于85%的需说明原因（200字以内）；预算有调整的应单独说明。\n"
     )
     assert _executions(r) == [
         ("支出", None, D("100.00"), D("96.00"), D("96.00"), None, None),
@@ -1294,61 +1293,61 @@ def test_a_lone_total_is_the_weights_total_where_the_rows_weights_add_up_to_it()
 
 
 def test_zipped_pairs_share_their_unit_their_sign_and_their_names_tail() -> None:
-    # 4125.49 takes the 万元 of the amount it is listed with; 各减少 and 各下降 sign both members
+    # 3210.40 takes the 万元 of the amount it is listed with; 各减少 and 各下降 sign both members
     r = extract_text(
-        "2022年度收、支总计各是4125.49,4143.91万元。与2021年相比，收、支总计各减少1267.86,"
-        "2570.97万元，各下降23.51%、38.28%。\n"
+        "本年度收、支总计各是3210.40,3198.75万元。与上年相比，收、支总计各减少420.60,"
+        "455.10万元，各下降11.58%、12.45%。\n"
     )
     assert _changes(r) == [
-        ("收总计", D("4125.49"), D("-1267.86"), D("-23.51")),
-        ("支总计", D("4143.91"), D("-2570.97"), D("-38.28")),
+        ("收总计", D("3210.40"), D("-420.60"), D("-11.58")),
+        ("支总计", D("3198.75"), D("-455.10"), D("-12.45")),
     ]
 
 
 def test_a_pdfs_decimal_digit_groups_join_but_two_numbers_stay_two() -> None:
-    # 1046.372 6 is 1046.3726 (万元 to the 元, printed in threes); 89.974 10 is an amount, then 分值
+    # 532.418 7 is 532.4187 (万元 to the 元, printed in threes); 64.275 10 is an amount, then 分值
     header = "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
-    grouped = extract_text(header + "年度资金总额 1046.372 6 1046.372 6 1046.372 6 10 100% 10\n")
+    grouped = extract_text(header + "年度资金总额 532.418 7 532.418 7 532.418 7 10 100% 10\n")
     assert _executions(grouped) == [
-        ("年度资金总额", D("1046.3726"), D("1046.3726"), D("1046.3726"), D("100"), D("10"), D("10"))
+        ("年度资金总额", D("532.4187"), D("532.4187"), D("532.4187"), D("100"), D("10"), D("10"))
     ]
-    two = extract_text(header + "年度资金总额 90 89.974 89.974 10 100% 10\n")
+    two = extract_text(header + "年度资金总额 70 64.275 64.275 10 100% 10\n")
     assert _executions(two) == [
-        ("年度资金总额", D("90"), D("89.974"), D("89.974"), D("100"), D("10"), D("10"))
+        ("年度资金总额", D("70"), D("64.275"), D("64.275"), D("100"), D("10"), D("10"))
     ]
 
 
 def test_a_pipe_table_printed_one_cell_per_line_keeps_blank_cells_and_split_targets() -> None:
     cells = [
         "预算执行情况(10分)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重",
-        "得分", "原因", "总额", "238.93", "251.89", "251.89", "100.00%", "10", "",
+        "得分", "原因", "总额", "142.60", "155.08", "155.08", "100.00%", "10", "",
         "绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位",
-        "实际完成值", "权重", "得分", "产出指标", "数量指标", "缴费覆盖率", "=", "100", "%", "",
-        "60", "", "效益指标", "社会效益指标", "足额保障率", "≥", "98", "%", "99%", "30", "30",
+        "实际完成值", "权重", "得分", "产出指标", "数量指标", "补助发放覆盖率", "=", "100", "%", "",
+        "55", "", "效益指标", "社会效益指标", "政策知晓率", "≥", "95", "%", "97%", "35", "35",
     ]  # fmt: skip
     r = extract_text("".join(f"{c} |\n" if c else "|\n" for c in cells))
     assert _executions(r) == [
-        ("总额", D("238.93"), D("251.89"), D("251.89"), D("100.00"), D("10"), None),
+        ("总额", D("142.60"), D("155.08"), D("155.08"), D("100.00"), D("10"), None),
     ]
-    # the blank actual and 得分 stay blank: 60 is the 分值, not the actual
+    # the blank actual and 得分 stay blank: 55 is the 分值, not the actual
     assert _indicators(r) == [
-        ("缴费覆盖率", D("100"), None, D("60"), None, "equal"),
-        ("足额保障率", D("98"), D("99"), D("30"), D("30"), "higher"),
+        ("补助发放覆盖率", D("100"), None, D("55"), None, "equal"),
+        ("政策知晓率", D("95"), D("97"), D("35"), D("35"), "higher"),
     ]
 
 
 def test_a_rows_name_after_the_last_rows_values_is_no_note_when_its_own_values_follow() -> None:
-    # a whole form on one line: 经费支出合规性 opens the next row (its targets in words, then
+    # a whole form on one line: 采购程序规范性 opens the next row (its targets in words, then
     # 分值 and 得分), it is not the 偏差原因 note of the row before
     r = extract_text(
         "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 "
-        "产出指标(50分) 质量指标 委托业务报告合格率 ≥100% 100% 8 8 经费支出合规性 严格执行相关制度规定 "
-        "达成预期指标 8 7 时效指标 提交报告及时性 按期完成 达成预期指标 8 8\n"
+        "产出指标(45分) 质量指标 检测报告合格率 ≥98% 99% 9 9 采购程序规范性 按规定程序采购 "
+        "符合要求 9 8 时效指标 设备到位及时性 按期到位 基本按期 9 7\n"
     )
     assert [(i.name, i.target, i.actual, i.weight, i.score) for i in r.indicators] == [
-        ("委托业务报告合格率", "≥100%", "100%", D("8"), D("8")),
-        ("经费支出合规性", "严格执行相关制度规定", "达成预期指标", D("8"), D("7")),
-        ("提交报告及时性", "按期完成", "达成预期指标", D("8"), D("8")),
+        ("检测报告合格率", "≥98%", "99%", D("9"), D("9")),
+        ("采购程序规范性", "按规定程序采购", "符合要求", D("9"), D("8")),
+        ("设备到位及时性", "按期到位", "基本按期", D("9"), D("7")),
     ]
 
 
@@ -1356,19 +1355,19 @@ def test_a_score_wrapped_to_the_start_of_the_next_rows_line_is_the_rows_above() 
     # PDF text: each row's 得分 starts the next line, before the next row's label and 分值
     r = extract_text(
         "2023年部门整体支出绩效评价得分表 一级指标 二级指标 三级指标 得分 "
-        "部门决策(25 分) 目标任务(15 分) 相关性(5 分)\n"
-        "5 明确性(5 分)\n"
-        "4.5 合理性(5 分)\n"
-        "5 预算编制(10 分) 测算依据(5 分)\n"
-        "2 目标管理(5 分)\n"
-        "4\n"
+        "部门决策(20 分) 职责履行(12 分) 依据充分性(4 分)\n"
+        "4 指标清晰度(4 分)\n"
+        "3.5 目标适当性(4 分)\n"
+        "4 预算编制(8 分) 编制准确性(4 分)\n"
+        "3 编制完整性(4 分)\n"
+        "2\n"
     )
     assert [(i.level2, *row) for i, row in zip(r.indicators, _indicators(r), strict=True)] == [
-        ("目标任务", "相关性", None, None, D("5"), D("5"), None),
-        ("目标任务", "明确性", None, None, D("5"), D("4.5"), None),
-        ("目标任务", "合理性", None, None, D("5"), D("5"), None),
-        ("预算编制", "测算依据", None, None, D("5"), D("2"), None),
-        ("预算编制", "目标管理", None, None, D("5"), D("4"), None),
+        ("职责履行", "依据充分性", None, None, D("4"), D("4"), None),
+        ("职责履行", "指标清晰度", None, None, D("4"), D("3.5"), None),
+        ("职责履行", "目标适当性", None, None, D("4"), D("4"), None),
+        ("预算编制", "编制准确性", None, None, D("4"), D("3"), None),
+        ("预算编制", "编制完整性", None, None, D("4"), D("2"), None),
     ]
 
 
@@ -1377,31 +1376,31 @@ def test_a_score_table_with_a_serial_column_two_criteria_columns_and_wrapped_sco
     # row; a row's 得分 may wrap to a line of its own
     r = extract_text(
         "序号 | 一级指标 | 二级指标 | 三级指标 | 指标分值 | 指标解释 | 指标说明及评分标准 | 自评得分 |\n"
-        "1 | 规划(12分) |\n"
-        "基础信息(3分) | 基础信息完整性 | 3 | 信息资料是否真实、完整。 | 1、信息真实(1分);2、信息完整(2分)。 |\n"
+        "1 | 履职基础(12分) |\n"
+        "制度建设(3分) | 制度健全性 | 3 | 内控制度是否健全、有效。 | 1、制度健全(1分);2、执行有效(2分)。 |\n"
         "2 |\n"
-        "2 | 工作计划(9分) | 工作计划完整性 | 5 | 年度工作计划是否完整可行。 | 计划是否完整可行(5分) | 5 | |\n"
-        "3 | 工作计划明确性 | 4 | 年度工作计划是否明确。 | 计划是否明确可操作(4分) | 3 | |\n"
+        "2 | 计划管理(9分) | 计划完整性 | 5 | 年度计划是否覆盖主要职责。 | 计划覆盖主要职责(5分) | 5 | |\n"
+        "3 | 计划明确性 | 4 | 年度计划是否分解到岗。 | 计划分解到岗(4分) | 3 | |\n"
     )
-    assert [(i.name, i.weight, i.score) for i in r.indicators if i.name != "规划"] == [
-        ("基础信息完整性", D("3"), D("2")),
-        ("工作计划完整性", D("5"), D("5")),
-        ("工作计划明确性", D("4"), D("3")),
+    assert [(i.name, i.weight, i.score) for i in r.indicators if i.name != "履职基础"] == [
+        ("制度健全性", D("3"), D("2")),
+        ("计划完整性", D("5"), D("5")),
+        ("计划明确性", D("4"), D("3")),
     ]
 
 
 def test_a_total_and_its_parts_apart_by_how_they_changed() -> None:
     # the total, a sentence on its change, then 其中 with each part's change after it
     r = extract_text(
-        "1、收入：792.22万元。同比上年度增加189.25万元，增加31.39%。其中：财政拨款收入700.22万元，"
-        "同比上年度增加209.28万元，增加35.9%；其他收入92.00万元。\n"
+        "1、收入：615.40万元。同比上年度减少38.20万元，下降5.84%。其中：财政拨款收入580.40万元，"
+        "同比上年度减少30.10万元，下降4.93%；其他收入35.00万元。\n"
     )
     assert [
         (c.label, _w(c.total), [(p.name, _w(p.amount)) for p in c.parts]) for c in r.compositions
-    ] == [("决算收入", D("792.22"), [("财政拨款收入", D("700.22")), ("其他收入", D("92.00"))])]
+    ] == [("决算收入", D("615.40"), [("财政拨款收入", D("580.40")), ("其他收入", D("35.00"))])]
     assert _changes(r) == [
-        ("收入", D("792.22"), D("189.25"), D("31.39")),
-        ("财政拨款收入", D("700.22"), D("209.28"), D("35.9")),
+        ("收入", D("615.40"), D("-38.20"), D("-5.84")),
+        ("财政拨款收入", D("580.40"), D("-30.10"), D("-4.93")),
     ]
 
 
@@ -1412,17 +1411,17 @@ def test_the_unit_is_the_name_before_the_year_in_the_title() -> None:
         ).unit
         return (u.name, u.district, u.city)
 
-    assert unit("红河州数据发展中心2024年度项目支出绩效单位自评报告") == (
-        "红河州数据发展中心",
+    assert unit("某州信息化服务中心2024年度项目支出绩效单位自评报告") == (
+        "某州信息化服务中心",
         None,
         None,
     )
-    assert unit("南县政协2024年部门整体支出绩效评价报告") == ("南县政协", None, None)
+    assert unit("某县政协2024年部门整体支出绩效评价报告") == ("某县政协", None, None)
     # a title that names city, district and unit is split as elsewhere
-    assert unit("广州市番禺区钟村街道办事处2023年度部门整体支出绩效自评报告") == (
-        "钟村街道办事处",
-        "番禺区",
-        "广州市",
+    assert unit("某某市某某区东山街道办事处2023年度部门整体支出绩效自评报告") == (
+        "东山街道办事处",
+        "某某区",
+        "某某市",
     )
     # no unit before the year, and none the body names with its district: none
     assert unit("2024年部门整体支出绩效自评报告") == (None, None, None)

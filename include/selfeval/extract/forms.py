@@ -331,7 +331,6 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
 
 
 _OPERATOR_CELL = re.compile(rf"^[{_OPERATOR_CHARS}]$")
-_CRITERION = re.compile(r"是否|[得扣的，,；;。]")  # a criterion's words, not a label's
 _SERIAL = re.compile(r"\d{1,3}")
 _WRAPPED_SCORE = re.compile(
     r"^(\d{1,3}(?:\.\d{1,2})?)\s+(?=[\u4e00-\u9fff][^()（）]{0,16}[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）])"
@@ -915,9 +914,8 @@ def _role_fit(role: str, cell: Cell, lex: Lexicon, stream: bool) -> float | None
     if role == "note":
         if kind != "text" or lex.is_level(cell.text):
             return None
-        bare = _strip_parens(cell.text)
-        if _GROUP_MAX.search(cell.text) and len(bare) <= 8 and not _CRITERION.search(bare):
-            return None  # 基础信息(3分): a group's label with its 分值, not a note
+        if cell.row_start and _GROUP_MAX.search(cell.text) and len(_strip_parens(cell.text)) <= 8:
+            return None  # 基础信息(3分) opening the next line: a group's label, not a note
         return 0.2
     return None
 

@@ -131,7 +131,7 @@ def _units_shared(text: str, found: list[Quantity]) -> list[Quantity]:
         between = text[q.end : nxt.start]
         if not _LIST_SEPARATOR.match(between):
             continue
-        if re.search(r"[,，]", between) and re.match(r"\d{3}(?!\d)", nxt.raw):
+        if re.search(r"[,，]", between) and "." not in q.raw and re.match(r"\d{3}(?!\d)", nxt.raw):
             continue  # 1, 234.56万元: a thousands group spaced apart, not a second number
         found[k] = Quantity(q.start, q.end, q.value, nxt.kind, nxt.unit, q.raw)
     return found

@@ -851,7 +851,7 @@ def _zipped_labels(group: list[_Q]) -> list[_Q]:
     m = _ZIPPED_NAMES.search(group[0].context) if len(group) > 1 else None
     if m is None:
         return group
-    heads = m.group(1).split("、")
+    heads = _LABEL_TRIM.sub("", _YEAR_PREFIX.sub("", m.group(1))).split("、")  # 本年度收、支…
     if len(heads) != len(group):
         return group
     # 收、支总计: the last name carries a total's word the others share; 工资福利支出、商品和
