@@ -1369,6 +1369,16 @@ def test_a_score_wrapped_to_the_start_of_the_next_rows_line_is_the_rows_above() 
         ("预算编制", "编制准确性", None, None, D("4"), D("3"), None),
         ("预算编制", "编制完整性", None, None, D("4"), D("2"), None),
     ]
+    # a group's label the lexicon does not know still ends with its (12 分)
+    other = extract_text(
+        "得分表 一级指标 二级指标 三级指标 得分 部门决策(20 分) 目标设定(12 分) 依据充分性(4 分)\n"
+        "4 指标清晰度(4 分)\n"
+        "3\n"
+    )
+    assert [(i.level2, i.name, i.weight, i.score) for i in other.indicators] == [
+        ("目标设定", "依据充分性", D("4"), D("4")),
+        ("目标设定", "指标清晰度", D("4"), D("3")),
+    ]
 
 
 def test_a_score_table_with_a_serial_column_two_criteria_columns_and_wrapped_scores() -> None:

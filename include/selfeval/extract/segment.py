@@ -129,6 +129,8 @@ def segment(text: str) -> list[str]:
         for c in list(cuts):
             if m.start() < c < m.end():
                 cuts.discard(c)  # (20分) is a maximum printed with its label, one piece
+        if re.match(f"[{_CJK}]", folded[m.end() : m.end() + 1]):
+            cuts.add(m.end())  # 目标设定(12分)依据充分性(4分): the label ends with its maximum
     for m in _LABEL_BRACKETS.finditer(folded):
         for c in list(cuts):
             if m.start() < c < m.end():
