@@ -126,6 +126,7 @@ def _with_units(tokens: list[str]) -> list[str]:
 def split_row(raw: str) -> list[str]:
     """Cells of one flattened line, before normalisation."""
     line = join_decimal_groups(raw.strip(" \r\n\u3000"))  # a tab row's blank cells are kept
+    line = _SPACED_MAX.sub(r"\1\2分\3", line)  # (20 分): one maximum, not two cells
     wrapped = _WRAPPED_SCORE.match(line)
     if wrapped is not None and "\t" not in line and "|" not in line:
         # `5 明确性(5 分)`: the row above's 得分 wrapped to the start of this line, then the
@@ -331,6 +332,7 @@ def cells_of(lines: Iterable[tuple[int, str]]) -> list[Cell]:
 
 
 _OPERATOR_CELL = re.compile(rf"^[{_OPERATOR_CHARS}]$")
+_SPACED_MAX = re.compile(r"([(（])\s*(\d{1,3}(?:\.\d)?)\s*分\s*([)）])")
 _SERIAL = re.compile(r"\d{1,3}")
 _WRAPPED_SCORE = re.compile(
     r"^(\d{1,3}(?:\.\d{1,2})?)\s+(?=[\u4e00-\u9fff][^()（）]{0,16}[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）])"
