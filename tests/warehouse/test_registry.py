@@ -73,6 +73,9 @@ def test_missing_and_undecodable_registry(tmp_path: Path) -> None:
         ("番禺区钟村街道", "钟村"),
         ("广州市番禺区石楼镇人民政府", "石楼"),
         ("城市管理局", "城市管理局"),  # 城市 is not a city prefix
+        # a city government's own office keeps its city: two cities' offices are two units
+        # (a district is stripped as before: the unit's district tells such names apart)
+        ("安平市人民政府办公室", "安平市人民政府办公室"),
     ],
 )
 def test_name_key(name: str, key: str) -> None:

@@ -68,6 +68,7 @@ _UNIT_PATTERNS = (
 
 
 _YEAR_PREFIX = re.compile(r"20\d{2}\s*年度?")
+_PLACE_ONLY = re.compile(rf"[{_CJK}]{{1,6}}?(?:省|市|州|盟|区|县|旗)")
 _TITLE_UNIT = re.compile(
     rf"^(?P<unit>[{_CJK}（）()]{{2,24}}?)\s*20\d{{2}}\s*年度?[{_CJK}（）()]{{0,20}}(?:绩效|自评)"
 )
@@ -80,6 +81,8 @@ def find_unit(paragraphs: list[Paragraph]) -> Unit:
         if m is None:
             continue
         name = m.group("unit")
+        if _PLACE_ONLY.fullmatch(name):
+            break  # 湘潭县2021年度…: the title names the place; the unit is named below it
         for pattern in _UNIT_PATTERNS:
             found = pattern.fullmatch(name)
             if found:

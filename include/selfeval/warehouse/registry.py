@@ -65,17 +65,21 @@ def name_key(name: str, districts: Iterable[str] = ()) -> str:
     key = normalise(name)
     known = sorted({normalise(d) for d in districts if d}, key=len, reverse=True)
     city = _CITY.match(key)
+    place = key.endswith(_SUFFIXES)  # a 街道 / 镇 / 乡 under its government, not its office
     if city:
-        # Only a city in front of a district or a government (not 城市管理局).
+        # Only a city in front of a district or a government (not 城市管理局), and before a
+        # government only where a 街道, 镇 or 乡 follows (安陆市人民政府办公室 keeps its city)
         rest = key[city.end() :]
-        if rest.startswith(("人民政府", *known)) or _GOVERNMENT_PREFIX.match(rest):
+        government = rest.startswith("人民政府") or _GOVERNMENT_PREFIX.match(rest)
+        if rest.startswith(tuple(known)) or (government and place):
             key = rest
     for district in known:
         if key.startswith(district) and len(key) > len(district):
             key = key[len(district) :]
             break
-    key = _GOVERNMENT_PREFIX.sub("", key, count=1) or key
-    if key.startswith("人民政府") and len(key) > 4:
+    if place:
+        key = _GOVERNMENT_PREFIX.sub("", key, count=1) or key
+    if key.startswith("人民政府") and len(key) > 4 and place:
         key = key[4:]
     # Strip organisational suffixes until none applies, keeping at least two characters.
     changed = True
