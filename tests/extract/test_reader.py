@@ -1433,6 +1433,11 @@ def test_the_unit_is_the_name_before_the_year_in_the_title() -> None:
         "某某区",
         "某某市",
     )
+    # a title that names only the place: the unit is the one named below it
+    placed = extract_text(
+        "某某县2021年度部门整体支出绩效评价自评报告\n部门(单位)名称: 某某县东山镇人民政府\n"
+    ).unit
+    assert (placed.name, placed.district, placed.city) == ("东山镇人民政府", "某某县", None)
     # no unit before the year, and none the body names with its district: none
     assert unit("2024年部门整体支出绩效自评报告") == (None, None, None)
 
