@@ -28,6 +28,7 @@ from selfeval.extract.layout import is_page_marker
 from selfeval.extract.lexicon import Lexicon, fold_label, lexicon
 from selfeval.extract.normalize import as_printed, join_decimal_groups, normalize_line
 from selfeval.extract.quantities import (
+    YEAR_MONTH,
     Measure,
     adding_up,
     agrees_as_printed,
@@ -954,7 +955,7 @@ def _read_indicators(
             funds = [x for x in out.executions if x.max is not None][:1]
             weights = [x.weight for x in rows] + [x.max for x in funds]
             scores = [x.score for x in rows] + [x.score for x in funds]
-            j = _read_total(cells, j, value_roles, out, lex, level1, group, (weights, scores))
+            j = _read_total(cells, j, value_roles, out, lex, level1, group, weights, scores)
             break
         if any(folded.startswith(w) for w in lex.subtotal_rows):
             nums, k = _numbers_after(cells, j)
@@ -1072,7 +1073,7 @@ def _name_nameless_groups(indicators: Sequence[Indicator], lex: Lexicon) -> dict
     return out
 
 
-_DATE_AFTER_WEIGHT = re.compile(r"^([1-9]\d?)((?:19|20)\d{2}年(?:1[0-2]|0?[1-9])月.*)$")
+_DATE_AFTER_WEIGHT = re.compile(rf"^([1-9]\d?)({YEAR_MONTH}.*)$")
 _LEADING_DIGITS = re.compile(r"^(\d+(?:\.\d+)?)(.*)$")
 
 
@@ -1090,19 +1091,22 @@ def _weight_glued_to_target(
         return vals, roles
     t_at, a_at = roles.index("target"), roles.index("actual")
     target, actual = vals[t_at], read_measure(vals[a_at].text)
+    score = _num(vals[roles.index("score")].text) if "score" in roles else None
+
+    def split(weight: str, rest_text: str) -> tuple[Sequence[Cell], tuple[str, ...]]:
+        cells = list(vals)
+        cells[t_at : t_at + 1] = [replace(target, text=weight), replace(target, text=rest_text)]
+        return cells, (*roles[:t_at], "max", *roles[t_at:])
+
     dated = _DATE_AFTER_WEIGHT.match(target.text)
     if dated is not None and is_date(vals[a_at].text):
         # 52021年12月 before 2022年1月: 分值 5, then a date as the target
         weight, date = dated.groups()
-        score = _num(vals[roles.index("score")].text) if "score" in roles else None
         if 0 < int(weight) <= 100 and (score is None or score <= int(weight)):
-            cells = list(vals)
-            cells[t_at : t_at + 1] = [replace(target, text=weight), replace(target, text=date)]
-            return cells, (*roles[:t_at], "max", *roles[t_at:])
+            return split(weight, date)
     m = _LEADING_DIGITS.match(target.text)
     if m is None or actual.value is None or not actual.value or actual.op is not None:
         return vals, roles
-    score = _num(vals[roles.index("score")].text) if "score" in roles else None
     digits, rest = m.group(1), m.group(2)
     best: tuple[Decimal, Decimal, str, str] | None = None
     for cut in range(1, min(4, len(digits))):
@@ -1123,10 +1127,7 @@ def _weight_glued_to_target(
             best = (gap, near, weight, left + rest)
     if best is None:
         return vals, roles
-    _, _, weight, rest_text = best
-    cells = list(vals)
-    cells[t_at : t_at + 1] = [replace(target, text=weight), replace(target, text=rest_text)]
-    return cells, (*roles[:t_at], "max", *roles[t_at:])
+    return split(best[2], best[3])
 
 
 def _take_level(
@@ -1417,14 +1418,16 @@ def _read_total(
     lex: Lexicon,
     level1: str | None,
     group: dict[str, Decimal | None],
-    items: tuple[Sequence[Decimal | None], Sequence[Decimal | None]] = ((), ()),
+    item_weights: Sequence[Decimal | None] = (),
+    item_scores: Sequence[Decimal | None] = (),
 ) -> int:
     nums, k = _numbers_after(cells, j)
     wanted = sum(1 for r in value_roles if r in ("max", "score"))
     if wanted and len(nums) > wanted:
         nums = nums[-wanted:]  # 合计 | 100 | | 100 | 97: a group's 分值 column comes first
     mx, sc = _max_score(nums, value_roles)
-    weights, scores = ([x for x in column if x is not None] for column in items)
+    weights = [x for x in item_weights if x is not None]
+    scores = [x for x in item_scores if x is not None]
     # 合计 | 100 with the 得分 column blank: one number under both a 分值 and a 得分 column is
     # the 分值's total where the rows' 分值 add up to it and their 得分 do not
     alone = mx is None and sc is not None and "max" in value_roles

@@ -121,6 +121,11 @@ def find_quantities(text: str) -> list[Quantity]:
 _LIST_SEPARATOR = re.compile(r"^\s*[、,，和及]\s*$")
 
 
+def is_list_separator(text: str) -> bool:
+    """Only what lists one quantity after another (A、B, A,B, A和B) stands in `text`."""
+    return _LIST_SEPARATOR.match(text) is not None
+
+
 def _units_shared(text: str, found: list[Quantity]) -> list[Quantity]:
     """`各是4125.49,4143.91万元`, `分别为12、15%`: numbers listed before the last one's unit
     share it (only a bare number followed by a separator and the unit-bearing one)."""
@@ -129,7 +134,7 @@ def _units_shared(text: str, found: list[Quantity]) -> list[Quantity]:
         if q.kind != "number" or nxt.kind not in ("money", "pct"):
             continue
         between = text[q.end : nxt.start]
-        if not _LIST_SEPARATOR.match(between):
+        if not is_list_separator(between):
             continue
         if re.search(r"[,，]", between) and "." not in q.raw and re.match(r"\d{3}(?!\d)", nxt.raw):
             continue  # 1, 234.56万元: a thousands group spaced apart, not a second number
@@ -149,10 +154,11 @@ class Measure:
 _MEASURE_NUM = re.compile(r"(?<![\d.])(\d{1,15}(?:\.\d{1,10})?)(?!\d)")
 
 
-# 2021年12月, 12月15日: a date, not a quantity
-_DATE = re.compile(
-    r"^(?:(?:19|20)\d{2}年(?:1[0-2]|0?[1-9])月|(?:1[0-2]|0?[1-9])月(?:3[01]|[12]\d|0?[1-9])日)"
-)
+# A date's parts, as patterns for every reader of dates: 2021年12月, 12月15日
+MONTH = r"(?:1[0-2]|0?[1-9])月"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])日"
+YEAR_MONTH = rf"(?:19|20)\d{{2}}年{MONTH}"
+_DATE = re.compile(rf"^(?:{YEAR_MONTH}|{MONTH}{DAY})")  # a date, not a quantity
 
 
 def is_date(text: str) -> bool:

@@ -23,7 +23,13 @@ from functools import lru_cache
 from selfeval.extract.figures import clip
 from selfeval.extract.layout import Paragraph
 from selfeval.extract.lexicon import lexicon
-from selfeval.extract.quantities import Quantity, adding_up, agrees_as_printed, find_quantities
+from selfeval.extract.quantities import (
+    Quantity,
+    adding_up,
+    agrees_as_printed,
+    find_quantities,
+    is_list_separator,
+)
 from selfeval.record import (
     Change,
     Composition,
@@ -926,11 +932,7 @@ def _zipped(qs: Sequence[_Q], k: int) -> list[_Q]:
     """`qs[k]` and the quantities of its kind that follow it joined only by 、 (A、B)."""
     group = [qs[k]]
     j = k + 1
-    while (
-        j < len(qs)
-        and qs[j].q.kind == qs[k].q.kind
-        and qs[j].context.strip() in ("、", "和", "及", ",", "，")
-    ):
+    while j < len(qs) and qs[j].q.kind == qs[k].q.kind and is_list_separator(qs[j].context):
         group.append(qs[j])
         j += 1
     return group

@@ -15,6 +15,7 @@ from functools import cache
 
 from selfeval.extract.lexicon import lexicon
 from selfeval.extract.normalize import fold_characters
+from selfeval.extract.quantities import DAY, MONTH
 
 _CJK = "\u4e00-\u9fff"
 
@@ -79,9 +80,8 @@ def segment(text: str) -> list[str]:
         repeated = last is not None and last.end() == m.start() and last.group(0) == m.group(0)
         last = m
         if repeated and word in levels:
-            cuts.add(
-                m.start()
-            )  # 财务管理财务管理制度有效性: the label, then a name opening with it
+            # 财务管理财务管理制度有效性: the label, then a name opening with it
+            cuts.add(m.start())
             continue
         after_words = (
             m.start() > 0
@@ -227,7 +227,7 @@ _NAME_START = re.compile(r"指标\s*\d{1,2}(?=\s*[:：\u4e00-\u9fff])(?!\s*[年�
 _VALUES_ONLY = re.compile(r"^[≥≤<>=]?\d+(?:\.\d+)?%(?:[≥≤<>=]?\d+(?:\.\d+)?%?)+$")
 _MAX_IN_BRACKETS = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]")
 _LABEL_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][\u4e00-\u9fff/／×÷]{2,16}[)）]")
-_MONTH = re.compile(r"(?:1[0-2]|0?[1-9])月(?:\d{1,2}日)?")
-_DAY = re.compile(r"(?:3[01]|[12]\d|0?[1-9])日")
+_MONTH = re.compile(rf"{MONTH}(?:\d{{1,2}}日)?")
+_DAY = re.compile(DAY)
 _DIGIT_RUN = re.compile(r"^[\d.]+%?$")
 _QUANTITY_WITH_UNIT = re.compile(rf"^\d+(?:\.\d+)?[{_CJK}]{{1,2}}$")
